@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Agent data plane: everything one Prepare sets up on one interface. UMEM(s),
+ * AF_XDP socket(s) per queue, our XDP filter program on the Rx side, and one
+ * worker thread per socket. The event loop only calls these functions; the
+ * workers never touch the loop (they call notify(), which the daemon maps to
+ * uv_async_send).
+ */
+#ifndef XC_DP_H
+#define XC_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xceiver.pb-c.h"
+
+struct xc_dp;
+
+struct xc_dp_progress {
+	uint64_t elapsed_ns;
+	uint64_t tx_frames;
+	uint64_t rx_frames;
+	uint64_t rx_valid;
+	bool tx_done;		/* every Tx worker finished and reaped */
+};
+
+/*
+ * Open sockets and load/attach the XDP program as p asks. Fills reply
+ * (ifinfo, mode in use; free its strings with xc_prepared_free). A missing
+ * interface, a queue that does not exist, a mode the NIC cannot do: error
+ * returned with a message in err. notify(arg) is called from a worker thread
+ * when Tx finishes.
+ */
+int xc_dp_prepare(struct xc_dp **out, const Xceiver__V1__Prepare *p,
+		  Xceiver__V1__Prepared *reply, void (*notify)(void *arg),
+		  void *arg, char *err, size_t errlen);
+void xc_prepared_free(Xceiver__V1__Prepared *reply);
+
+/* Start Rx workers, then Tx workers. */
+int xc_dp_start(struct xc_dp *dp, char *err, size_t errlen);
+
+/* Snapshot of the counters (atomics; cheap). */
+void xc_dp_progress(struct xc_dp *dp, struct xc_dp_progress *pr);
+
+/*
+ * Stop the workers (Rx stops reading now), finish validation and build the
+ * report (free with xc_dp_report_free).
+ */
+int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out);
+void xc_dp_report_free(Xceiver__V1__Report *r);
+
+/* Stop workers, close sockets, free UMEM, detach the XDP program.
+ * NULL-tolerant; safe from a signal-driven shutdown path in the loop. */
+void xc_dp_destroy(struct xc_dp *dp);
+
+/* Interface facts for IfInfo (strings malloc'd; free with xc_ifinfo_free). */
+int xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info, char *err,
+		  size_t errlen);
+void xc_ifinfo_free(Xceiver__V1__IfInfo *info);
+
+#endif /* XC_DP_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+#ifndef XC_UTIL_H
+#define XC_UTIL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <time.h>
+
+#define XC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define XC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define XC_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static inline uint64_t xc_now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t xc_mono_ns(void)
+{
+	return xc_now_ns(CLOCK_MONOTONIC);
+}
+
+/* Format into err (size errlen) and return -code; for error paths. */
+int xc_errf(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* XC_UTIL_H */

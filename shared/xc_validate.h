@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Rx validation, exactly as DESIGN.md defines it. Per stream, over the set E
+ * of sequence numbers the spec expects:
+ *   delivered  first arrival intact
+ *   corrupt    first arrival with a matching header but wrong length or
+ *              payload (first bad offset kept)
+ *   missing    never arrived (count + ranges)
+ * and every seq in E is exactly one of these three. Beside them:
+ *   duplicates extra copies of a seq already seen (intact or not)
+ *   reordered  arrivals with a seq below the highest seen so far
+ *   unexpected test frames whose seq is outside E
+ *   late       arrivals older than the sliding window: they were already
+ *              counted missing and stay missing; counted here explicitly
+ *   foreign    frames that are not this run's test frames (per validator)
+ *
+ * Memory does not grow with the packet count: a bitmap of window_bits
+ * sequence numbers slides forward, flushing missing ranges as it moves.
+ */
+#ifndef XC_VALIDATE_H
+#define XC_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xc_frame.h"
+
+#define XC_DEF_WINDOW_BITS	(1u << 20)
+#define XC_DEF_MAX_RANGES	1024
+
+struct xc_range {
+	uint64_t first;
+	uint64_t last;
+};
+
+struct xc_rxstream {
+	uint32_t id;
+	uint64_t count;			/* E = [0, count) ... */
+	bool (*expected)(void *ctx, uint64_t seq);	/* ... minus these */
+	void *expected_ctx;		/* NULL callback: all of [0, count) */
+
+	/* sliding window: bit (seq - base) set when seq was seen */
+	uint64_t *bits;
+	uint32_t window_bits;		/* power of two */
+	uint64_t base;
+	uint64_t highest;		/* highest seq seen, valid if any_seen */
+	bool any_seen;
+
+	uint64_t expected_total;	/* |E| */
+	uint64_t delivered;
+	uint64_t corrupt;
+	uint64_t missing;
+	uint64_t duplicates;
+	uint64_t reordered;
+	uint64_t max_reorder;
+	uint64_t unexpected;
+	uint64_t late;
+	uint64_t bytes;			/* descriptor bytes of all arrivals */
+
+	bool has_corrupt;
+	uint64_t first_corrupt_seq;
+	uint32_t first_corrupt_off;
+
+	struct xc_range *ranges;	/* first max_ranges missing ranges */
+	uint32_t max_ranges;
+	uint32_t nranges;
+	uint64_t range_count;		/* all missing ranges */
+	bool open_range;		/* ranges[..] being extended */
+	struct xc_range cur;		/* the open range */
+	bool finished;
+};
+
+int xc_rxstream_init(struct xc_rxstream *s, uint32_t id, uint64_t count,
+		     uint32_t window_bits, uint32_t max_ranges);
+void xc_rxstream_free(struct xc_rxstream *s);	/* NULL-tolerant */
+
+/* One arrival of a test frame of this stream. */
+void xc_rxstream_arrival(struct xc_rxstream *s, uint64_t seq, bool intact,
+			 uint32_t bad_off, uint32_t bytes);
+
+/* End of run: every unseen seq of E left in the window becomes missing. */
+void xc_rxstream_finish(struct xc_rxstream *s);
+
+/* Fill a report message (ranges copied; free with xc_rxstream_report_free). */
+int xc_rxstream_report(const struct xc_rxstream *s,
+		       Xceiver__V1__RxStreamReport *r);
+void xc_rxstream_report_free(Xceiver__V1__RxStreamReport *r);
+
+/*
+ * A validator for everything one Rx socket receives: the streams of a run,
+ * their templates, and the foreign count.
+ */
+struct xc_rxv_stream {
+	struct xc_stream_tmpl tmpl;
+	struct xc_rxstream st;
+};
+
+struct xc_rxv {
+	uint32_t run_tag;
+	uint32_t nstreams;
+	struct xc_rxv_stream *streams;
+	uint64_t frames;		/* every frame given to xc_rxv_frame */
+	uint64_t foreign;
+};
+
+int xc_rxv_init(struct xc_rxv *v, uint64_t run_id,
+		Xceiver__V1__Stream *const *streams, size_t nstreams,
+		uint32_t window_bits, uint32_t max_ranges,
+		char *err, size_t errlen);
+void xc_rxv_free(struct xc_rxv *v);		/* NULL-tolerant */
+
+/* Classify one received frame; returns true when it was delivered intact. */
+bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len);
+
+/* Finish every stream (see xc_rxstream_finish). */
+void xc_rxv_finish(struct xc_rxv *v);
+
+#endif /* XC_VALIDATE_H */

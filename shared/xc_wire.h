@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Control channel: 4-byte big-endian length + one protobuf Envelope, over a
+ * byte transport on a libuv stream.
+ *
+ * Layers, bottom up:
+ *   xc_transport  moves bytes (plain TCP today; TLS later slots in here)
+ *   xc_framer     pure: bytes in, complete message payloads out; rejects a
+ *                 length above the cap before allocating anything
+ *   xc_conn       one connection: transport + framer + Envelope decode,
+ *                 callbacks per message, Error reply + close on bad input
+ */
+#ifndef XC_WIRE_H
+#define XC_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include "xceiver.pb-c.h"
+
+#define XC_PROTOCOL_VERSION	1
+#define XC_WIRE_MAX_MSG		(16u << 20)	/* 16 MiB */
+#define XC_WIRE_HDR_LEN		4
+
+/* ------------------------------------------------------------ framer */
+
+typedef int (*xc_framer_msg_fn)(void *ctx, const uint8_t *msg, size_t len);
+
+struct xc_framer {
+	uint8_t hdr[XC_WIRE_HDR_LEN];
+	size_t hdr_have;
+	uint8_t *buf;		/* current message body */
+	size_t need;		/* its length from the header */
+	size_t have;
+	size_t max;		/* cap on a message length */
+};
+
+void xc_framer_init(struct xc_framer *f, size_t max);
+void xc_framer_reset(struct xc_framer *f);
+void xc_framer_free(struct xc_framer *f);
+/*
+ * Feed bytes; fn is called once per complete message (the bytes are valid
+ * only during the call). Returns 0, -EMSGSIZE for a length above the cap,
+ * -ENOMEM, or the first negative value fn returned (feeding stops there).
+ */
+int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
+		   xc_framer_msg_fn fn, void *ctx);
+
+/* Pack env behind a length header into a new buffer (free()). */
+int xc_wire_pack(const Xceiver__V1__Envelope *env, uint8_t **out,
+		 size_t *outlen);
+
+/* Set the protocol version and request id of a fresh Envelope. */
+void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id);
+
+/* Name of an Envelope's body, for messages ("prepare", "report", ...). */
+const char *xc_env_body_name(const Xceiver__V1__Envelope *env);
+
+/* ------------------------------------------------------------ transport */
+
+struct xc_transport;
+
+struct xc_transport_ops {
+	/* start delivering bytes to xc_transport.on_data */
+	int (*start)(struct xc_transport *t);
+	/* queue len bytes; takes ownership of buf (malloc'd) */
+	int (*write)(struct xc_transport *t, uint8_t *buf, size_t len);
+	/* close; on_closed is called once everything is released */
+	void (*close)(struct xc_transport *t);
+};
+
+struct xc_transport {
+	const struct xc_transport_ops *ops;
+	/* set by the owner */
+	void (*on_data)(struct xc_transport *t, const uint8_t *data,
+			size_t len);
+	void (*on_error)(struct xc_transport *t, int err);	/* EOF: -ECONNRESET/UV_EOF */
+	void (*on_closed)(struct xc_transport *t);
+	void *owner;
+};
+
+/* Plain TCP transport over an already created (connected/accepted) uv_tcp_t. */
+struct xc_transport *xc_tcp_transport_new(uv_loop_t *loop);
+uv_tcp_t *xc_tcp_transport_handle(struct xc_transport *t);
+
+/* ------------------------------------------------------------ connection */
+
+struct xc_conn;
+
+struct xc_conn_ops {
+	/*
+	 * One decoded Envelope. It is freed after the call returns. Return 0,
+	 * or a negative errno to send an Error and close the connection.
+	 */
+	int (*on_msg)(struct xc_conn *c, const Xceiver__V1__Envelope *env);
+	/* Connection gone (err 0: closed by us). Called exactly once. */
+	void (*on_close)(struct xc_conn *c, int err);
+	/* For xc_conn_connect: connected (err 0) or failed. */
+	void (*on_connect)(struct xc_conn *c, int err);
+};
+
+/* A connection that owns a new plain TCP transport. */
+struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
+			    void *data);
+void *xc_conn_data(struct xc_conn *c);
+const char *xc_conn_peer(struct xc_conn *c);	/* "ADDR:PORT" */
+/* Accept a pending connection from server and start reading. */
+int xc_conn_accept(struct xc_conn *c, uv_stream_t *server);
+/* Connect to "ADDR:PORT" / "[V6]:PORT"; on_connect reports the result. */
+int xc_conn_connect(struct xc_conn *c, const char *addrport,
+		    unsigned int timeout_ms);
+/* Pack and queue one Envelope (version set here). */
+int xc_conn_send(struct xc_conn *c, Xceiver__V1__Envelope *env);
+/* Send an Error message with request_id. */
+int xc_conn_send_error(struct xc_conn *c, uint64_t request_id, int code,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Close: flushes queued writes, then closes; on_close(err) follows and the
+ * conn is freed after it. Safe to call more than once.
+ */
+void xc_conn_close(struct xc_conn *c, int err);
+
+/* Parse "1.2.3.4:7007" or "[2001:2::1]:7007". */
+int xc_parse_addrport(const char *s, struct sockaddr_storage *ss);
+
+#endif /* XC_WIRE_H */
