@@ -39,6 +39,9 @@ void xc_prepared_free(Xceiver__V1__Prepared *reply);
 /* Start Rx workers, then Tx workers. */
 int xc_dp_start(struct xc_dp *dp, char *err, size_t errlen);
 
+/* True when the data plane validates rx_streams (Rx or bidirectional). */
+bool xc_dp_has_rx(const struct xc_dp *dp);
+
 /* Snapshot of the counters (atomics; cheap). */
 void xc_dp_progress(struct xc_dp *dp, struct xc_dp_progress *pr);
 

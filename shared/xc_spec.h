@@ -48,4 +48,12 @@ int xc_spec_load(const char *path, Xceiver__V1__TestSpec **out, char *err,
 int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		  char *err, size_t errlen);
 
+/*
+ * Fill the documented defaults in place: frame_size 64, UDP ports 9000 and
+ * 9001, ttl 64, queue 0, chunk_size/num_chunks 4096, batch_size 64,
+ * timeouts 5000/10000/1000 ms, max_missing_ranges 1024; headers, udp,
+ * payload, timeouts and expect are created when missing. 0 or -ENOMEM.
+ */
+int xc_spec_defaults(Xceiver__V1__TestSpec *s);
+
 #endif /* XC_SPEC_H */

@@ -1,0 +1,704 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Test frames: build, parse and check (see xc_frame.h for the layout).
+ *
+ * Payload patterns, after the 18-byte payload header (pattern offset k is
+ * payload offset 18 + k):
+ *   SEEDED     base = xc_mix64(seed ^ seq); word i, the little-endian u64 at
+ *              pattern offset 8 * i, is base + i * 0x9E3779B97F4A7C15; the
+ *              trailing (len % 8) bytes are the first bytes of the next
+ *              word. seed = xc_mix64(run_id ^ xc_mix64(stream_id)) and
+ *              xc_mix64 is the splitmix64 finalizer.
+ *   FIXED      every byte is fill_byte.
+ *   INCREMENT  byte k is (fill_byte + k) & 0xff.
+ *
+ * Checksums: the one's complement sum is byte-order independent, so the
+ * hot paths sum 64-bit words as loaded from memory (native order) and store
+ * the folded result back in the same order. The public helpers work on
+ * values in network word order: xc_csum_fold(xc_csum_partial(hdr, 20, 0))
+ * is the IPv4 header checksum as a host-order number. The template's
+ * csum_base is such a folded sum (not complemented) of the pseudo-header
+ * addresses and protocol and the UDP ports; the length words are added per
+ * frame.
+ *
+ * xc_frame_check compares against the expected frame in one pass (header
+ * bytes against the template, pattern words against the generator, UDP
+ * checksum from the generator's sum); only a frame that is not intact takes
+ * the slow path that rebuilds it to find the first bad offset.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xc_frame.h"
+#include "xc_util.h"
+
+#define XC_ETH_LEN	14
+#define XC_VLAN_LEN	4
+#define XC_IP4_LEN	20
+#define XC_IP6_LEN	40
+#define XC_UDP_LEN	8
+#define XC_ETH_P_IP	0x0800
+#define XC_ETH_P_IPV6	0x86dd
+#define XC_ETH_P_8021Q	0x8100
+#define XC_IPPROTO_UDP	17
+#define XC_GOLDEN	0x9E3779B97F4A7C15ull
+
+#define XC_PAT(x)	XCEIVER__V1__PAYLOAD_PATTERN__PAYLOAD_PATTERN_##x
+#define XC_PAT_SEEDED	XC_PAT(SEEDED)
+#define XC_PAT_FIXED	XC_PAT(FIXED)
+#define XC_PAT_INCREMENT XC_PAT(INCREMENT)
+#define XC_IPV4		XCEIVER__V1__IP_VERSION__IP_VERSION_4
+#define XC_IPV6		XCEIVER__V1__IP_VERSION__IP_VERSION_6
+
+static inline uint64_t xc_mix64(uint64_t x)
+{
+	x += XC_GOLDEN;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+/* Add a and b byte by byte, each byte modulo 256. */
+static inline uint64_t xc_bytes_add(uint64_t a, uint64_t b)
+{
+	const uint64_t h = 0x8080808080808080ull;
+
+	return ((a & ~h) + (b & ~h)) ^ ((a ^ b) & h);
+}
+
+static inline void xc_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline void xc_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static inline uint16_t xc_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t xc_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ------------------------------------------------------------ checksum */
+
+static inline uint64_t xc_add64(uint64_t a, uint64_t b)
+{
+	a += b;
+	return a + (a < b);
+}
+
+/* Fold a one's complement sum of any width down to 16 bits. */
+static inline uint16_t xc_fold64(uint64_t a)
+{
+	a = (a & 0xffffffffull) + (a >> 32);
+	a = (a & 0xffffffffull) + (a >> 32);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	return (uint16_t)a;
+}
+
+/* Sum len bytes in native order into acc; only the last chunk may be odd. */
+static uint64_t xc_csum_native(const uint8_t *p, size_t len, uint64_t acc)
+{
+	uint64_t a, b, c, d, t;
+
+	while (len >= 32) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&c, p + 16, 8);
+		memcpy(&d, p + 24, 8);
+		acc = xc_add64(acc, a);
+		acc = xc_add64(acc, b);
+		acc = xc_add64(acc, c);
+		acc = xc_add64(acc, d);
+		p += 32;
+		len -= 32;
+	}
+	while (len >= 8) {
+		memcpy(&a, p, 8);
+		acc = xc_add64(acc, a);
+		p += 8;
+		len -= 8;
+	}
+	if (len) {
+		t = 0;
+		memcpy(&t, p, len);
+		acc = xc_add64(acc, t);
+	}
+	return acc;
+}
+
+uint32_t xc_csum_partial(const void *buf, size_t len, uint32_t sum)
+{
+	uint64_t acc = htons(xc_fold64(sum));
+
+	acc = xc_csum_native(buf, len, acc);
+	return ntohs(xc_fold64(acc));
+}
+
+uint16_t xc_csum_fold(uint32_t sum)
+{
+	return (uint16_t)~xc_fold64(sum);
+}
+
+/* ------------------------------------------------------------ template */
+
+static const char *xc_stack_name(bool vlan, bool ipv6)
+{
+	if (vlan)
+		return ipv6 ? "Ethernet/802.1Q/IPv6/UDP" :
+			      "Ethernet/802.1Q/IPv4/UDP";
+	return ipv6 ? "Ethernet/IPv6/UDP" : "Ethernet/IPv4/UDP";
+}
+
+uint32_t xc_frame_min_size(bool vlan, bool ipv6)
+{
+	return XC_ETH_LEN + (vlan ? XC_VLAN_LEN : 0) +
+	       (ipv6 ? XC_IP6_LEN : XC_IP4_LEN) + XC_UDP_LEN + XC_PHDR_LEN +
+	       XC_FCS_LEN;
+}
+
+static int xc_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly "aa:bb:cc:dd:ee:ff" (either case). */
+static int xc_parse_mac(const char *s, uint8_t mac[6])
+{
+	int i, hi, lo;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		hi = xc_hexval(s[0]);
+		lo = hi < 0 ? -1 : xc_hexval(s[1]);
+		if (lo < 0)
+			return -EINVAL;
+		mac[i] = hi << 4 | lo;
+		if (s[2] != (i == 5 ? '\0' : ':'))
+			return -EINVAL;
+		s += 3;
+	}
+	return 0;
+}
+
+static int xc_tmpl_macs(struct xc_stream_tmpl *t,
+			const Xceiver__V1__Headers *h, char *err,
+			size_t errlen)
+{
+	if (!h->dst_mac || !*h->dst_mac)
+		return xc_errf(err, errlen, EINVAL, "headers.dst_mac: missing");
+	if (!h->src_mac || !*h->src_mac)
+		return xc_errf(err, errlen, EINVAL, "headers.src_mac: missing");
+	if (xc_parse_mac(h->dst_mac, t->hdr))
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.dst_mac: '%s' is not a MAC address",
+			       h->dst_mac ? h->dst_mac : "");
+	if (xc_parse_mac(h->src_mac, t->hdr + 6))
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.src_mac: '%s' is not a MAC address",
+			       h->src_mac ? h->src_mac : "");
+	return 0;
+}
+
+static int xc_tmpl_addr(const char *field, const char *s, bool ipv6,
+			uint8_t *out, char *err, size_t errlen)
+{
+	if (!s || !*s)
+		return xc_errf(err, errlen, EINVAL, "headers.%s: missing",
+			       field);
+	if (inet_pton(ipv6 ? AF_INET6 : AF_INET, s, out) != 1)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.%s: '%s' is not an %s address", field,
+			       s, ipv6 ? "IPv6" : "IPv4");
+	return 0;
+}
+
+/* Range checks of the scalar header fields. */
+static int xc_tmpl_check_hdr(const Xceiver__V1__Headers *h, char *err,
+			     size_t errlen)
+{
+	const Xceiver__V1__UdpPorts *u = h->udp;
+
+	if (h->ip_version != XC_IPV4 && h->ip_version != XC_IPV6)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.ip_version: %d is not 4 or 6",
+			       (int)h->ip_version);
+	if (u && u->src > 65535)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.udp.src: %u is not a UDP port", u->src);
+	if (u && u->dst > 65535)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.udp.dst: %u is not a UDP port", u->dst);
+	if (h->vlan_id > 4094)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.vlan_id: %u is not in 1..4094 (0: untagged)",
+			       h->vlan_id);
+	if (h->vlan_prio > 7)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.vlan_prio: %u is not in 0..7",
+			       h->vlan_prio);
+	if (h->vlan_prio && !h->vlan_id)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.vlan_prio: %u needs a vlan_id",
+			       h->vlan_prio);
+	if (h->dscp > 63)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.dscp: %u is not in 0..63", h->dscp);
+	if (h->ttl > 255)
+		return xc_errf(err, errlen, EINVAL,
+			       "headers.ttl: %u is not in 1..255 (0: 64)",
+			       h->ttl);
+	return 0;
+}
+
+static int xc_tmpl_check_stream(const Xceiver__V1__Stream *s, bool vlan,
+				bool ipv6, char *err, size_t errlen)
+{
+	const Xceiver__V1__Payload *pl = s->payload;
+	uint32_t min = xc_frame_min_size(vlan, ipv6);
+
+	if (s->id > 65535)
+		return xc_errf(err, errlen, EINVAL,
+			       "id: %u is above the maximum of 65535", s->id);
+	if (s->frame_size < min)
+		return xc_errf(err, errlen, EINVAL,
+			       "frame_size %u is below the minimum of %u for %s",
+			       s->frame_size, min, xc_stack_name(vlan, ipv6));
+	if (s->frame_size > XC_MAX_FRAME)
+		return xc_errf(err, errlen, EINVAL,
+			       "frame_size %u is above the maximum of %u",
+			       s->frame_size, XC_MAX_FRAME);
+	if (pl && pl->pattern != XC_PAT_SEEDED && pl->pattern != XC_PAT_FIXED &&
+	    pl->pattern != XC_PAT_INCREMENT)
+		return xc_errf(err, errlen, EINVAL,
+			       "payload.pattern: unknown pattern %d",
+			       (int)pl->pattern);
+	if (pl && pl->fill_byte > 255)
+		return xc_errf(err, errlen, EINVAL,
+			       "payload.fill_byte: %u is not in 0..255",
+			       pl->fill_byte);
+	return 0;
+}
+
+static void xc_tmpl_ip4(struct xc_stream_tmpl *t,
+			const Xceiver__V1__Headers *h)
+{
+	uint8_t *ip = t->hdr + t->l3_off;
+
+	ip[0] = 0x45;
+	ip[1] = h->dscp << 2;
+	xc_put16(ip + 6, 0x4000);		/* DF */
+	ip[8] = h->ttl ? h->ttl : 64;
+	ip[9] = XC_IPPROTO_UDP;
+}
+
+static void xc_tmpl_ip6(struct xc_stream_tmpl *t,
+			const Xceiver__V1__Headers *h)
+{
+	uint8_t *ip = t->hdr + t->l3_off;
+
+	xc_put32(ip, 6u << 28 | (h->dscp << 2) << 20);
+	ip[6] = XC_IPPROTO_UDP;
+	ip[7] = h->ttl ? h->ttl : 64;
+}
+
+/* Headers with zero lengths and checksums; csum_base from them. */
+static int xc_tmpl_headers(struct xc_stream_tmpl *t,
+			   const Xceiver__V1__Headers *h, char *err,
+			   size_t errlen)
+{
+	uint8_t *ip, *udp;
+	uint32_t alen = t->ipv6 ? 16 : 4;
+	uint32_t sum;
+	int ret;
+
+	ret = xc_tmpl_macs(t, h, err, errlen);
+	if (ret)
+		return ret;
+	if (h->vlan_id) {
+		xc_put16(t->hdr + 12, XC_ETH_P_8021Q);
+		xc_put16(t->hdr + 14, h->vlan_prio << 13 | h->vlan_id);
+	}
+	xc_put16(t->hdr + t->l3_off - 2,
+		 t->ipv6 ? XC_ETH_P_IPV6 : XC_ETH_P_IP);
+	ip = t->hdr + t->l3_off;
+	if (t->ipv6)
+		xc_tmpl_ip6(t, h);
+	else
+		xc_tmpl_ip4(t, h);
+	ip += t->ipv6 ? 8 : 12;
+	ret = xc_tmpl_addr("src_ip", h->src_ip, t->ipv6, ip, err, errlen);
+	if (ret)
+		return ret;
+	ret = xc_tmpl_addr("dst_ip", h->dst_ip, t->ipv6, ip + alen, err,
+			   errlen);
+	if (ret)
+		return ret;
+	udp = t->hdr + t->l4_off;
+	xc_put16(udp, t->src_port);
+	xc_put16(udp + 2, t->dst_port);
+	/* pseudo-header addresses and protocol, UDP ports */
+	sum = xc_csum_partial(ip, 2 * alen, XC_IPPROTO_UDP);
+	t->csum_base = xc_csum_partial(udp, 4, sum);
+	return 0;
+}
+
+int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
+			const Xceiver__V1__Stream *s, uint64_t run_id,
+			char *err, size_t errlen)
+{
+	const Xceiver__V1__Headers *h;
+	bool vlan, ipv6;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	if (!s || !s->headers)
+		return xc_errf(err, errlen, EINVAL, "headers: missing");
+	h = s->headers;
+	ret = xc_tmpl_check_hdr(h, err, errlen);
+	if (ret)
+		return ret;
+	vlan = h->vlan_id != 0;
+	ipv6 = h->ip_version == XC_IPV6;
+	ret = xc_tmpl_check_stream(s, vlan, ipv6, err, errlen);
+	if (ret)
+		return ret;
+
+	t->ipv6 = ipv6;
+	t->l3_off = XC_ETH_LEN + (vlan ? XC_VLAN_LEN : 0);
+	t->l4_off = t->l3_off + (ipv6 ? XC_IP6_LEN : XC_IP4_LEN);
+	t->hdr_len = t->l4_off + XC_UDP_LEN;
+	t->src_port = h->udp && h->udp->src ? h->udp->src : XC_DEF_SRC_PORT;
+	t->dst_port = h->udp && h->udp->dst ? h->udp->dst : XC_DEF_DST_PORT;
+	t->run_tag = (uint32_t)run_id;
+	t->stream_id = s->id;
+	t->seed = xc_mix64(run_id ^ xc_mix64(s->id));
+	t->pattern = s->payload ? (int)s->payload->pattern :
+				  XC_PAT_SEEDED;
+	t->fill_byte = s->payload ? s->payload->fill_byte : 0;
+	t->min_frame = xc_frame_min_size(vlan, ipv6);
+	t->frame_size = s->frame_size;
+	ret = xc_tmpl_headers(t, h, err, errlen);
+	if (ret)
+		memset(t, 0, sizeof(*t));
+	return ret;
+}
+
+/* ------------------------------------------------------------ build */
+
+/* Length fields and the IPv4 header checksum for a dlen-byte frame. */
+static void xc_put_lengths(const struct xc_stream_tmpl *t, uint8_t *buf,
+			   uint32_t dlen)
+{
+	uint8_t *ip = buf + t->l3_off;
+	uint16_t c;
+
+	if (t->ipv6) {
+		xc_put16(ip + 4, dlen - t->l4_off);
+	} else {
+		xc_put16(ip + 2, dlen - t->l3_off);
+		c = ~xc_fold64(xc_csum_native(ip, XC_IP4_LEN, 0));
+		memcpy(ip + 10, &c, 2);
+	}
+	xc_put16(buf + t->l4_off + 4, dlen - t->l4_off);
+}
+
+static void xc_put_phdr(const struct xc_stream_tmpl *t, uint8_t *p,
+			uint64_t seq, uint32_t tx_us)
+{
+	xc_put16(p, XC_MAGIC);
+	xc_put32(p + 2, t->run_tag);
+	xc_put16(p + 6, t->stream_id);
+	xc_put16(p + 8, seq >> 32);
+	xc_put32(p + 10, (uint32_t)seq);
+	xc_put32(p + 14, tx_us);
+}
+
+/*
+ * Pattern words, 8 bytes at a time: the little-endian u64 values at pattern
+ * offsets 0, 8, 16, ... SEEDED and FIXED step by a plain add (FIXED by 0),
+ * INCREMENT adds 8 to every byte without carries between bytes.
+ */
+struct xc_pgen {
+	uint64_t w;
+	uint64_t inc;
+	bool bytewise;
+};
+
+static void xc_pgen_init(const struct xc_stream_tmpl *t, uint64_t seq,
+			 struct xc_pgen *g)
+{
+	uint64_t f = t->fill_byte * 0x0101010101010101ull;
+
+	g->bytewise = false;
+	if (t->pattern == XC_PAT_FIXED) {
+		g->w = f;
+		g->inc = 0;
+	} else if (t->pattern == XC_PAT_INCREMENT) {
+		g->bytewise = true;
+		g->inc = 0x0808080808080808ull;
+		g->w = xc_bytes_add(f, 0x0706050403020100ull);
+	} else {
+		g->w = xc_mix64(t->seed ^ seq);
+		g->inc = XC_GOLDEN;
+	}
+}
+
+/* The current word in memory order; advance. */
+static inline __attribute__((always_inline))
+uint64_t xc_pgen_next(struct xc_pgen *g, bool bytewise)
+{
+	uint64_t v = htole64(g->w);
+
+	g->w = bytewise ? xc_bytes_add(g->w, g->inc) : g->w + g->inc;
+	return v;
+}
+
+static inline __attribute__((always_inline))
+uint64_t xc_pat_gen_words(struct xc_pgen *g, uint8_t *p, uint32_t n,
+			  uint64_t acc, bool bytewise)
+{
+	uint64_t v;
+	uint32_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		v = xc_pgen_next(g, bytewise);
+		memcpy(p + i, &v, 8);
+		acc = xc_add64(acc, v);
+	}
+	v = xc_pgen_next(g, bytewise);
+	memcpy(p + i, &v, n - i);
+	return xc_csum_native(p + i, n - i, acc);
+}
+
+/* Write the pattern (n bytes at p), return acc plus its native sum. */
+static uint64_t xc_pat_gen(const struct xc_stream_tmpl *t, uint64_t seq,
+			   uint8_t *p, uint32_t n, uint64_t acc)
+{
+	struct xc_pgen g;
+
+	xc_pgen_init(t, seq, &g);
+	if (g.bytewise)
+		return xc_pat_gen_words(&g, p, n, acc, true);
+	return xc_pat_gen_words(&g, p, n, acc, false);
+}
+
+/* Native sum of the UDP length words (header + pseudo-header) and base. */
+static uint64_t xc_udp_acc0(const struct xc_stream_tmpl *t, uint32_t dlen)
+{
+	uint64_t l = htons((uint16_t)(dlen - t->l4_off));
+
+	return htons(xc_fold64(t->csum_base)) + 2 * l;
+}
+
+static uint16_t xc_udp_final(uint64_t acc)
+{
+	uint16_t c = ~xc_fold64(acc);
+
+	return c ? c : 0xffff;
+}
+
+uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
+			uint32_t tx_us, uint8_t *buf)
+{
+	uint32_t dlen = t->frame_size - XC_FCS_LEN;
+	uint8_t *ph = buf + t->hdr_len;
+	uint64_t acc;
+	uint16_t c;
+
+	memcpy(buf, t->hdr, t->hdr_len);
+	xc_put_lengths(t, buf, dlen);
+	xc_put_phdr(t, ph, seq, tx_us);
+	acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, dlen));
+	acc = xc_pat_gen(t, seq, ph + XC_PHDR_LEN,
+			 dlen - t->hdr_len - XC_PHDR_LEN, acc);
+	c = xc_udp_final(acc);
+	memcpy(buf + t->l4_off + 6, &c, 2);
+	return dlen;
+}
+
+/* ------------------------------------------------------------ parse */
+
+/* Offset of the UDP header, or -1. */
+static int xc_parse_ip4(const uint8_t *f, uint32_t len, uint32_t off)
+{
+	const uint8_t *ip = f + off;
+	uint32_t ihl;
+
+	if (len < off + XC_IP4_LEN || ip[0] >> 4 != 4)
+		return -1;
+	ihl = (ip[0] & 0xf) * 4;
+	if (ihl < XC_IP4_LEN || len < off + ihl)
+		return -1;
+	if (xc_get16(ip + 6) & 0x3fff)	/* MF or fragment offset */
+		return -1;
+	if (ip[9] != XC_IPPROTO_UDP)
+		return -1;
+	return off + ihl;
+}
+
+static int xc_parse_ip6(const uint8_t *f, uint32_t len, uint32_t off)
+{
+	const uint8_t *ip = f + off;
+
+	if (len < off + XC_IP6_LEN || ip[0] >> 4 != 6)
+		return -1;
+	if (ip[6] != XC_IPPROTO_UDP)
+		return -1;
+	return off + XC_IP6_LEN;
+}
+
+int xc_frame_parse(const uint8_t *frame, uint32_t len, struct xc_phdr *ph)
+{
+	uint32_t off = XC_ETH_LEN;
+	const uint8_t *p;
+	uint16_t et;
+	int l4;
+
+	if (!frame || len < XC_ETH_LEN)
+		return -EBADMSG;
+	et = xc_get16(frame + 12);
+	if (et == XC_ETH_P_8021Q) {
+		if (len < XC_ETH_LEN + XC_VLAN_LEN)
+			return -EBADMSG;
+		et = xc_get16(frame + 16);
+		off += XC_VLAN_LEN;
+	}
+	if (et == XC_ETH_P_IP)
+		l4 = xc_parse_ip4(frame, len, off);
+	else if (et == XC_ETH_P_IPV6)
+		l4 = xc_parse_ip6(frame, len, off);
+	else
+		return -EBADMSG;
+	if (l4 < 0 || len < (uint32_t)l4 + XC_UDP_LEN + XC_PHDR_LEN)
+		return -EBADMSG;
+	p = frame + l4 + XC_UDP_LEN;
+	if (xc_get16(p) != XC_MAGIC)
+		return -EBADMSG;
+	ph->run_tag = xc_get32(p + 2);
+	ph->stream_id = xc_get16(p + 6);
+	ph->seq = (uint64_t)xc_get16(p + 8) << 32 | xc_get32(p + 10);
+	ph->tx_us = xc_get32(p + 14);
+	return 0;
+}
+
+/* ------------------------------------------------------------ check */
+
+static inline __attribute__((always_inline))
+bool xc_pat_cmp_words(struct xc_pgen *g, const uint8_t *p, uint32_t n,
+		      uint64_t *acc, bool bytewise)
+{
+	uint64_t v, r, a = *acc;
+	uint32_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		v = xc_pgen_next(g, bytewise);
+		memcpy(&r, p + i, 8);
+		if (r != v)
+			return false;
+		a = xc_add64(a, v);
+	}
+	v = xc_pgen_next(g, bytewise);
+	if (memcmp(p + i, &v, n - i))
+		return false;
+	*acc = xc_csum_native(p + i, n - i, a);
+	return true;
+}
+
+/* Compare the pattern at p with what seq must carry; add its native sum. */
+static bool xc_pat_cmp(const struct xc_stream_tmpl *t, uint64_t seq,
+		       const uint8_t *p, uint32_t n, uint64_t *acc)
+{
+	struct xc_pgen g;
+
+	xc_pgen_init(t, seq, &g);
+	if (g.bytewise)
+		return xc_pat_cmp_words(&g, p, n, acc, true);
+	return xc_pat_cmp_words(&g, p, n, acc, false);
+}
+
+/*
+ * Slow path for frames that are not intact: build the expected frame (with
+ * the received tx time) and find the first byte that differs. Needs a
+ * XC_MAX_FRAME stack buffer, only for damaged frames.
+ */
+static int xc_check_slow(const struct xc_stream_tmpl *t, uint64_t seq,
+			 const uint8_t *frame, uint32_t len,
+			 uint32_t *bad_off)
+{
+	uint8_t exp[XC_MAX_FRAME];
+	uint32_t dlen = t->frame_size - XC_FCS_LEN;
+	uint32_t txo = t->hdr_len + 14, n, i;
+	uint8_t tx[4] = { 0 };
+
+	if (len > txo)
+		memcpy(tx, frame + txo, XC_MIN(len - txo, 4u));
+	xc_frame_build(t, seq, xc_get32(tx), exp);
+	/* without the whole tx time the UDP checksum cannot be judged */
+	if (len < txo + 4 && len > t->l4_off + 6u)
+		memcpy(exp + t->l4_off + 6, frame + t->l4_off + 6,
+		       XC_MIN(len - t->l4_off - 6, 2u));
+	n = XC_MIN(len, dlen);
+	for (i = 0; i < n; i++)
+		if (frame[i] != exp[i])
+			break;
+	if (i == n && len == dlen)
+		return 0;
+	*bad_off = i;
+	return -EBADMSG;
+}
+
+int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
+		   const uint8_t *frame, uint32_t len, uint32_t *bad_off)
+{
+	uint8_t exp[XC_MAX_HDR_LEN + XC_PHDR_LEN];
+	uint32_t dlen = t->frame_size - XC_FCS_LEN;
+	uint32_t h = t->hdr_len, u = t->l4_off;
+	uint64_t acc;
+	uint16_t c;
+
+	*bad_off = 0;
+	if (len != dlen)
+		goto slow;
+	memcpy(exp, t->hdr, h);
+	xc_put_lengths(t, exp, dlen);
+	xc_put_phdr(t, exp + h, seq, xc_get32(frame + h + 14));
+	/* everything up to the pattern but the UDP checksum */
+	if (memcmp(frame, exp, u + 6) ||
+	    memcmp(frame + u + 8, exp + u + 8, h + XC_PHDR_LEN - u - 8))
+		goto slow;
+	acc = xc_csum_native(exp + h, XC_PHDR_LEN, xc_udp_acc0(t, dlen));
+	if (!xc_pat_cmp(t, seq, frame + h + XC_PHDR_LEN,
+			dlen - h - XC_PHDR_LEN, &acc))
+		goto slow;
+	c = xc_udp_final(acc);
+	if (memcmp(frame + u + 6, &c, 2))
+		goto slow;
+	return 0;
+slow:
+	return xc_check_slow(t, seq, frame, len, bad_off);
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# Errors end with the documented exit code and a message naming what is
+# wrong, within bounded time; the agents survive and keep no XDP program.
+. "$(dirname "$0")/lib.sh"
+
+COMMON=(--mode skb --count 1000 --size 64 --rate 100000)
+
+xc_after()
+{
+	xc_assert_agents_alive "$1"
+	xc_xdp_check
+}
+
+xc_require
+xc_lab_up
+xc_agents_start
+tx_ep="$XC_TX_MGMT:$XC_PORT,dev=$XC_TX_DEV"
+rx_ep="$XC_RX_MGMT:$XC_PORT,dev=$XC_RX_DEV"
+
+xc_log "case: Rx interface does not exist"
+xc_run --tx "$tx_ep" --rx "$XC_RX_MGMT:$XC_PORT,dev=nosuchdev" "${COMMON[@]}"
+xc_assert_rc 3
+xc_assert_output nosuchdev "message names the interface"
+xc_after "missing interface"
+
+xc_log "case: nobody listens on the agent port (refused)"
+xc_run --tx "$XC_TX_MGMT:7999,dev=$XC_TX_DEV" --rx "$rx_ep" "${COMMON[@]}"
+xc_assert_rc 3
+xc_assert_output 7999 "message names the address"
+xc_assert_le "seconds for a refused connect" "$XC_RUN_SECS" 6
+xc_after "refused port"
+
+xc_log "case: agent port silently drops SYNs (connect timeout)"
+ip netns exec "$XC_TX_NS" nft -f - <<NFT || xc_fatal "cannot load nft rule"
+table inet xc_blackhole {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport 7998 drop
+	}
+}
+NFT
+xc_run --tx "$XC_TX_MGMT:7998,dev=$XC_TX_DEV" --rx "$rx_ep" "${COMMON[@]}"
+xc_assert_rc 3
+xc_assert_output 7998 "message names the address"
+xc_assert_le "seconds for an unanswered connect" "$XC_RUN_SECS" 12
+xc_after "unanswered port"
+
+xc_log "case: frame size below the minimum"
+xc_run "${XC_EP[@]}" --mode skb --count 1000 --size 60 --rate 100000
+xc_assert_rc 2
+xc_assert_output 64 "message names the minimum size"
+xc_after "size 60"
+
+xc_log "case: queue 7 on a single-queue veth"
+xc_run --tx "$tx_ep" --rx "$rx_ep,queue=7" "${COMMON[@]}"
+xc_assert_rc 3
+xc_assert_output 'queue' "message names the queue"
+xc_assert_output '\b7\b' "message names queue 7"
+xc_after "queue 7"
+
+xc_log "case: a normal run still works"
+xc_run "${XC_EP[@]}" "${COMMON[@]}" --json "$XC_JSON"
+xc_assert_rc 0
+xc_assert_clean_stream 1000
+xc_end
