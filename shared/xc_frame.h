@@ -71,7 +71,7 @@ struct xc_stream_tmpl {
  * Resolve a stream's headers. MAC and IP strings must be filled in already
  * (the controller does that from the agents' interfaces). Fails with a
  * message in err that names the field, e.g. a frame_size below the minimum
- * ("frame_size 62 is below the minimum of 66 for Ethernet/802.1Q/IPv4/UDP").
+ * ("frame_size 67 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP").
  */
 int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
 			const Xceiver__V1__Stream *s, uint64_t run_id,

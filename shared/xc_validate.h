@@ -39,7 +39,10 @@ struct xc_rxstream {
 	bool (*expected)(void *ctx, uint64_t seq);	/* ... minus these */
 	void *expected_ctx;		/* NULL callback: all of [0, count) */
 
-	/* sliding window: bit (seq - base) set when seq was seen */
+	/*
+	 * sliding window, a ring of window_bits bits: seq lives in word
+	 * (seq / 64) % (window_bits / 64); base stays a multiple of 64
+	 */
 	uint64_t *bits;
 	uint32_t window_bits;		/* power of two */
 	uint64_t base;

@@ -6,6 +6,7 @@
 # "xceiver run"). Prints Tx and validated Rx rates and the loss, writes
 # the report to BUILD/bench.json. Both agents and softirq share the same
 # cores: compare figures of one machine, not absolute numbers.
+# shellcheck source=SCRIPTDIR/integration/lib.sh
 . "$(dirname "$0")/integration/lib.sh"
 
 COUNT=1000000

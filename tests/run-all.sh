@@ -63,8 +63,12 @@ xc_unit()
 		return 0
 	fi
 	out=$("$XC_ROOT/tests/unit/run-unit.sh" "${bins[@]}" 2>&1)
-	printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|SKIPPED) +\]|^unit:' |
-		grep -v '^\[ *FAILED *\] [0-9]* test'
+	# Per-test results and errors, not cmocka's closing recap.
+	printf '%s\n' "$out" | awk '
+		/^\[=+\] Running/ { recap = 0 }
+		/^\[=+\] [0-9]+ test/ { recap = 1 }
+		/^unit:/ || /^\[ *(OK|FAILED|SKIPPED|ERROR|LINE) *\]/ && !recap
+	'
 	p=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed.*/\1/p')
 	f=$(printf '%s\n' "$out" |
 		sed -n 's/^unit: [0-9]* passed, \([0-9]*\) failed.*/\1/p')
@@ -175,6 +179,11 @@ xc_main()
 		fi
 		xc_case "$f"
 	done
+	if [ ${#cases[@]} -gt 0 ] && [ $((passed + failed + skipped)) -eq 0 ]
+	then
+		echo "run-all.sh: no integration case named ${cases[*]}" >&2
+		exit 2
+	fi
 	xc_leftovers
 	if [ $skipped -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"

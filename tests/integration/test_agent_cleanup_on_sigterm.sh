@@ -4,6 +4,7 @@
 # SIGTERM to the Rx agent in the middle of a long run: the agent exits
 # within 5 s and detaches its XDP program; the controller reports the lost
 # agent with exit code 3 instead of hanging; the Tx agent releases too.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 xc_require
@@ -18,7 +19,10 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.1
 done
 sleep 1
-xc_ctl_running || xc_fatal "the run ended before SIGTERM (exit code $?)"
+if ! xc_ctl_running; then
+	xc_run_wait
+	xc_fatal "the run ended (exit $XC_RC) before the SIGTERM"
+fi
 xc_log "SIGTERM to the rx agent"
 xc_agent_stop rx && xc_log "ok: rx agent exited cleanly within 5 s"
 xc_xdp_check rx

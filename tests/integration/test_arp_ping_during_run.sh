@@ -4,6 +4,7 @@
 # While a run of about 3 s is on the test link, ARP and ICMP between the
 # hosts keep working (the XDP filter passes what is not a test frame), and
 # the run still passes.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 COUNT=600000

@@ -3,6 +3,7 @@
 #
 # Errors end with the documented exit code and a message naming what is
 # wrong, within bounded time; the agents survive and keep no XDP program.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 COMMON=(--mode skb --count 1000 --size 64 --rate 100000)

@@ -4,6 +4,7 @@
 # Random bytes, an oversized length header and an undecodable message on an
 # agent's control port: the agent closes those connections, stays alive and
 # serves a normal run afterwards.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # xc_send_bytes ADDR PORT FILE: send the file, then wait at most 5 s for the
