@@ -83,7 +83,8 @@ xc_start_agent()
 		sleep 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		xc_msg "$role agent does not accept on $addr:$XC_PORT after 10 s"
+		xc_msg "$role agent does not accept on $addr:$XC_PORT" \
+			"after 10 s"
 	else
 		xc_msg "$role agent exited before accepting on $addr:$XC_PORT"
 	fi

@@ -126,8 +126,10 @@ xc_mid_build()
 	ip netns exec "$mid" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip netns exec "$mid" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	ip -n "$mid" link add br0 type bridge
-	ip -n "$tx" link add "xct-$id" type veth peer name "xbt-$id" netns "$mid"
-	ip -n "$rx" link add "xcr-$id" type veth peer name "xbr-$id" netns "$mid"
+	ip -n "$tx" link add "xct-$id" type veth \
+		peer name "xbt-$id" netns "$mid"
+	ip -n "$rx" link add "xcr-$id" type veth \
+		peer name "xbr-$id" netns "$mid"
 	ip -n "$mid" link set "xbt-$id" master br0
 	ip -n "$mid" link set "xbr-$id" master br0
 	ip -n "$mid" link set "xbt-$id" up
@@ -284,7 +286,8 @@ xc_down_all()
 		xc_down "$id"
 	done
 	# Anything left that only looks like ours.
-	for dev in $(ip -o link show | sed -n 's/^[0-9]*: \(xcm-[^@:]*\).*/\1/p'); do
+	for dev in $(ip -o link show |
+		     sed -n 's/^[0-9]*: \(xcm-[^@:]*\).*/\1/p'); do
 		ip link del "$dev" 2>/dev/null || true
 	done
 }

@@ -26,7 +26,7 @@ struct xc_tcp {
 	uv_shutdown_t shutdown_req;
 	int handles_open;
 	bool started;		/* connected or accepted: worth flushing */
-	bool reading;		/* uv_read_start succeeded, no EOF/error yet */
+	bool reading;		/* reading, no EOF or error yet */
 	bool dead;		/* read or write failed: nothing to flush */
 	bool closing;
 	bool finishing;

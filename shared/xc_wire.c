@@ -414,9 +414,8 @@ static int xc_conn_on_frame(void *ctx, const uint8_t *msg, size_t len)
 		return xc_conn_reject(c, 0, -EBADMSG, "empty message");
 	env = xceiver__v1__envelope__unpack(NULL, len, msg);
 	if (!env)
-		return xc_conn_reject(c, 0, -EBADMSG,
-				      "message of %zu bytes does not decode as an Envelope",
-				      len);
+		return xc_conn_reject(c, 0, -EBADMSG, "message of %zu bytes %s",
+				      len, "does not decode as an Envelope");
 	if (env->version != XC_PROTOCOL_VERSION)
 		ret = xc_conn_reject(c, env->request_id, -EPROTO,
 				     "protocol version %u, this side speaks %u",
@@ -443,9 +442,9 @@ static void xc_conn_on_data(struct xc_transport *t, const uint8_t *data,
 	if (ret >= 0 || c->closing)
 		return;
 	if (ret == -EMSGSIZE)
-		xc_conn_reject(c, 0, ret,
-			       "message length %u exceeds the limit of %zu bytes",
-			       xc_be32(c->framer.hdr), c->framer.max);
+		xc_conn_reject(c, 0, ret, "message length %u %s %zu bytes",
+			       xc_be32(c->framer.hdr), "exceeds the limit of",
+			       c->framer.max);
 	else
 		xc_conn_reject(c, 0, ret, "cannot read a message: %s",
 			       strerror(-ret));

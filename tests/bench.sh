@@ -15,8 +15,10 @@ COUNT=1000000
 xc_table()
 {
 	jq -r 'def n: if . == null then 0 else tonumber end;
-		[([.tx.tx[]?.sent | n] | add // 0), (.tx.tx_elapsed_ns | n),
-		 ([.rx.rx[]?.delivered | n] | add // 0), (.rx.rx_elapsed_ns | n),
+		[([.tx.tx[]?.sent | n] | add // 0),
+		 (.tx.tx_elapsed_ns | n),
+		 ([.rx.rx[]?.delivered | n] | add // 0),
+		 (.rx.rx_elapsed_ns | n),
 		 ([.rx.rx[]?.missing | n] | add // 0), .verdict] | @tsv' "$1" |
 	awk -F'\t' '
 	function mpps(f, ns) { return ns > 0 ? f * 1000 / ns : 0 }

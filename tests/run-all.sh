@@ -162,7 +162,8 @@ xc_main()
 		shift
 	done
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "run-all.sh: must run as root (network namespaces, XDP)" >&2
+		echo "run-all.sh: must run as root" \
+			"(network namespaces, XDP)" >&2
 		exit 2
 	fi
 	mkdir -p "$XC_LOGS"

@@ -250,7 +250,8 @@ xc_xdp_check()
 		ns=$(xc_ns_of "$role")
 		[ -n "$ns" ] || continue
 		progs=$(ip -n "$ns" -d link show 2>&1 |
-			awk '/^[0-9]+:/ { dev = $2 } /prog\/xdp/ { print dev, $0 }')
+			awk '/^[0-9]+:/ { dev = $2 }
+			     /prog\/xdp/ { $1 = $1; print dev, $0 }')
 		if [ -n "$progs" ]; then
 			xc_fail "XDP program left in $ns: $progs"
 			rc=1

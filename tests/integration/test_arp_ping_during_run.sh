@@ -10,6 +10,7 @@
 COUNT=600000
 
 xc_require
+command -v ping >/dev/null || xc_skip "ping not installed (iputils-ping)"
 xc_lab_up
 xc_agents_start
 ip -n "$XC_TX_NS" neigh flush dev "$XC_TX_DEV"
@@ -30,7 +31,8 @@ if ip netns exec "$XC_TX_NS" ping -c 3 -W 1 "$XC_RX_IP4" >"$XC_TMP/ping.log"
 then
 	xc_log "ok: ping during the run"
 else
-	xc_fail "ping $XC_RX_IP4 during the run: $(tail -n 2 "$XC_TMP/ping.log")"
+	xc_fail "ping $XC_RX_IP4 during the run:" \
+		"$(tail -n 2 "$XC_TMP/ping.log")"
 fi
 neigh=$(ip -n "$XC_TX_NS" neigh show "$XC_RX_IP4" dev "$XC_TX_DEV")
 if grep -Eq 'REACHABLE|STALE|DELAY|PROBE' <<<"$neigh"; then

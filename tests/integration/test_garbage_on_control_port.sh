@@ -30,7 +30,9 @@ xc_agents_start
 
 head -c 65536 /dev/urandom >"$XC_TMP/random.bin"
 printf '\xff\xff\xff\xff' >"$XC_TMP/oversized.bin"
-printf '\x00\x00\x00\x08\xff\xff\xff\xff\xff\xff\xff\xff' >"$XC_TMP/undecodable.bin"
+# Length 8, then a truncated varint tag: no protobuf decodes it.
+printf '\x00\x00\x00\x08\xff\xff\xff\xff\xff\xff\xff\xff' \
+	>"$XC_TMP/undecodable.bin"
 
 for role in tx rx; do
 	ip=$(xc_mgmt_of "$role")
@@ -40,12 +42,14 @@ for role in tx rx; do
 
 	xc_log "oversized length header to the $role agent"
 	xc_send_bytes "$ip" "$XC_PORT" "$XC_TMP/oversized.bin" ||
-		xc_fail "$role agent kept a connection with length 0xffffffff open"
+		xc_fail "$role agent kept a connection with length" \
+			"0xffffffff open"
 	xc_assert_agents_alive "oversized length to $role"
 
 	xc_log "undecodable message to the $role agent"
 	xc_send_bytes "$ip" "$XC_PORT" "$XC_TMP/undecodable.bin" ||
-		xc_fail "$role agent kept a connection with an undecodable message open"
+		xc_fail "$role agent kept a connection with an" \
+			"undecodable message open"
 	xc_assert_agents_alive "undecodable message to $role"
 done
 

@@ -15,7 +15,8 @@ xc_nft_load()
 	ip netns exec "$XC_MID_NS" nft -f - <<-NFT
 	table netdev xc_lossy {
 		chain to_rx {
-			type filter hook egress device "$XC_MID_TO_RX" priority 0;
+			type filter hook egress device "$XC_MID_TO_RX" \
+				priority 0;
 			udp dport 9001 @ih,96,16 & 0x03f0 == 0x0100 counter drop
 		}
 	}
