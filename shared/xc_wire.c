@@ -35,6 +35,7 @@ void xc_framer_reset(struct xc_framer *f)
 		return;
 	free(f->buf);
 	f->buf = NULL;
+	f->cap = 0;
 	f->hdr_have = 0;
 	f->need = 0;
 	f->have = 0;
@@ -63,6 +64,7 @@ static int xc_framer_fail(struct xc_framer *f, int err)
 {
 	free(f->buf);
 	f->buf = NULL;
+	f->cap = 0;
 	f->have = 0;
 	f->hdr_have = XC_FRAMER_BROKEN;
 	f->need = (size_t)-err;
@@ -77,6 +79,7 @@ static int xc_framer_deliver(struct xc_framer *f, const uint8_t *msg,
 	int ret;
 
 	f->buf = NULL;
+	f->cap = 0;
 	f->hdr_have = 0;
 	f->need = 0;
 	f->have = 0;
@@ -102,6 +105,29 @@ static ssize_t xc_framer_header(struct xc_framer *f, const uint8_t *data,
 	f->need = msglen;
 	f->have = 0;
 	return (ssize_t)n;
+}
+
+/*
+ * Make room for len bytes of the current body. The buffer grows with what
+ * actually arrived, not with what the header announced, so a peer that
+ * announces a large message and stalls holds little memory.
+ */
+static int xc_framer_grow(struct xc_framer *f, size_t len)
+{
+	size_t cap = f->cap ? f->cap : 4096;
+	uint8_t *buf;
+
+	if (len <= f->cap)
+		return 0;
+	while (cap < len)
+		cap *= 2;
+	cap = XC_MIN(cap, f->need);
+	buf = realloc(f->buf, cap);
+	if (!buf)
+		return -ENOMEM;
+	f->buf = buf;
+	f->cap = cap;
+	return 0;
 }
 
 int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
@@ -132,12 +158,10 @@ int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
 			data += take;
 			len -= take;
 		} else {
-			if (!f->buf) {
-				f->buf = malloc(f->need);
-				if (!f->buf)
-					return xc_framer_fail(f, -ENOMEM);
-			}
 			take = XC_MIN(f->need - f->have, len);
+			ret = xc_framer_grow(f, f->have + take);
+			if (ret)
+				return xc_framer_fail(f, ret);
 			memcpy(f->buf + f->have, data, take);
 			f->have += take;
 			data += take;

@@ -32,7 +32,8 @@ typedef int (*xc_framer_msg_fn)(void *ctx, const uint8_t *msg, size_t len);
 struct xc_framer {
 	uint8_t hdr[XC_WIRE_HDR_LEN];
 	size_t hdr_have;
-	uint8_t *buf;		/* current message body */
+	uint8_t *buf;		/* current message body, grown as bytes come */
+	size_t cap;		/* allocated size of buf */
 	size_t need;		/* its length from the header */
 	size_t have;
 	size_t max;		/* cap on a message length */
