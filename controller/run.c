@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,8 @@ struct xc_run {
 	int pending;
 	uv_timer_t deadline;
 	uv_timer_t tick;
+	uv_signal_t sigint;
+	uv_signal_t sigterm;
 	uint64_t next_id;
 	uint64_t expected;
 	uint64_t drain_rx;
@@ -117,6 +120,8 @@ static void xc_run_finish(struct xc_run *r)
 	if (!uv_is_closing((uv_handle_t *)&r->deadline)) {
 		uv_close((uv_handle_t *)&r->deadline, NULL);
 		uv_close((uv_handle_t *)&r->tick, NULL);
+		uv_close((uv_handle_t *)&r->sigint, NULL);
+		uv_close((uv_handle_t *)&r->sigterm, NULL);
 	}
 }
 
@@ -186,6 +191,19 @@ static void xc_deadline_fired(uv_timer_t *t)
 	else
 		xc_run_fail(r, "timed out waiting for the %s agent during %s",
 			    who, xc_phase_names[r->phase]);
+}
+
+/* Ctrl-C or SIGTERM: release both agents, then report why. */
+static void xc_on_signal(uv_signal_t *h, int signum)
+{
+	struct xc_run *r = h->data;
+
+	if (r->phase == XC_P_RELEASE) {
+		xc_run_finish(r);
+		return;
+	}
+	xc_run_fail(r, "interrupted by %s during %s", strsignal(signum),
+		    xc_phase_names[r->phase]);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -702,6 +720,12 @@ int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	r->deadline.data = r;
 	r->tick.data = r;
 	uv_timer_start(&r->tick, xc_tick, XC_TICK_MS, XC_TICK_MS);
+	uv_signal_init(&r->loop, &r->sigint);
+	uv_signal_init(&r->loop, &r->sigterm);
+	r->sigint.data = r;
+	r->sigterm.data = r;
+	uv_signal_start(&r->sigint, xc_on_signal, SIGINT);
+	uv_signal_start(&r->sigterm, xc_on_signal, SIGTERM);
 
 	r->phase = XC_P_CONNECT;
 	ret = xc_phase_begin(r);
