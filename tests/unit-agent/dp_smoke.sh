@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
-# End-to-end test of the agent's data plane: builds dp_smoke (unless
-# DP_SMOKE names a binary), creates a veth pair in a private network
+# End-to-end test of the agent's data plane: runs build/tests/dp_smoke
+# (make builds it; DP_SMOKE may name another binary), creates a veth pair in a private network
 # namespace, and runs Tx on one end and Rx on the other in skb and drv mode,
 # plus the error cases. After every case no XDP program may be left on the
 # pair. Needs root. Exit 77 when it cannot run here.
@@ -10,7 +10,6 @@ set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-OUT=$BUILD/tests/unit-agent
 NS=xcs-$$
 A=xcsa$$
 B=xcsb$$
@@ -25,38 +24,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-build() {
-	local cflags
-	cflags="-std=gnu11 -Wall -Wextra -Wno-unused-parameter \
-		-Wno-missing-field-initializers -D_GNU_SOURCE -O2 -g \
-		-I$TOP/shared -I$TOP/agent -I$BUILD/proto -I$OUT \
-		$(pkg-config --cflags libbpf libxdp libprotobuf-c)"
-	mkdir -p "$OUT" || return 1
-	make -s -C "$TOP/proto" BUILD="$BUILD" >/dev/null || return 1
-	clang -O2 -g -target bpf -Wall -Werror \
-		-I"/usr/include/$(gcc -dumpmachine)" \
-		-c -o "$OUT/xc_xdp.bpf.o" "$TOP/agent/xc_xdp.bpf.c" || return 1
-	bpftool gen skeleton "$OUT/xc_xdp.bpf.o" name xc_xdp \
-		>"$OUT/xc_xdp.skel.h" || return 1
-	# shellcheck disable=SC2086
-	gcc $cflags -o "$OUT/dp_smoke" "$TOP/tests/unit-agent/dp_smoke.c" \
-		"$TOP"/agent/xc_dp.c "$TOP"/agent/xc_xsk.c \
-		"$TOP"/agent/xc_tx.c "$TOP"/agent/xc_rx.c \
-		"$TOP"/agent/xc_ifinfo.c "$TOP"/shared/xc_frame.c \
-		"$TOP"/shared/xc_validate.c "$TOP"/shared/xc_log.c \
-		"$TOP"/shared/xc_util.c "$BUILD/proto/xceiver.pb-c.c" \
-		$(pkg-config --libs libbpf libxdp libprotobuf-c) \
-		-lelf -lz -lpthread -lm
-}
-
 if [ "$(id -u)" != 0 ]; then
 	echo "dp_smoke: SKIP (needs root)"
 	exit 77
 fi
-BIN=${DP_SMOKE:-}
-if [ -z "$BIN" ]; then
-	build || { echo "dp_smoke: build failed"; exit 1; }
-	BIN=$OUT/dp_smoke
+BIN=${DP_SMOKE:-$BUILD/tests/dp_smoke}
+if [ ! -x "$BIN" ]; then
+	echo "dp_smoke: $BIN is missing (make builds it)"
+	exit 1
 fi
 
 setup() {
