@@ -105,6 +105,19 @@ int xc_frame_parse(const uint8_t *frame, uint32_t len, struct xc_phdr *ph);
 int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
 		   const uint8_t *frame, uint32_t len, uint32_t *bad_off);
 
+/*
+ * The same for a frame whose length and ports come from the generator
+ * (struct xc_gen_pkt in xc_gen.h): frame_len bytes, src/dst port. The
+ * fixed-size functions above are these with the stream's own values.
+ */
+struct xc_gen_pkt;
+uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
+			    const struct xc_gen_pkt *p, uint32_t tx_us,
+			    uint8_t *buf);
+int xc_frame_check_pkt(const struct xc_stream_tmpl *t,
+		       const struct xc_gen_pkt *p, const uint8_t *frame,
+		       uint32_t len, uint32_t *bad_off);
+
 /* Internet checksum helpers (RFC 1071), exposed for the tests. */
 uint32_t xc_csum_partial(const void *buf, size_t len, uint32_t sum);
 uint16_t xc_csum_fold(uint32_t sum);

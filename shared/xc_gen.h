@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The stream generator: for sequence number n of a stream it yields the
+ * frame length, the UDP ports, the descriptor layout (UMEM placement,
+ * fragments, options) and whether the sender's kernel must accept the
+ * descriptor. Tx and Rx run the same generator from the same Stream message,
+ * run id and sender UMEM geometry, so they agree on every frame without
+ * exchanging anything else. Pure and deterministic: no clock, no global
+ * random state.
+ */
+#ifndef XC_GEN_H
+#define XC_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xceiver.pb-c.h"
+
+#define XC_GEN_MAX_FRAGS	32	/* fragments one DescShape may list */
+#define XC_GEN_KERNEL_MAX_FRAGS	18	/* MAX_SKB_FRAGS + 1: copy mode limit */
+#define XC_XDP_PACKET_HEADROOM	256
+
+/* The sender's UMEM, as the kernel validates Tx descriptors against it. */
+struct xc_umem_geom {
+	uint64_t size;		/* bytes */
+	uint32_t chunk_size;
+	uint32_t headroom;
+	bool unaligned;
+	bool multi_buffer;
+	uint32_t max_frags;	/* 0: XC_GEN_KERNEL_MAX_FRAGS */
+};
+
+/* Fill geom from an XskConfig with its documented defaults applied. */
+void xc_umem_geom_from(struct xc_umem_geom *g,
+		       const Xceiver__V1__XskConfig *x);
+
+struct xc_gen_pkt {
+	uint64_t seq;
+	uint32_t frame_len;	/* frame bytes without FCS (what Tx writes) */
+	uint16_t src_port;
+	uint16_t dst_port;
+	/* descriptor layout */
+	int at;			/* XCEIVER__V1__DESC_BASE__* */
+	int64_t offset;		/* from "at" */
+	uint32_t desc_len;	/* total descriptor bytes over all fragments */
+	uint32_t nfrags;	/* 1 unless multi-buffer */
+	uint32_t frag_len[XC_GEN_MAX_FRAGS];
+	uint32_t options;	/* extra option bits on the first fragment */
+	bool unterminated;
+	bool valid;		/* the sender's kernel accepts it */
+};
+
+enum xc_size_mode {
+	XC_SIZE_FIXED,
+	XC_SIZE_LIST,
+	XC_SIZE_RANDOM,
+	XC_SIZE_IMIX,
+};
+
+struct xc_gen {
+	uint32_t id;
+	uint64_t count;
+	uint64_t seed;
+	enum xc_size_mode size_mode;
+	uint32_t frame_size;		/* fixed size (with FCS) */
+	uint32_t *sizes;		/* list, or the expanded IMIX cycle */
+	uint32_t nsizes;
+	uint32_t size_min, size_max;	/* random */
+	uint16_t sport, sport_n;	/* port = base + seq % n */
+	uint16_t dport, dport_n;
+	Xceiver__V1__DescShape **descs;	/* copies; cycled */
+	uint32_t ndescs;
+	struct xc_umem_geom geom;
+	uint64_t invalid_total;		/* seqs in [0, count) sent invalid */
+};
+
+/*
+ * Resolve a stream. Errors name the field: "sizes.imix[2].weight: 0",
+ * "descs[1].frags: 33 fragments, at most 32". count must already be final
+ * (duration_ms resolved by the caller).
+ */
+int xc_gen_init(struct xc_gen *g, const Xceiver__V1__Stream *s,
+		uint64_t run_id, const struct xc_umem_geom *geom,
+		char *err, size_t errlen);
+void xc_gen_free(struct xc_gen *g);	/* NULL-tolerant */
+
+/* Frame size with FCS for seq (frame_len + 4). */
+uint32_t xc_gen_frame_size(const struct xc_gen *g, uint64_t seq);
+/* Everything about seq. */
+void xc_gen_pkt(const struct xc_gen *g, uint64_t seq, struct xc_gen_pkt *p);
+/* Whether the sender's kernel accepts seq's descriptor(s). */
+bool xc_gen_valid(const struct xc_gen *g, uint64_t seq);
+/* Largest and smallest frame_size the stream can produce. */
+uint32_t xc_gen_max_frame(const struct xc_gen *g);
+uint32_t xc_gen_min_frame(const struct xc_gen *g);
+
+/*
+ * The kernel's Tx descriptor rules (xp_aligned_validate_desc and
+ * xp_unaligned_validate_desc, plus the fragment rules of multi-buffer):
+ * whether one descriptor at addr with len and options is accepted.
+ */
+bool xc_desc_valid(const struct xc_umem_geom *g, uint64_t addr, uint32_t len,
+		   uint32_t options);
+
+#endif /* XC_GEN_H */
