@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xc_pb.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
@@ -20,44 +21,13 @@
 #define XC_PB_QUANT(m, f) \
 	((const void *)((const char *)(m) + (f)->quantifier_offset))
 
-/* Length of the common "PREFIX_" of an enum's value names. */
-static size_t xc_json_enum_prefix(const ProtobufCEnumDescriptor *e)
-{
-	const char *first;
-	size_t n, i, j;
-
-	if (!e->n_values)
-		return 0;
-	first = e->values[0].name;
-	n = strlen(first);
-	for (i = 1; i < e->n_values; i++) {
-		for (j = 0; j < n && e->values[i].name[j] == first[j]; j++)
-			;
-		n = j;
-	}
-	while (n && first[n - 1] != '_')
-		n--;
-	return n;
-}
-
 static json_t *xc_json_enum(const ProtobufCEnumDescriptor *e, int32_t v)
 {
-	const ProtobufCEnumValue *ev;
-	json_t *j;
-	char *s;
-	size_t i;
+	char name[64];
 
-	ev = protobuf_c_enum_descriptor_get_value(e, v);
-	if (!ev)
+	if (!xc_pb_enum_name(e, v, name, sizeof(name)))
 		return json_integer(v);
-	s = strdup(ev->name + xc_json_enum_prefix(e));
-	if (!s)
-		return NULL;
-	for (i = 0; s[i]; i++)
-		s[i] = tolower((unsigned char)s[i]);
-	j = json_string(s);
-	free(s);
-	return j;
+	return json_string(name);
 }
 
 static json_t *xc_json_real(double v)
@@ -156,38 +126,12 @@ static json_t *xc_json_value(const ProtobufCFieldDescriptor *f, const void *p)
 	return NULL;
 }
 
-static size_t xc_json_elem_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return sizeof(int64_t);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return sizeof(double);
-	case PROTOBUF_C_TYPE_FLOAT:
-		return sizeof(float);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	default:
-		return sizeof(int32_t);
-	}
-}
-
 static json_t *xc_json_array(const ProtobufCMessage *m,
 			     const ProtobufCFieldDescriptor *f)
 {
 	size_t n = *(const size_t *)XC_PB_QUANT(m, f), i;
 	const char *arr = *(const char *const *)XC_PB_FIELD(m, f);
-	size_t sz = xc_json_elem_size(f->type);
+	size_t sz = xc_pb_elem_size(f->type);
 	json_t *a = json_array();
 
 	for (i = 0; a && arr && i < n; i++) {

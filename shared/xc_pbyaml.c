@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "xc_pb.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
@@ -34,38 +35,6 @@
 static bool xc_pb_is_oneof(const ProtobufCFieldDescriptor *f)
 {
 	return f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
-}
-
-static size_t xc_pb_elem_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int32_t);
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return sizeof(int64_t);
-	case PROTOBUF_C_TYPE_FLOAT:
-		return sizeof(float);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return sizeof(double);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	}
-	return 0;
 }
 
 static const char *xc_pb_type_name(const ProtobufCFieldDescriptor *f)
@@ -257,26 +226,6 @@ static int xc_pb_set_bool(void *dst, const char *s, char *why, size_t whylen)
 		return xc_errf(why, whylen, EINVAL,
 			       "'%s' is not a bool (true, false, yes, no)", s);
 	return 0;
-}
-
-/* Length of the common "PREFIX_" of an enum's value names. */
-static size_t xc_pb_enum_prefix(const ProtobufCEnumDescriptor *e)
-{
-	const char *first;
-	size_t n, i, j;
-
-	if (!e->n_values)
-		return 0;
-	first = e->values[0].name;
-	n = strlen(first);
-	for (i = 1; i < e->n_values; i++) {
-		for (j = 0; j < n && e->values[i].name[j] == first[j]; j++)
-			;
-		n = j;
-	}
-	while (n && first[n - 1] != '_')
-		n--;
-	return n;
 }
 
 static int xc_pb_set_enum(const ProtobufCFieldDescriptor *f, void *dst,

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "xc_pb.h"
+
+size_t xc_pb_elem_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		return sizeof(int32_t);
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return sizeof(int64_t);
+	case PROTOBUF_C_TYPE_FLOAT:
+		return sizeof(float);
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return sizeof(double);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING:
+		return sizeof(char *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(ProtobufCMessage *);
+	}
+	return 0;
+}
+
+size_t xc_pb_enum_prefix(const ProtobufCEnumDescriptor *e)
+{
+	const char *first;
+	size_t n, i, j;
+
+	if (!e->n_values)
+		return 0;
+	first = e->values[0].name;
+	n = strlen(first);
+	for (i = 1; i < e->n_values; i++) {
+		for (j = 0; j < n && e->values[i].name[j] == first[j]; j++)
+			;
+		n = j;
+	}
+	while (n && first[n - 1] != '_')
+		n--;
+	return n;
+}
+
+const char *xc_pb_enum_name(const ProtobufCEnumDescriptor *e, int v,
+			    char *buf, size_t len)
+{
+	const ProtobufCEnumValue *ev;
+	size_t i;
+
+	ev = protobuf_c_enum_descriptor_get_value(e, v);
+	if (!ev || !len)
+		return NULL;
+	for (i = 0; i + 1 < len && ev->name[xc_pb_enum_prefix(e) + i]; i++)
+		buf[i] = (char)tolower((unsigned char)
+				       ev->name[xc_pb_enum_prefix(e) + i]);
+	buf[i] = '\0';
+	return buf;
+}
