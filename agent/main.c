@@ -109,7 +109,11 @@ static int xc_reply(struct xc_session *s, Xceiver__V1__Envelope *env)
 
 static int xc_on_hello(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
-	static char *caps[] = { "skb", "drv", "zerocopy", "multi-queue" };
+	static char *caps[] = {
+		"skb", "drv", "zerocopy", "multi-queue", "unaligned",
+		"huge-pages", "multi-buffer", "shared-umem", "busy-poll",
+		"xdp-actions", "rx-pressure", "desc-shapes",
+	};
 	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
 	Xceiver__V1__Envelope env;
 

@@ -4,6 +4,7 @@
  * runs the workers (xc_tx.c, xc_rx.c) and builds the report.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,6 @@
 #include "xc_dp_priv.h"
 #include "xc_log.h"
 #include "xc_util.h"
-
-#define XC_XDP_PACKET_HEADROOM	256	/* kernel's headroom in copy mode */
 
 static const char *xc_mode_name(int mode)
 {
@@ -35,6 +34,57 @@ static uint32_t xc_def(uint32_t v, uint32_t def)
 	return v ? v : def;
 }
 
+static int xc_cfg_check(const struct xc_xsk_cfg *c, char *err,
+			size_t errlen)
+{
+	if (c->chunk_size < XC_MIN_CHUNK_SIZE)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.chunk_size %u is below the kernel's minimum of %u",
+			       c->chunk_size, XC_MIN_CHUNK_SIZE);
+	if (!c->unaligned && (c->chunk_size & (c->chunk_size - 1)))
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.chunk_size %u is not a power of two (only unaligned chunks may have any size)",
+			       c->chunk_size);
+	if (c->num_chunks < 2)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.num_chunks %u is too small", c->num_chunks);
+	if (c->headroom + XC_XDP_PACKET_HEADROOM >= c->chunk_size)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.headroom %u leaves no room in a %u-byte chunk (the kernel keeps %u bytes of XDP headroom too)",
+			       c->headroom, c->chunk_size,
+			       XC_XDP_PACKET_HEADROOM);
+	if (c->batch > c->tx_size || c->batch > c->rx_size ||
+	    c->batch > c->fill_size || c->batch > c->comp_size)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.batch_size %u exceeds a ring size", c->batch);
+	if (c->spq > XC_MAX_SPQ)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.sockets_per_queue %u: at most %u",
+			       c->spq, XC_MAX_SPQ);
+	return 0;
+}
+
+static int xc_cfg_cpus(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
+		       char *err, size_t errlen)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	size_t i;
+
+	for (i = 0; i < x->n_cpus; i++)
+		if (x->cpus[i] >= CPU_SETSIZE || (long)x->cpus[i] >= ncpu)
+			return xc_errf(err, errlen, EINVAL,
+				       "xsk.cpus[%zu]: cpu %u does not exist (this host has %ld)",
+				       i, x->cpus[i], ncpu);
+	if (!x->n_cpus)
+		return 0;
+	c->cpus = calloc(x->n_cpus, sizeof(*c->cpus));
+	if (!c->cpus)
+		return xc_errf(err, errlen, ENOMEM, "out of memory");
+	memcpy(c->cpus, x->cpus, x->n_cpus * sizeof(*c->cpus));
+	c->ncpus = x->n_cpus;
+	return 0;
+}
+
 static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 		       char *err, size_t errlen)
 {
@@ -46,24 +96,26 @@ static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	c->rx_size = xc_def(x->rx_size, XSK_RING_CONS__DEFAULT_NUM_DESCS);
 	c->tx_size = xc_def(x->tx_size, XSK_RING_PROD__DEFAULT_NUM_DESCS);
 	c->batch = xc_def(x->batch_size, XC_DEF_BATCH);
+	c->spq = xc_def(x->sockets_per_queue, 1);
 	c->need_wakeup = !x->no_need_wakeup;
 	c->use_poll = x->use_poll;
-	if (c->chunk_size & (c->chunk_size - 1))
-		return xc_errf(err, errlen, EINVAL,
-			       "xsk.chunk_size %u is not a power of two",
-			       c->chunk_size);
-	if (c->num_chunks < 2)
-		return xc_errf(err, errlen, EINVAL,
-			       "xsk.num_chunks %u is too small", c->num_chunks);
-	if (c->headroom >= c->chunk_size / 2)
-		return xc_errf(err, errlen, EINVAL,
-			       "xsk.headroom %u leaves no room in a %u-byte chunk",
-			       c->headroom, c->chunk_size);
-	if (c->batch > c->tx_size || c->batch > c->rx_size ||
-	    c->batch > c->fill_size || c->batch > c->comp_size)
-		return xc_errf(err, errlen, EINVAL,
-			       "xsk.batch_size %u exceeds a ring size", c->batch);
-	return 0;
+	c->unaligned = x->unaligned;
+	c->huge_pages = x->huge_pages || x->unaligned;
+	c->multi_buffer = x->multi_buffer;
+	c->busy_poll = x->busy_poll;
+	c->busy_poll_budget = x->busy_poll_budget;
+	return xc_cfg_check(c, err, errlen) ?: xc_cfg_cpus(c, x, err, errlen);
+}
+
+static void xc_rx_cfg_init(struct xc_rx_cfg *r, const Xceiver__V1__RxOptions *o)
+{
+	if (!o)
+		return;
+	r->action = o->xdp_action;
+	r->tail_adjust = o->tail_adjust;
+	r->pressure = o->pressure;
+	r->fill_posted = o->fill_posted;
+	r->stop_after = o->stop_after;
 }
 
 static void xc_memlock(void)
@@ -94,71 +146,117 @@ static int xc_dp_socks(struct xc_dp *dp, const Xceiver__V1__XskConfig *x,
 	for (i = 0; i < n; i++) {
 		dp->socks[i].dp = dp;
 		dp->socks[i].queue = qs[i];
+		dp->socks[i].xs = calloc(dp->cfg.spq, sizeof(struct xc_xs));
+		if (!dp->socks[i].xs)
+			return xc_errf(err, errlen, ENOMEM, "out of memory");
+		dp->socks[i].nxs = dp->cfg.spq;
 	}
 	return 0;
 }
 
-/* Redirect the UDP destination ports of every Rx stream. */
+/* Redirect the UDP destination ports (ranges) of every Rx stream. */
 static void xc_dp_ports(struct xc_dp *dp, const Xceiver__V1__Prepare *p)
 {
-	uint32_t port;
+	const Xceiver__V1__UdpPorts *u;
+	uint32_t lo, hi;
 	size_t i;
 
 	dp->port_lo = UINT16_MAX;
 	dp->port_hi = 0;
 	for (i = 0; i < p->n_rx_streams; i++) {
-		const Xceiver__V1__Headers *h = p->rx_streams[i]->headers;
+		u = p->rx_streams[i]->headers ?
+		    p->rx_streams[i]->headers->udp : NULL;
+		lo = u && u->dst ? u->dst : XC_DEF_DST_PORT;
+		hi = u && u->dst_max > lo ? u->dst_max : lo;
+		dp->port_lo = XC_MIN(dp->port_lo, lo);
+		dp->port_hi = XC_MAX(dp->port_hi, XC_MIN(hi, UINT16_MAX));
+	}
+}
 
-		port = h && h->udp && h->udp->dst ? h->udp->dst :
-		       XC_DEF_DST_PORT;
-		dp->port_lo = XC_MIN(dp->port_lo, port);
-		dp->port_hi = XC_MAX(dp->port_hi, port);
+/*
+ * Frames larger than an Rx chunk holds are dropped by the kernel (counted
+ * in rx_dropped) unless multi-buffer is on; a scenario may want exactly
+ * that, so this only warns.
+ */
+static void xc_dp_rx_fit(struct xc_dp *dp)
+{
+	uint32_t room = dp->cfg.chunk_size - dp->cfg.headroom -
+			XC_XDP_PACKET_HEADROOM, i, max;
+	const struct xc_rxv_stream *st;
+
+	if (dp->cfg.multi_buffer)
+		return;
+	for (i = 0; i < dp->rxv.nstreams; i++) {
+		st = &dp->rxv.streams[i];
+		max = xc_gen_max_frame(&st->gen) - XC_FCS_LEN;
+		if (dp->rxc.action ==
+		    XCEIVER__V1__XDP_ACTION__XDP_ACTION_GROW_TAIL)
+			max += dp->rxc.tail_adjust;
+		if (max > room)
+			pr_warn("%s: rx stream %u: frames of up to %u bytes do not fit a %u-byte chunk with headroom %u (largest frame_size %u): the kernel drops them (rx_dropped); multi_buffer takes larger ones\n",
+				dp->ifname, st->st.id, max + XC_FCS_LEN,
+				dp->cfg.chunk_size, dp->cfg.headroom,
+				room + XC_FCS_LEN);
 	}
 }
 
 static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 			 char *err, size_t errlen)
 {
-	uint32_t room = dp->cfg.chunk_size - dp->cfg.headroom -
-			XC_XDP_PACKET_HEADROOM;
-	size_t i;
+	struct xc_rxv_opts o = {
+		.rx = p->rx_options,
+		.peer_xsk = p->peer_xsk,
+		.window_bits = XC_DEF_WINDOW_BITS,
+		.max_ranges = xc_def(p->max_missing_ranges, XC_DEF_MAX_RANGES),
+	};
 	int ret;
 
-	for (i = 0; i < p->n_rx_streams; i++)
-		if (p->rx_streams[i]->frame_size - XC_FCS_LEN > room)
-			return xc_errf(err, errlen, EINVAL,
-				       "rx stream %u: frame_size %u does not fit a %u-byte chunk with headroom %u (largest frame_size %u)",
-				       p->rx_streams[i]->id,
-				       p->rx_streams[i]->frame_size,
-				       dp->cfg.chunk_size, dp->cfg.headroom,
-				       room + XC_FCS_LEN);
-	ret = xc_rxv_init(&dp->rxv, p->run_id, p->rx_streams,
-			  p->n_rx_streams, XC_DEF_WINDOW_BITS,
-			  xc_def(p->max_missing_ranges, XC_DEF_MAX_RANGES),
-			  err, errlen);
+	ret = xc_rxv_init_opts(&dp->rxv, p->run_id, p->rx_streams,
+			       p->n_rx_streams, &o, err, errlen);
 	if (ret)
 		return ret;
 	dp->rxv_ready = true;
 	xc_dp_ports(dp, p);
+	xc_dp_rx_fit(dp);
 	return 0;
 }
 
 static int xc_txs_init(struct xc_dp *dp, struct xc_txs *t,
-		       const Xceiver__V1__Stream *st, char *err,
+		       const Xceiver__V1__Stream *st,
+		       const Xceiver__V1__XskConfig *x, char *err,
 		       size_t errlen)
 {
+	struct xc_umem_geom geom;
+	uint32_t max;
 	int ret;
 
 	ret = xc_stream_tmpl_init(&t->tmpl, st, dp->run_id, err, errlen);
 	if (ret)
 		return ret;
-	if (st->frame_size - XC_FCS_LEN > dp->cfg.chunk_size)
+	xc_umem_geom_from(&geom, x);
+	ret = xc_gen_init(&t->gen, st, dp->run_id, &geom, err, errlen);
+	if (ret)
+		return ret;
+	t->gen_ready = true;
+	max = xc_gen_max_frame(&t->gen) - XC_FCS_LEN;
+	if (max > dp->cfg.chunk_size && !dp->cfg.multi_buffer)
 		return xc_errf(err, errlen, EINVAL,
-			       "tx stream %u: frame_size %u does not fit a %u-byte chunk",
-			       st->id, st->frame_size, dp->cfg.chunk_size);
+			       "tx stream %u: frames of up to %u bytes do not fit a %u-byte chunk (multi_buffer takes larger ones)",
+			       st->id, max + XC_FCS_LEN, dp->cfg.chunk_size);
 	t->id = st->id;
 	t->count = st->count;
-	t->rate_pps = st->rate_pps;
+	t->rate_cfg.unit = st->rate_pps ? XC_RATE_PPS :
+			   !st->rate_bps ? XC_RATE_UNLIMITED :
+			   st->rate_l1 ? XC_RATE_L1_BPS : XC_RATE_L2_BPS;
+	t->rate_cfg.rate = st->rate_pps ?: st->rate_bps;
+	/* default: a late worker may catch up by one batch */
+	t->rate_cfg.burst = st->burst ?: dp->cfg.batch;
+	t->rate_cfg.frame_bytes = xc_gen_frame_size(&t->gen, 0);
+	ret = xc_rate_init(&t->rate, &t->rate_cfg, 0, err, errlen);
+	if (ret)
+		return ret;
+	dp->tx_rate_pps += xc_rate_cfg_pps(&t->rate_cfg,
+					   t->rate_cfg.frame_bytes);
 	return 0;
 }
 
@@ -179,11 +277,11 @@ static int xc_dp_tx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	}
 	for (i = 0; i < p->n_tx_streams; i++) {
 		s = &dp->socks[i % dp->nsocks];
-		ret = xc_txs_init(dp, &s->txs[s->ntxs], p->tx_streams[i], err,
-				  errlen);
+		s->ntxs++;
+		ret = xc_txs_init(dp, &s->txs[s->ntxs - 1], p->tx_streams[i],
+				  p->xsk, err, errlen);
 		if (ret)
 			return ret;
-		s->ntxs++;
 	}
 	return 0;
 }
@@ -257,6 +355,7 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	dp->has_tx = p->n_tx_streams > 0;
 	dp->has_rx = p->n_rx_streams > 0;
 	ret = xc_cfg_init(&dp->cfg, p->xsk, err, errlen);
+	xc_rx_cfg_init(&dp->rxc, p->rx_options);
 	if (!ret)
 		ret = xc_dp_socks(dp, p->xsk, err, errlen);
 	if (!ret && dp->has_rx)
@@ -435,40 +534,38 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 			t->sent = XC_LOAD(&s->txs[j].sent);
 			t->bytes = XC_LOAD(&s->txs[j].bytes);
 			r->tx[r->n_tx++] = t;
+			r->tx_bytes += t->bytes;
+			r->tx_invalid_sent += XC_LOAD(&s->txs[j].invalid_sent);
 		}
 		r->tx_frames += XC_LOAD(&s->tx_frames);
+		r->tx_cpu_ns += s->tx_cpu_ns;
 	}
 	r->tx_elapsed_ns = XC_LOAD(&dp->tx_elapsed_ns);
+	r->tx_rate_requested_pps = dp->tx_rate_pps;
+	if (r->tx_elapsed_ns)
+		r->tx_rate_achieved_pps = r->tx_frames * 1e9 /
+					  r->tx_elapsed_ns;
 	return 0;
 }
 
 static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	uint64_t first = UINT64_MAX, last = 0;
-	Xceiver__V1__RxStreamReport *x;
 	struct xc_sock *s;
 	uint32_t i;
 	int ret;
 
 	if (!dp->rxv_ready)
 		return 0;
-	r->rx = calloc(dp->rxv.nstreams, sizeof(*r->rx));
-	if (dp->rxv.nstreams && !r->rx)
-		return -ENOMEM;
-	for (i = 0; i < dp->rxv.nstreams; i++) {
-		x = XC_NEW(Xceiver__V1__RxStreamReport,
-			   xceiver__v1__rx_stream_report__init);
-		if (!x)
-			return -ENOMEM;
-		r->rx[r->n_rx++] = x;
-		ret = xc_rxstream_report(&dp->rxv.streams[i].st, x);
-		if (ret)
-			return ret;
-	}
-	r->foreign = dp->rxv.foreign;
+	ret = xc_rxv_report(&dp->rxv, r);
+	if (ret)
+		return ret;
+	r->rx_frames = 0;
 	for (i = 0; i < dp->nsocks; i++) {
 		s = &dp->socks[i];
-		r->rx_frames += s->rx_frames;
+		r->rx_frames += XC_LOAD(&s->rx_frames);
+		r->rx_bytes += XC_LOAD(&s->rx_bytes);
+		r->rx_cpu_ns += s->rx_cpu_ns;
 		if (s->rx_first_ns)
 			first = XC_MIN(first, s->rx_first_ns);
 		last = XC_MAX(last, s->rx_last_ns);
@@ -478,23 +575,43 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	return 0;
 }
 
+static void xc_report_spread(struct xc_sock *s, uint32_t j)
+{
+	pr_info("%s queue %u socket %u: %llu Rx descriptors\n",
+		s->dp->ifname, s->queue, j,
+		(unsigned long long)XC_LOAD(&s->xs[j].rx_descs));
+}
+
+/* Socket statistics: one entry per socket (several per shared queue). */
 static int xc_report_xsk(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	Xceiver__V1__XskStats *st;
-	uint32_t i;
+	uint32_t i, j, n = dp->nsocks * dp->cfg.spq;
 
-	r->xsk = calloc(dp->nsocks, sizeof(*r->xsk));
+	r->xsk = calloc(n, sizeof(*r->xsk));
 	if (!r->xsk)
 		return -ENOMEM;
 	for (i = 0; i < dp->nsocks; i++) {
-		st = XC_NEW(Xceiver__V1__XskStats,
-			    xceiver__v1__xsk_stats__init);
-		if (!st)
-			return -ENOMEM;
-		xc_xsk_stats(&dp->socks[i], st);
-		r->xsk[r->n_xsk++] = st;
+		for (j = 0; j < dp->socks[i].nxs; j++) {
+			st = XC_NEW(Xceiver__V1__XskStats,
+				    xceiver__v1__xsk_stats__init);
+			if (!st)
+				return -ENOMEM;
+			xc_xsk_stats(&dp->socks[i], &dp->socks[i].xs[j], st);
+			r->xsk[r->n_xsk++] = st;
+			if (dp->has_rx && dp->socks[i].nxs > 1)
+				xc_report_spread(&dp->socks[i], j);
+		}
 	}
 	return 0;
+}
+
+static void xc_report_rss(Xceiver__V1__Report *r)
+{
+	struct rusage ru;
+
+	if (!getrusage(RUSAGE_SELF, &ru))
+		r->peak_rss_kb = ru.ru_maxrss;
 }
 
 int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
@@ -523,6 +640,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 		xc_dp_report_free(r);
 		return ret;
 	}
+	xc_report_rss(r);
 	*out = r;
 	return 0;
 }
@@ -535,16 +653,35 @@ void xc_dp_report_free(Xceiver__V1__Report *r)
 		return;
 	for (i = 0; i < r->n_tx; i++)
 		free(r->tx[i]);
-	for (i = 0; i < r->n_rx; i++) {
-		xc_rxstream_report_free(r->rx[i]);
-		free(r->rx[i]);
-	}
 	for (i = 0; i < r->n_xsk; i++)
 		free(r->xsk[i]);
 	free(r->tx);
-	free(r->rx);
 	free(r->xsk);
+	xc_rxv_report_free(r);
 	free(r);
+}
+
+uint64_t xc_thread_cpu_ns(void)
+{
+	return xc_now_ns(CLOCK_THREAD_CPUTIME_ID);
+}
+
+/* Pin the calling worker (index i) as xsk.cpus asks. */
+void xc_worker_pin(struct xc_dp *dp, uint32_t index)
+{
+	cpu_set_t set;
+	uint32_t cpu;
+	int ret;
+
+	if (!dp->cfg.ncpus)
+		return;
+	cpu = dp->cfg.cpus[index % dp->cfg.ncpus];
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ret = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (ret)
+		pr_warn("%s: cannot pin worker %u to cpu %u: %s\n",
+			dp->ifname, index, cpu, strerror(ret));
 }
 
 void xc_dp_destroy(struct xc_dp *dp)
@@ -555,11 +692,15 @@ void xc_dp_destroy(struct xc_dp *dp)
 		return;
 	xc_dp_join(dp);
 	xc_xsk_teardown(dp);
-	for (i = 0; i < dp->nsocks; i++)
+	for (i = 0; i < dp->nsocks; i++) {
 		xc_tx_free(&dp->socks[i]);
+		xc_rx_free(&dp->socks[i]);
+		free(dp->socks[i].xs);
+	}
 	free(dp->socks);
 	if (dp->rxv_ready)
 		xc_rxv_free(&dp->rxv);
+	free(dp->cfg.cpus);
 	pthread_mutex_destroy(&dp->rxv_lock);
 	free(dp);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Data plane internals shared by xc_dp.c, xc_xsk.c, xc_tx.c and xc_rx.c.
- * One struct xc_sock per queue: its own UMEM, socket and worker threads.
- * A socket that sends and receives splits its UMEM: Tx chunks first, then
- * the Rx chunks.
+ * One struct xc_sock per queue: its own UMEM, one or more AF_XDP sockets
+ * on that UMEM (sockets_per_queue, XDP_SHARED_UMEM: they share the fill
+ * and completion rings) and one Tx and one Rx worker thread that serve all
+ * of the queue's sockets. A queue that sends and receives splits its UMEM:
+ * Tx chunks first, then the Rx chunks.
  */
 #ifndef XC_DP_PRIV_H
 #define XC_DP_PRIV_H
@@ -16,13 +18,20 @@
 
 #include "xc_dp.h"
 #include "xc_frame.h"
+#include "xc_gen.h"
+#include "xc_rate.h"
 #include "xc_validate.h"
 
 #define XC_DEF_CHUNK_SIZE	4096
 #define XC_DEF_NUM_CHUNKS	4096
 #define XC_DEF_BATCH		64
+#define XC_MIN_CHUNK_SIZE	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
+#define XC_HUGE_PAGE		(2u << 20)
 #define XC_POLL_MS		10	/* poll() timeout: stop flag latency */
 #define XC_TX_DRAIN_NS		1000000000ull	/* wait for completions */
+#define XC_BUSY_POLL_US		20	/* SO_BUSY_POLL */
+#define XC_RX_BUF		16384	/* reassembled multi-buffer frame */
+#define XC_MAX_SPQ		16	/* sockets per queue */
 
 #define XC_LOAD(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define XC_STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
@@ -39,51 +48,98 @@ struct xc_xsk_cfg {
 	uint32_t rx_size;
 	uint32_t tx_size;
 	uint32_t batch;
+	uint32_t spq;		/* sockets per queue, >= 1 */
+	uint32_t busy_poll_budget;
+	uint32_t *cpus;		/* worker i runs on cpus[i % ncpus] */
+	uint32_t ncpus;
 	bool need_wakeup;
 	bool use_poll;
+	bool unaligned;
+	bool huge_pages;	/* also implied by unaligned */
+	bool multi_buffer;
+	bool busy_poll;
 };
 
-/* One Tx stream as one socket sends it. */
+/* What the Rx side does on purpose (Prepare.rx_options). */
+struct xc_rx_cfg {
+	int action;		/* XCEIVER__V1__XDP_ACTION__* */
+	uint32_t tail_adjust;
+	int pressure;		/* XCEIVER__V1__RX_PRESSURE__* */
+	uint32_t fill_posted;	/* STARVE_FILL */
+	uint64_t stop_after;	/* STOP_READING */
+};
+
+/* One Tx stream as one queue sends it. */
 struct xc_txs {
 	struct xc_stream_tmpl tmpl;
+	struct xc_gen gen;
+	bool gen_ready;
 	uint32_t id;
 	uint64_t count;		/* frames to send */
-	uint64_t rate_pps;	/* 0: full speed */
+	struct xc_rate_cfg rate_cfg;	/* pps or bit rate; 0: full speed */
+	struct xc_rate rate;
 	uint64_t next_seq;
-	uint64_t sent;		/* atomic */
+	uint64_t sent;		/* atomic: valid frames */
 	uint64_t bytes;		/* atomic */
-	double tokens;		/* pacing (xc_tx_pace) */
-	uint64_t last_ns;
+	uint64_t invalid_sent;	/* atomic: invalid descriptors, all fragments */
 };
 
-struct xc_pick {
-	struct xc_txs *t;
-	uint64_t seq;
+/*
+ * A valid descriptor at a fixed UMEM address (DESC_BASE_UMEM_START/END):
+ * its chunks are kept out of the free stack and only one frame at a time
+ * may use the place.
+ */
+struct xc_fixed {
+	uint64_t addr;
+	uint64_t since;		/* CLOCK_MONOTONIC when it went busy */
+	bool busy;
+};
+
+/* One AF_XDP socket of a queue. */
+struct xc_xs {
+	struct xsk_socket *xsk;
+	struct xsk_ring_prod tx;
+	struct xsk_ring_cons rx;
+	bool tx_pending;	/* submitted since the last kick */
+	/* Rx multi-buffer reassembly of the chain in progress */
+	uint8_t *rx_buf;
+	uint32_t rx_len;
+	uint32_t rx_nfrags;
+	uint64_t rx_addr0;
+	const uint8_t *rx_meta;	/* metadata before the first fragment */
+	bool rx_bad;		/* a fragment of this chain was wrong */
+	uint64_t rx_descs;	/* atomic: descriptors read from this socket */
 };
 
 struct xc_sock {
 	struct xc_dp *dp;
 	uint32_t queue;
 	void *area;
-	size_t area_len;
+	size_t area_len;	/* mapped (huge pages: rounded up) */
+	uint64_t umem_len;	/* registered: num_chunks * chunk_size */
+	bool area_huge;
 	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
-	struct xsk_ring_prod tx;
-	struct xsk_ring_cons rx;
+	struct xc_xs *xs;
+	uint32_t nxs;
 
 	/* Tx side: chunks [0, tx_chunks), worker state */
 	uint32_t tx_chunks;
+	uint32_t tx_stride;	/* chunks per Tx slot: 2 if frames may spill */
 	uint64_t *free_stack;
 	uint32_t nfree;
+	uint64_t scratch;	/* chunk for invalid descriptors (no data) */
+	struct xc_fixed *fixed;
+	uint32_t nfixed;
 	struct xc_txs *txs;
 	uint32_t ntxs;
 	uint32_t rr;		/* round-robin position */
-	struct xc_pick *picks;	/* one batch of picked frames */
-	uint64_t outstanding;	/* submitted, not completed */
+	uint32_t tx_next_xs;	/* socket of the next batch */
+	uint64_t outstanding;	/* valid descriptors not completed */
 	uint64_t tx_frames;	/* atomic */
 	uint64_t tx_end_ns;
+	uint64_t tx_cpu_ns;
 	bool tx_done;		/* atomic */
 	pthread_t tx_thr;
 	bool tx_running;
@@ -92,8 +148,11 @@ struct xc_sock {
 	uint32_t rx_chunks;
 	uint64_t rx_frames;	/* atomic */
 	uint64_t rx_valid;	/* atomic */
-	uint64_t rx_first_ns;	/* CLOCK_REALTIME of first/last valid */
+	uint64_t rx_bytes;	/* atomic */
+	uint64_t rx_first_ns;	/* CLOCK_MONOTONIC of first/last valid */
 	uint64_t rx_last_ns;
+	uint64_t rx_cpu_ns;
+	uint64_t *rx_addrs;	/* chunks to give back, one batch */
 	pthread_t rx_thr;
 	bool rx_running;
 };
@@ -103,6 +162,7 @@ struct xc_dp {
 	int ifindex;
 	uint64_t run_id;
 	struct xc_xsk_cfg cfg;
+	struct xc_rx_cfg rxc;
 	bool has_tx;
 	bool has_rx;
 	int mode;		/* XCEIVER__V1__XDP_MODE__* in use */
@@ -129,6 +189,7 @@ struct xc_dp {
 	bool joined;
 	uint64_t start_ns;	/* CLOCK_MONOTONIC */
 	uint64_t tx_elapsed_ns;	/* atomic */
+	double tx_rate_pps;	/* requested, sum over streams (0: full) */
 	void (*notify)(void *arg);
 	void *arg;
 };
@@ -147,8 +208,9 @@ int xc_xsk_setup(struct xc_dp *dp, int mode, char *err, size_t errlen);
 void xc_xsk_teardown(struct xc_dp *dp);
 int xc_xsk_check_queues(struct xc_dp *dp, const uint32_t *queues, size_t n,
 			char *err, size_t errlen);
-void xc_xsk_kick_tx(struct xc_sock *s);
-void xc_xsk_stats(struct xc_sock *s, Xceiver__V1__XskStats *st);
+void xc_xsk_kick_tx(struct xc_sock *s, struct xc_xs *x);
+void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
+		  Xceiver__V1__XskStats *st);
 void xc_xdp_log_stats(struct xc_dp *dp);
 
 /* xc_tx.c */
@@ -158,6 +220,11 @@ void *xc_tx_worker(void *arg);
 
 /* xc_rx.c */
 int xc_rx_fill(struct xc_sock *s, char *err, size_t errlen);
+void xc_rx_free(struct xc_sock *s);
 void *xc_rx_worker(void *arg);
+
+/* xc_dp.c: CPU time of the calling thread, pinning */
+uint64_t xc_thread_cpu_ns(void);
+void xc_worker_pin(struct xc_dp *dp, uint32_t index);
 
 #endif /* XC_DP_PRIV_H */

@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Rx worker: one thread per socket. Every frame taken from the Rx ring goes
- * through the run's validator, and its chunk goes straight back to the fill
- * ring in the same batch.
+ * Rx worker: one thread per queue, reading every socket of the queue.
+ * Each descriptor is checked the way the kernel selftest checks them
+ * (inside the UMEM, no chunk crossing with aligned chunks, data at
+ * XDP_PACKET_HEADROOM + headroom in its chunk); multi-buffer chains
+ * (XDP_PKT_CONTD) are reassembled; then the frame and its metadata go
+ * through the run's validator and the chunks go back to the fill ring.
+ * The Rx pressure of the run (starved fill ring, Rx ring never released,
+ * reading stopped) is applied here.
  */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
+#include "xc_compat.h"
 #include "xc_dp_priv.h"
 #include "xc_log.h"
 #include "xc_util.h"
 
-/* Post the socket's Rx chunks (after its Tx chunks) to the fill ring. */
+#define XC_PRESSURE(dp, p) \
+	((dp)->rxc.pressure == XCEIVER__V1__RX_PRESSURE__RX_PRESSURE_##p)
+#define XC_ANOMALY_DESC	XCEIVER__V1__ANOMALY_KIND__ANOMALY_DESC
+
+/* Post the queue's Rx chunks (after its Tx chunks) to the fill ring. */
 int xc_rx_fill(struct xc_sock *s, char *err, size_t errlen)
 {
 	const struct xc_xsk_cfg *c = &s->dp->cfg;
@@ -22,6 +34,18 @@ int xc_rx_fill(struct xc_sock *s, char *err, size_t errlen)
 
 	s->rx_chunks = c->num_chunks - s->tx_chunks;
 	n = XC_MIN(s->rx_chunks, c->fill_size);
+	if (XC_PRESSURE(s->dp, STARVE_FILL))
+		n = XC_MIN(n, s->dp->rxc.fill_posted);
+	s->rx_addrs = calloc(c->batch, sizeof(*s->rx_addrs));
+	if (!s->rx_addrs)
+		return xc_errf(err, errlen, ENOMEM, "out of memory");
+	for (i = 0; c->multi_buffer && i < s->nxs; i++) {
+		s->xs[i].rx_buf = malloc(XC_RX_BUF);
+		if (!s->xs[i].rx_buf)
+			return xc_errf(err, errlen, ENOMEM, "out of memory");
+	}
+	if (!n)
+		return 0;
 	if (xsk_ring_prod__reserve(&s->fill, n, &idx) != n)
 		return xc_errf(err, errlen, ENOSPC,
 			       "queue %u: cannot post %u chunks to the fill ring",
@@ -33,9 +57,21 @@ int xc_rx_fill(struct xc_sock *s, char *err, size_t errlen)
 	return 0;
 }
 
-static void xc_rx_wakeup(struct xc_sock *s)
+void xc_rx_free(struct xc_sock *s)
 {
-	if (recvfrom(xsk_socket__fd(s->xsk), NULL, 0, MSG_DONTWAIT, NULL,
+	uint32_t i;
+
+	free(s->rx_addrs);
+	s->rx_addrs = NULL;
+	for (i = 0; s->xs && i < s->nxs; i++) {
+		free(s->xs[i].rx_buf);
+		s->xs[i].rx_buf = NULL;
+	}
+}
+
+static void xc_rx_wakeup(struct xc_sock *s, struct xc_xs *x)
+{
+	if (recvfrom(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL,
 		     NULL) >= 0)
 		return;
 	if (errno != EAGAIN && errno != EINTR && errno != EBUSY &&
@@ -44,47 +80,63 @@ static void xc_rx_wakeup(struct xc_sock *s)
 			strerror(errno));
 }
 
+static void xc_rx_sleep(void)
+{
+	struct timespec ts = { 0, XC_POLL_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 static void xc_rx_idle(struct xc_sock *s)
 {
-	struct pollfd pfd = { xsk_socket__fd(s->xsk), POLLIN, 0 };
 	const struct xc_xsk_cfg *c = &s->dp->cfg;
+	struct pollfd pfd[XC_MAX_SPQ];
+	uint32_t i;
 
 	if (c->use_poll) {
-		poll(&pfd, 1, XC_POLL_MS);
+		for (i = 0; i < s->nxs; i++) {
+			pfd[i].fd = xsk_socket__fd(s->xs[i].xsk);
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		poll(pfd, s->nxs, XC_POLL_MS);
 		return;
 	}
-	if (c->need_wakeup && xsk_ring_prod__needs_wakeup(&s->fill))
-		xc_rx_wakeup(s);
+	for (i = 0; i < s->nxs; i++)
+		if (c->busy_poll || (c->need_wakeup &&
+				     xsk_ring_prod__needs_wakeup(&s->fill)))
+			xc_rx_wakeup(s, &s->xs[i]);
 	sched_yield();
 }
 
-/* Chunk start of an Rx descriptor's address (aligned chunks). */
-static uint64_t xc_rx_chunk(const struct xc_sock *s, uint64_t addr)
+/*
+ * Check one descriptor as the kernel selftest does. Returns 0, or -1 with
+ * the descriptor outside the UMEM (*data NULL), or 1 when it is at a wrong
+ * place inside it. *data: the frame bytes, *chunk: the chunk to recycle.
+ */
+static int xc_rx_desc(const struct xc_sock *s, const struct xdp_desc *d,
+		      uint8_t **data, uint64_t *chunk)
 {
-	addr = xsk_umem__extract_addr(addr);
-	return addr - addr % s->dp->cfg.chunk_size;
-}
+	const struct xc_xsk_cfg *c = &s->dp->cfg;
+	uint64_t want = XC_XDP_PACKET_HEADROOM + c->headroom, base, off;
 
-static uint32_t xc_rx_validate(struct xc_sock *s, uint32_t idx,
-			       uint32_t fidx, uint32_t n)
-{
-	struct xc_dp *dp = s->dp;
-	const struct xdp_desc *d;
-	uint32_t i, valid = 0;
-	uint8_t *data;
-	uint64_t addr;
-
-	pthread_mutex_lock(&dp->rxv_lock);
-	for (i = 0; i < n; i++) {
-		d = xsk_ring_cons__rx_desc(&s->rx, idx + i);
-		addr = xsk_umem__add_offset_to_addr(d->addr);
-		data = xsk_umem__get_data(s->area, addr);
-		valid += xc_rxv_frame(&dp->rxv, data, d->len);
-		*xsk_ring_prod__fill_addr(&s->fill, fidx + i) =
-			xc_rx_chunk(s, d->addr);
+	if (c->unaligned) {
+		base = xsk_umem__extract_addr(d->addr);
+		off = xsk_umem__extract_offset(d->addr);
+	} else {
+		base = d->addr - d->addr % c->chunk_size;
+		off = d->addr % c->chunk_size;
 	}
-	pthread_mutex_unlock(&dp->rxv_lock);
-	return valid;
+	*chunk = base;
+	*data = NULL;
+	if (base + off + d->len > s->umem_len || base + off < base)
+		return -1;
+	*data = xsk_umem__get_data(s->area, base + off);
+	if (off != want)
+		return 1;
+	if (!c->unaligned && off + d->len > c->chunk_size)
+		return 1;
+	return 0;
 }
 
 static void xc_rx_times(struct xc_sock *s)
@@ -96,40 +148,161 @@ static void xc_rx_times(struct xc_sock *s)
 	XC_STORE(&s->rx_last_ns, now);
 }
 
-/* One batch; returns the number of frames taken. */
-static uint32_t xc_rx_batch(struct xc_sock *s)
+/* One whole frame (or a descriptor error) to the validator. */
+static void xc_rx_frame(struct xc_sock *s, const uint8_t *frame,
+			uint32_t len, const uint8_t *meta, uint64_t addr,
+			bool desc_bad)
 {
-	uint32_t n, idx, fidx, valid;
+	struct xc_dp *dp = s->dp;
+	uint32_t mlen = meta ? XC_META_LEN : 0;
+	bool ok = false;
 
-	n = xsk_ring_cons__peek(&s->rx, s->dp->cfg.batch, &idx);
-	if (!n)
-		return 0;
-	while (xsk_ring_prod__reserve(&s->fill, n, &fidx) != n) {
-		if (xc_dp_stopping(s->dp)) {
-			xsk_ring_cons__cancel(&s->rx, n);
-			return 0;
-		}
-		xc_rx_wakeup(s);
-	}
-	valid = xc_rx_validate(s, idx, fidx, n);
-	xsk_ring_prod__submit(&s->fill, n);
-	xsk_ring_cons__release(&s->rx, n);
-	XC_ADD(&s->rx_frames, n);
-	if (valid) {
-		XC_ADD(&s->rx_valid, valid);
+	pthread_mutex_lock(&dp->rxv_lock);
+	if (desc_bad)
+		xc_rxv_anomaly(&dp->rxv, XC_ANOMALY_DESC, frame,
+			       frame ? len : 0, addr, s->queue);
+	else
+		ok = xc_rxv_frame_meta(&dp->rxv, frame, len, meta, mlen, addr,
+				       s->queue);
+	pthread_mutex_unlock(&dp->rxv_lock);
+	XC_ADD(&s->rx_frames, 1);
+	XC_ADD(&s->rx_bytes, len);
+	if (ok) {
+		XC_ADD(&s->rx_valid, 1);
 		xc_rx_times(s);
 	}
+}
+
+/* Add one fragment to x's chain; true when the chain is complete. */
+static bool xc_rx_frag(struct xc_xs *x, const struct xdp_desc *d,
+		       const uint8_t *data, int bad, const uint8_t *meta)
+{
+	if (!x->rx_nfrags) {
+		x->rx_addr0 = d->addr;
+		x->rx_meta = meta;
+		x->rx_bad = false;
+		x->rx_len = 0;
+	}
+	x->rx_nfrags++;
+	if (bad || x->rx_len + d->len > XC_RX_BUF ||
+	    x->rx_nfrags > XC_GEN_KERNEL_MAX_FRAGS)
+		x->rx_bad = true;
+	else
+		memcpy(x->rx_buf + x->rx_len, data, d->len);
+	if (!x->rx_bad)
+		x->rx_len += d->len;
+	return !(d->options & XDP_PKT_CONTD);
+}
+
+static const uint8_t *xc_rx_meta(const struct xc_sock *s,
+				 const uint8_t *data)
+{
+	if (!data ||
+	    s->dp->rxc.action != XCEIVER__V1__XDP_ACTION__XDP_ACTION_METADATA)
+		return NULL;
+	return data - XC_META_LEN;
+}
+
+static void xc_rx_one(struct xc_sock *s, struct xc_xs *x,
+		      const struct xdp_desc *d, uint64_t *chunk)
+{
+	uint8_t *data;
+	int bad;
+
+	bad = xc_rx_desc(s, d, &data, chunk);
+	if (!(d->options & XDP_PKT_CONTD) && !x->rx_nfrags) {
+		xc_rx_frame(s, data, d->len, xc_rx_meta(s, data), d->addr,
+			    bad != 0);
+		return;
+	}
+	if (!x->rx_buf) {
+		/* a chain without multi-buffer: wrong descriptor options */
+		xc_rx_frame(s, data, d->len, NULL, d->addr, true);
+		return;
+	}
+	if (!xc_rx_frag(x, d, data, bad, x->rx_nfrags ? NULL :
+			xc_rx_meta(s, data)))
+		return;
+	xc_rx_frame(s, x->rx_bad ? NULL : x->rx_buf, x->rx_len, x->rx_meta,
+		    x->rx_addr0, x->rx_bad);
+	x->rx_nfrags = 0;
+}
+
+/* Give n chunks back to the fill ring (waits for room unless stopping). */
+static void xc_rx_refill(struct xc_sock *s, uint32_t n)
+{
+	uint32_t idx, i;
+
+	if (!n || XC_PRESSURE(s->dp, STARVE_FILL))
+		return;
+	while (xsk_ring_prod__reserve(&s->fill, n, &idx) != n) {
+		if (xc_dp_stopping(s->dp))
+			return;
+		sched_yield();
+	}
+	for (i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&s->fill, idx + i) = s->rx_addrs[i];
+	xsk_ring_prod__submit(&s->fill, n);
+}
+
+/* Frames the worker may still take (STOP_READING). */
+static uint32_t xc_rx_budget(struct xc_sock *s)
+{
+	struct xc_dp *dp = s->dp;
+	uint64_t got;
+
+	if (!XC_PRESSURE(dp, STOP_READING))
+		return dp->cfg.batch;
+	got = XC_LOAD(&s->rx_frames);
+	return got >= dp->rxc.stop_after ? 0 :
+	       (uint32_t)XC_MIN(dp->cfg.batch, dp->rxc.stop_after - got);
+}
+
+/* One batch from socket x; returns the number of descriptors taken. */
+static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
+{
+	uint32_t n, idx, i, m = 0, budget = xc_rx_budget(s);
+	uint64_t chunk;
+
+	if (!budget)
+		return 0;
+	n = xsk_ring_cons__peek(&x->rx, budget, &idx);
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		xc_rx_one(s, x, xsk_ring_cons__rx_desc(&x->rx, idx + i),
+			  &chunk);
+		if (chunk < s->umem_len)
+			s->rx_addrs[m++] = chunk;
+	}
+	XC_ADD(&x->rx_descs, n);
+	if (XC_PRESSURE(s->dp, HOLD_RX))
+		return n;	/* never released, never refilled */
+	xc_rx_refill(s, m);
+	xsk_ring_cons__release(&x->rx, n);
 	if (s->dp->cfg.need_wakeup && xsk_ring_prod__needs_wakeup(&s->fill))
-		xc_rx_wakeup(s);
+		xc_rx_wakeup(s, x);
 	return n;
 }
 
 void *xc_rx_worker(void *arg)
 {
 	struct xc_sock *s = arg;
+	uint32_t i, got;
 
-	while (!xc_dp_stopping(s->dp))
-		if (!xc_rx_batch(s))
+	xc_worker_pin(s->dp, (uint32_t)(s - s->dp->socks));
+	while (!xc_dp_stopping(s->dp)) {
+		got = 0;
+		for (i = 0; i < s->nxs; i++)
+			got += xc_rx_batch(s, &s->xs[i]);
+		if (got)
+			continue;
+		if (XC_PRESSURE(s->dp, HOLD_RX) ||
+		    (XC_PRESSURE(s->dp, STOP_READING) && !xc_rx_budget(s)))
+			xc_rx_sleep();
+		else
 			xc_rx_idle(s);
+	}
+	s->rx_cpu_ns = xc_thread_cpu_ns();
 	return NULL;
 }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * XDP filter of the Rx side: UDP frames whose destination port is within
- * the run's range go to the AF_XDP socket of their rx queue; everything
- * else (ARP, ICMP, SSH, ...) goes on to the stack.
+ * the run's range go to an AF_XDP socket of their rx queue; everything
+ * else (ARP, ICMP, SSH, ...) goes on to the stack. Before the redirect the
+ * run's action may drop every other test frame, write the frame's sequence
+ * number as metadata, or shrink/grow the frame's tail. The program is
+ * fragment-aware (loaded with BPF_F_XDP_HAS_FRAGS for multi-buffer runs):
+ * it only reads the headers, which are in the first buffer.
  */
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -18,6 +23,7 @@
 #define XC_VLAN_HLEN	4
 #define XC_IP_MF	0x2000
 #define XC_IP_OFFSET	0x1fff
+#define XC_PHDR_LEN	18	/* payload header, see shared/xc_frame.h */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -83,12 +89,77 @@ static __always_inline struct udphdr *xc_udp(void *data, void *end)
 	return l3;
 }
 
+/*
+ * The 48-bit sequence number of a test frame (payload header after the UDP
+ * header); false when the payload header is not there or not ours.
+ */
+static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq)
+{
+	__u8 *p = (__u8 *)(udp + 1);
+	__u64 s = 0;
+	int i;
+
+	if ((void *)(p + XC_PHDR_LEN) > end)
+		return false;
+	if (((__u16)p[0] << 8 | p[1]) != xc_cfg.magic)
+		return false;
+#pragma unroll
+	for (i = 8; i < 14; i++)
+		s = s << 8 | p[i];
+	*seq = s;
+	return true;
+}
+
+static __always_inline int xc_meta(struct xdp_md *ctx, __u64 seq)
+{
+	void *data, *meta;
+
+	if (bpf_xdp_adjust_meta(ctx, -XC_XDP_META_LEN))
+		return -1;
+	data = (void *)(long)ctx->data;
+	meta = (void *)(long)ctx->data_meta;
+	if (meta + XC_XDP_META_LEN > data)
+		return -1;
+	__builtin_memcpy(meta, &seq, XC_XDP_META_LEN);
+	return 0;
+}
+
+/* The run's action on a test frame: XDP_DROP, or 0 to go on. */
+static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq)
+{
+	int delta = (int)xc_cfg.tail_adjust;
+
+	switch (xc_cfg.action) {
+	case XC_XDP_ACT_DROP_HALF:
+		if (seq & 1) {
+			xc_count(XC_STAT_DROPPED);
+			return XDP_DROP;
+		}
+		return 0;
+	case XC_XDP_ACT_METADATA:
+		if (xc_meta(ctx, seq))
+			xc_count(XC_STAT_ACTION_FAIL);
+		return 0;
+	case XC_XDP_ACT_SHRINK_TAIL:
+		delta = -delta;
+		/* fall through */
+	case XC_XDP_ACT_GROW_TAIL:
+		if (bpf_xdp_adjust_tail(ctx, delta))
+			xc_count(XC_STAT_ACTION_FAIL);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 SEC("xdp")
 int xc_xdp_filter(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct udphdr *udp = xc_udp(data, end);
+	__u32 key = ctx->rx_queue_index, spq = xc_cfg.socks_per_queue;
+	__u64 seq = 0;
 	__u16 port;
 	long ret;
 
@@ -97,7 +168,16 @@ int xc_xdp_filter(struct xdp_md *ctx)
 	port = bpf_ntohs(udp->dest);
 	if (port < xc_cfg.port_lo || port > xc_cfg.port_hi)
 		goto pass;
-	ret = bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
+	if (xc_seq(udp, end, &seq)) {
+		ret = xc_action(ctx, seq);
+		if (ret)
+			return ret;
+		if (spq > 1)
+			key = key * spq + (__u32)(seq % spq);
+	} else if (spq > 1) {
+		key = key * spq;
+	}
+	ret = bpf_redirect_map(&xsks_map, key, XDP_PASS);
 	xc_count(ret == XDP_REDIRECT ? XC_STAT_REDIRECTED :
 		 XC_STAT_REDIRECT_FAIL);
 	return ret;

@@ -9,21 +9,35 @@
 
 #include <linux/types.h>
 
-/* What the program does with a frame of the run's port range. */
+/*
+ * What the program does with a test frame of the run's port range, before
+ * it redirects it (values of XCEIVER__V1__XDP_ACTION__*).
+ */
 enum xc_xdp_action {
 	XC_XDP_ACT_REDIRECT = 0,	/* to the XSK of the rx queue */
+	XC_XDP_ACT_DROP_HALF = 1,	/* XDP_DROP frames with an odd seq */
+	XC_XDP_ACT_METADATA = 2,	/* 8 bytes of metadata: u64 seq */
+	XC_XDP_ACT_SHRINK_TAIL = 3,	/* bpf_xdp_adjust_tail(-tail_adjust) */
+	XC_XDP_ACT_GROW_TAIL = 4,	/* bpf_xdp_adjust_tail(+tail_adjust) */
 };
+
+#define XC_XDP_META_LEN	8	/* XC_XDP_ACT_METADATA: u64 seq, host order */
 
 /*
  * Run configuration, in the program's .bss: set before load, and may be
  * changed while attached (the map is mmapable). Keep the layout append-only.
+ * With socks_per_queue > 1 the XSKMAP key of a test frame is
+ * queue * socks_per_queue + seq % socks_per_queue.
  */
 struct xc_xdp_cfg {
 	__u16 port_lo;		/* UDP destination port range, inclusive */
 	__u16 port_hi;
 	__u32 action;		/* enum xc_xdp_action */
 	__u32 flags;		/* reserved, 0 */
-	__u32 pad;
+	__u32 tail_adjust;	/* bytes, shrink/grow actions */
+	__u32 socks_per_queue;	/* 0 or 1: key = queue */
+	__u16 magic;		/* payload header magic, XC_MAGIC */
+	__u16 pad;
 };
 
 /* Indexes of the per-CPU counter array xc_stats. */
@@ -31,6 +45,8 @@ enum xc_xdp_stat {
 	XC_STAT_REDIRECTED = 0,	/* handed to an XSK */
 	XC_STAT_REDIRECT_FAIL,	/* in range but no socket on the queue */
 	XC_STAT_PASSED,		/* not ours: to the stack */
+	XC_STAT_DROPPED,	/* dropped on purpose by the action */
+	XC_STAT_ACTION_FAIL,	/* adjust_meta/adjust_tail refused */
 	XC_STAT_MAX,
 };
 

@@ -28,6 +28,21 @@
 #ifndef SOL_XDP
 #define SOL_XDP 283
 #endif
+#ifndef SO_BUSY_POLL
+#define SO_BUSY_POLL 46
+#endif
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+/* largest headroom the kernel took on 6.18: chunk - 256 - 448 (measured) */
+#define XC_UMEM_TAIL_MIN 448
+#define XC_MAP_HUGE_2MB (21 << 26)	/* MAP_HUGE_2MB: log2(2 MiB) << 26 */
+#ifndef BPF_F_XDP_HAS_FRAGS
+#define BPF_F_XDP_HAS_FRAGS (1U << 5)
+#endif
 
 struct xc_mode_try {
 	int mode;		/* XCEIVER__V1__XDP_MODE__* */
@@ -74,25 +89,72 @@ int xc_xsk_check_queues(struct xc_dp *dp, const uint32_t *queues, size_t n,
 	return 0;
 }
 
+/* Huge pages reserved and free, from /proc/meminfo (0 when unknown). */
+static void xc_huge_counts(unsigned long *total, unsigned long *avail)
+{
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	*total = 0;
+	*avail = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "HugePages_Total: %lu", total);
+		sscanf(line, "HugePages_Free: %lu", avail);
+	}
+	fclose(f);
+}
+
+static int xc_huge_error(size_t len, int code, char *err, size_t errlen)
+{
+	unsigned long total, avail, need = len / XC_HUGE_PAGE;
+
+	xc_huge_counts(&total, &avail);
+	if (!total)
+		return xc_errf(err, errlen, code,
+			       "no huge pages reserved: echo %lu > /proc/sys/vm/nr_hugepages (the UMEM needs %lu pages of 2 MiB)",
+			       need, need);
+	return xc_errf(err, errlen, code,
+		       "not enough huge pages: the UMEM needs %lu pages of 2 MiB, %lu of %lu are free: echo %lu > /proc/sys/vm/nr_hugepages",
+		       need, avail, total, total - avail + need);
+}
+
 static int xc_area_alloc(struct xc_dp *dp, struct xc_sock *s, char *err,
 			 size_t errlen)
 {
-	s->area_len = (size_t)dp->cfg.chunk_size * dp->cfg.num_chunks;
-	s->area = mmap(NULL, s->area_len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	const struct xc_xsk_cfg *c = &dp->cfg;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE;
+	size_t len;
+
+	s->umem_len = (uint64_t)c->chunk_size * c->num_chunks;
+	len = s->umem_len;
+	if (c->huge_pages) {
+		len = (len + XC_HUGE_PAGE - 1) & ~((size_t)XC_HUGE_PAGE - 1);
+		flags |= MAP_HUGETLB | XC_MAP_HUGE_2MB;
+	}
+	s->area = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (s->area == MAP_FAILED) {
 		s->area = NULL;
+		if (c->huge_pages)
+			return xc_huge_error(len, -errno, err, errlen);
 		return xc_errf(err, errlen, errno,
-			       "cannot allocate a UMEM of %zu bytes: %s",
-			       s->area_len, strerror(errno));
+			       "cannot allocate a UMEM of %zu bytes: %s", len,
+			       strerror(errno));
 	}
+	s->area_len = len;
+	s->area_huge = c->huge_pages;
 	return 0;
 }
 
 static void xc_sock_close(struct xc_sock *s)
 {
-	xsk_socket__delete(s->xsk);
-	s->xsk = NULL;
+	uint32_t i;
+
+	for (i = 0; s->xs && i < s->nxs; i++) {
+		xsk_socket__delete(s->xs[i].xsk);
+		s->xs[i].xsk = NULL;
+	}
 	if (s->umem && xsk_umem__delete(s->umem))
 		pr_warn("queue %u: UMEM still in use\n", s->queue);
 	s->umem = NULL;
@@ -107,15 +169,28 @@ static int xc_umem_open(struct xc_dp *dp, struct xc_sock *s, char *err,
 		.comp_size = c->comp_size,
 		.frame_size = c->chunk_size,
 		.frame_headroom = c->headroom,
+		.flags = c->unaligned ? XDP_UMEM_UNALIGNED_CHUNK_FLAG : 0,
 	};
 	int ret;
 
-	ret = xsk_umem__create(&s->umem, s->area, s->area_len, &s->fill,
+	ret = xsk_umem__create(&s->umem, s->area, s->umem_len, &s->fill,
 			       &s->comp, &uc);
+	if (ret == -EINVAL && c->headroom > c->chunk_size -
+					    XC_XDP_PACKET_HEADROOM -
+					    XC_UMEM_TAIL_MIN) {
+		s->umem = NULL;
+		return xc_errf(err, errlen, ret,
+			       "xsk.headroom %u is too large for %u-byte chunks: this kernel wants at most %u (chunk size - %u of XDP headroom - %u of tailroom and minimum frame)",
+			       c->headroom, c->chunk_size,
+			       c->chunk_size - XC_XDP_PACKET_HEADROOM -
+			       XC_UMEM_TAIL_MIN, XC_XDP_PACKET_HEADROOM,
+			       XC_UMEM_TAIL_MIN);
+	}
 	if (ret) {
 		s->umem = NULL;
 		return xc_errf(err, errlen, ret,
-			       "cannot register a UMEM of %u chunks of %u bytes (headroom %u) on queue %u: %s",
+			       "cannot register a%s UMEM of %u chunks of %u bytes (headroom %u) on queue %u: %s",
+			       c->unaligned ? "n unaligned" : "",
 			       c->num_chunks, c->chunk_size, c->headroom,
 			       s->queue, strerror(-ret));
 	}
@@ -134,26 +209,84 @@ static int xc_bind_error(struct xc_dp *dp, struct xc_sock *s,
 		return xc_errf(err, errlen, ret,
 			       "%s cannot do zero-copy: binding queue %u failed: %s",
 			       dp->ifname, s->queue, strerror(-ret));
+	if (dp->cfg.multi_buffer && ret == -EOPNOTSUPP)
+		return xc_errf(err, errlen, ret,
+			       "%s (%s) cannot do multi-buffer AF_XDP (XDP_USE_SG): %s",
+			       dp->ifname, t->name, strerror(-ret));
 	return xc_errf(err, errlen, ret,
 		       "cannot bind an AF_XDP socket to %s queue %u (%s): %s",
 		       dp->ifname, s->queue, t->name, strerror(-ret));
 }
 
-static int xc_sock_bind(struct xc_dp *dp, struct xc_sock *s,
+/* Socket i of queue s; the first creates the queue's fill/comp rings. */
+static int xc_sock_bind(struct xc_dp *dp, struct xc_sock *s, uint32_t i,
 			const struct xsk_socket_config *sc)
 {
+	struct xc_xs *x = &s->xs[i];
 	int ret;
 
-	ret = xsk_socket__create(&s->xsk, dp->ifname, s->queue, s->umem,
-				 dp->has_rx ? &s->rx : NULL,
-				 dp->has_tx ? &s->tx : NULL, sc);
+	if (i == 0)
+		ret = xsk_socket__create(&x->xsk, dp->ifname, s->queue,
+					 s->umem, dp->has_rx ? &x->rx : NULL,
+					 dp->has_tx ? &x->tx : NULL, sc);
+	else
+		ret = xsk_socket__create_shared(&x->xsk, dp->ifname, s->queue,
+						s->umem,
+						dp->has_rx ? &x->rx : NULL,
+						dp->has_tx ? &x->tx : NULL,
+						&s->fill, &s->comp, sc);
 	if (ret)
-		s->xsk = NULL;
+		x->xsk = NULL;
 	return ret;
 }
 
+static int xc_sockopt(struct xc_sock *s, struct xc_xs *x, int opt,
+		      const char *name, int val, char *err, size_t errlen)
+{
+	if (!setsockopt(xsk_socket__fd(x->xsk), SOL_SOCKET, opt, &val,
+			sizeof(val)))
+		return 0;
+	return xc_errf(err, errlen, errno,
+		       "busy poll: cannot set %s to %d on the socket of queue %u: %s",
+		       name, val, s->queue, strerror(errno));
+}
+
+static int xc_busy_poll(struct xc_dp *dp, struct xc_sock *s, struct xc_xs *x,
+			char *err, size_t errlen)
+{
+	const struct xc_xsk_cfg *c = &dp->cfg;
+	int ret;
+
+	if (!c->busy_poll)
+		return 0;
+	ret = xc_sockopt(s, x, SO_PREFER_BUSY_POLL, "SO_PREFER_BUSY_POLL", 1,
+			 err, errlen);
+	if (!ret)
+		ret = xc_sockopt(s, x, SO_BUSY_POLL, "SO_BUSY_POLL",
+				 XC_BUSY_POLL_US, err, errlen);
+	if (!ret)
+		ret = xc_sockopt(s, x, SO_BUSY_POLL_BUDGET,
+				 "SO_BUSY_POLL_BUDGET",
+				 c->busy_poll_budget ?: c->batch, err, errlen);
+	return ret;
+}
+
+static int xc_sock_bind_all(struct xc_dp *dp, struct xc_sock *s,
+			    const struct xsk_socket_config *sc)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < s->nxs; i++) {
+		ret = xc_sock_bind(dp, s, i, sc);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /*
- * UMEM and socket of one queue. The kernel frees a closed socket's hold on
+ * UMEM and sockets of one queue. The kernel frees a closed socket's hold on
  * its queue from a work item, so a queue released just before (a Release
  * followed by a Prepare) may still look busy for a moment: retry briefly.
  */
@@ -171,28 +304,37 @@ static int xc_sock_open(struct xc_dp *dp, struct xc_sock *s,
 	};
 	uint64_t end = xc_mono_ns() + XC_BUSY_RETRY_NS;
 	struct timespec ts = { 0, 10000000 };
+	uint32_t i;
 	int ret;
 
 	if (c->need_wakeup)
 		sc.bind_flags |= XDP_USE_NEED_WAKEUP;
+	if (c->multi_buffer)
+		sc.bind_flags |= XDP_USE_SG;
 	for (;;) {
 		ret = xc_umem_open(dp, s, err, errlen);
 		if (ret)
 			return ret;
-		ret = xc_sock_bind(dp, s, &sc);
+		ret = xc_sock_bind_all(dp, s, &sc);
 		if (!ret)
-			return 0;
+			break;
 		xc_sock_close(s);
 		if (ret != -EBUSY || xc_mono_ns() > end)
-			break;
+			return xc_bind_error(dp, s, t, ret, err, errlen);
 		nanosleep(&ts, NULL);
 	}
-	return xc_bind_error(dp, s, t, ret, err, errlen);
+	for (i = 0; i < s->nxs; i++) {
+		ret = xc_busy_poll(dp, s, &s->xs[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int xc_xdp_load(struct xc_dp *dp, char *err, size_t errlen)
 {
 	uint32_t max = XC_XSKMAP_MAX, i;
+	struct bpf_program *prog;
 	int ret;
 
 	dp->skel = xc_xdp__open();
@@ -200,12 +342,19 @@ static int xc_xdp_load(struct xc_dp *dp, char *err, size_t errlen)
 		return xc_errf(err, errlen, errno,
 			       "cannot open the XDP program: %s",
 			       strerror(errno));
+	prog = dp->skel->progs.xc_xdp_filter;
 	for (i = 0; i < dp->nsocks; i++)
-		max = XC_MAX(max, dp->socks[i].queue + 1);
+		max = XC_MAX(max, (dp->socks[i].queue + 1) * dp->cfg.spq);
 	bpf_map__set_max_entries(dp->skel->maps.xsks_map, max);
+	if (dp->cfg.multi_buffer)
+		bpf_program__set_flags(prog, bpf_program__flags(prog) |
+				       BPF_F_XDP_HAS_FRAGS);
 	dp->skel->bss->xc_cfg.port_lo = dp->port_lo;
 	dp->skel->bss->xc_cfg.port_hi = dp->port_hi;
-	dp->skel->bss->xc_cfg.action = XC_XDP_ACT_REDIRECT;
+	dp->skel->bss->xc_cfg.action = dp->rxc.action;
+	dp->skel->bss->xc_cfg.tail_adjust = dp->rxc.tail_adjust;
+	dp->skel->bss->xc_cfg.socks_per_queue = dp->cfg.spq;
+	dp->skel->bss->xc_cfg.magic = XC_MAGIC;
 	ret = xc_xdp__load(dp->skel);
 	if (ret)
 		return xc_errf(err, errlen, ret,
@@ -225,6 +374,11 @@ static int xc_attach_error(struct xc_dp *dp, const struct xc_mode_try *t,
 			       "%s already has an XDP program attached (id %u) by someone else; detach it first (ip link set dev %s xdp off)",
 			       dp->ifname, id, dp->ifname);
 	}
+	if ((t->xdp_flags & XDP_FLAGS_DRV_MODE) && ret == -ERANGE &&
+	    !dp->cfg.multi_buffer)
+		return xc_errf(err, errlen, ret,
+			       "%s cannot do native (drv) XDP at its MTU without multi-buffer: set xsk.multi_buffer or lower the MTU (%s)",
+			       dp->ifname, strerror(-ret));
 	if (t->xdp_flags & XDP_FLAGS_DRV_MODE)
 		return xc_errf(err, errlen, ret,
 			       "%s cannot do native (drv) XDP: %s",
@@ -268,13 +422,17 @@ static int xc_xskmap_add(struct xc_dp *dp, struct xc_sock *s, char *err,
 			 size_t errlen)
 {
 	int map = bpf_map__fd(dp->skel->maps.xsks_map);
-	int fd = xsk_socket__fd(s->xsk);
-	uint32_t key = s->queue;
+	uint32_t i, key;
+	int fd;
 
-	if (bpf_map_update_elem(map, &key, &fd, 0))
-		return xc_errf(err, errlen, errno,
-			       "cannot add the socket of queue %u to the XSKMAP: %s",
-			       s->queue, strerror(errno));
+	for (i = 0; i < s->nxs; i++) {
+		key = s->queue * dp->cfg.spq + i;
+		fd = xsk_socket__fd(s->xs[i].xsk);
+		if (bpf_map_update_elem(map, &key, &fd, 0))
+			return xc_errf(err, errlen, errno,
+				       "cannot add socket %u of queue %u to the XSKMAP: %s",
+				       i, s->queue, strerror(errno));
+	}
 	return 0;
 }
 
@@ -391,9 +549,9 @@ void xc_xsk_teardown(struct xc_dp *dp)
 	dp->skel = NULL;
 }
 
-void xc_xsk_kick_tx(struct xc_sock *s)
+void xc_xsk_kick_tx(struct xc_sock *s, struct xc_xs *x)
 {
-	if (sendto(xsk_socket__fd(s->xsk), NULL, 0, MSG_DONTWAIT, NULL,
+	if (sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL,
 		   0) >= 0)
 		return;
 	if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS ||
@@ -403,23 +561,24 @@ void xc_xsk_kick_tx(struct xc_sock *s)
 		strerror(errno));
 }
 
-void xc_xsk_stats(struct xc_sock *s, Xceiver__V1__XskStats *st)
+void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
+		  Xceiver__V1__XskStats *st)
 {
-	struct xdp_statistics x;
-	socklen_t len = sizeof(x);
+	struct xdp_statistics xst;
+	socklen_t len = sizeof(xst);
 
 	st->queue = s->queue;
-	memset(&x, 0, sizeof(x));
-	if (s->xsk && getsockopt(xsk_socket__fd(s->xsk), SOL_XDP,
-				 XDP_STATISTICS, &x, &len))
+	memset(&xst, 0, sizeof(xst));
+	if (x->xsk && getsockopt(xsk_socket__fd(x->xsk), SOL_XDP,
+				 XDP_STATISTICS, &xst, &len))
 		pr_warn("queue %u: cannot read socket statistics: %s\n",
 			s->queue, strerror(errno));
-	st->rx_dropped = x.rx_dropped;
-	st->rx_invalid_descs = x.rx_invalid_descs;
-	st->tx_invalid_descs = x.tx_invalid_descs;
-	st->rx_ring_full = x.rx_ring_full;
-	st->rx_fill_ring_empty_descs = x.rx_fill_ring_empty_descs;
-	st->tx_ring_empty_descs = x.tx_ring_empty_descs;
+	st->rx_dropped = xst.rx_dropped;
+	st->rx_invalid_descs = xst.rx_invalid_descs;
+	st->tx_invalid_descs = xst.tx_invalid_descs;
+	st->rx_ring_full = xst.rx_ring_full;
+	st->rx_fill_ring_empty_descs = xst.rx_fill_ring_empty_descs;
+	st->tx_ring_empty_descs = xst.tx_ring_empty_descs;
 }
 
 static uint64_t xc_xdp_stat(struct xc_dp *dp, uint32_t idx)
@@ -445,9 +604,11 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 {
 	if (!dp->skel)
 		return;
-	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed\n",
+	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures\n",
 		dp->ifname,
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECTED),
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_PASSED));
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_PASSED),
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_DROPPED),
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_ACTION_FAIL));
 }

@@ -12,30 +12,49 @@
 #include <unistd.h>
 
 #include "xc_ctl.h"
+#include "xc_frame.h"
 #include "xc_log.h"
+#include "xc_pcap.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
 #define XC_VERSION		"0.1.0"
 #define XC_FLAG_COUNT		"1000000"
+#define XC_MAX_FLAG_STREAMS	1024
 
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xceiver run [SPEC.yaml|SPEC.json] [options]\n"
-		"       xceiver check SPEC.yaml   check a spec, print it as JSON\n"
+		"       xceiver check [SPEC.yaml] [options]   check a spec, print it as JSON\n"
 		"\n"
 		"Run a send/receive test between a Tx agent and an Rx agent.\n"
 		"Flags override the spec file; without a file they describe\n"
-		"one stream.\n"
+		"one stream. Stream flags apply to every stream.\n"
 		"\n"
+		"agents:\n"
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
 		"  --rx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Rx agent and its NIC queue\n"
 		"  --mode skb|drv|zerocopy|auto   XDP mode of both sides\n"
+		"streams:\n"
 		"  --count N        frames per stream (flags only: %s)\n"
-		"  --size BYTES     frame size with FCS (64 = 60-byte descriptor)\n"
+		"  --duration SEC   send for SEC seconds at --rate instead of --count\n"
 		"  --rate PPS       frames per second per stream (absent: full speed)\n"
+		"  --size BYTES     frame size with FCS (64 = 60-byte descriptor)\n"
+		"  --sizes A,B,...  frame sizes cycled in order\n"
+		"  --imix           standard IMIX: 64/594/1518 bytes at 7:4:1\n"
+		"  --vlan ID        802.1Q tag with this VLAN id\n"
+		"  --ipv6           IPv6 instead of IPv4\n"
+		"  --streams N      N copies of the stream: ids 1..N, dst ports 9001..\n"
+		"  --bidirectional  every stream also sent the other way (new ids)\n"
+		"verdict:\n"
+		"  --expect CHECK   \"[stream ID] COUNTER OP VALUE\", e.g. \"missing <= 10\";\n"
+		"                   replaces the default check of COUNTER (repeatable)\n"
+		"  --payload-check all|sampled|off   what Rx compares byte by byte\n"
+		"output:\n"
 		"  --json FILE      write the full report as JSON\n"
+		"  --pcap FILE      write the anomalous frames Rx kept to a pcap file\n"
+		"  --progress       progress lines on stderr (default on a terminal)\n"
 		"  -q, --quiet      print the verdict line only\n"
 		"  -v, --verbose    more log output\n"
 		"\n"
@@ -141,11 +160,96 @@ static void xc_spec_free(Xceiver__V1__TestSpec *s)
 
 enum {
 	XC_OPT_TX = 256, XC_OPT_RX, XC_OPT_MODE, XC_OPT_COUNT, XC_OPT_SIZE,
-	XC_OPT_RATE, XC_OPT_JSON, XC_OPT_PROGRESS,
+	XC_OPT_RATE, XC_OPT_JSON, XC_OPT_PROGRESS, XC_OPT_PCAP,
+	XC_OPT_DURATION, XC_OPT_IMIX, XC_OPT_SIZES, XC_OPT_VLAN, XC_OPT_IPV6,
+	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
 };
 
+/* Flags that reshape the stream list, applied after all the others. */
+struct xc_flag_streams {
+	unsigned int copies;	/* --streams N */
+	bool bidir;		/* --bidirectional */
+};
+
+/* "2.5" seconds as milliseconds, at least 1. */
+static int xc_set_duration(Xceiver__V1__TestSpec *s, const char *arg)
+{
+	char ms[32], *end;
+	double sec;
+
+	sec = strtod(arg, &end);
+	if (end == arg || *end || !(sec > 0) || sec > 1e9) {
+		fprintf(stderr, "xceiver: --duration: '%s' is not a number of seconds above 0\n",
+			arg);
+		return -EINVAL;
+	}
+	snprintf(ms, sizeof(ms), "%.0f", sec * 1000 < 1 ? 1 : sec * 1000);
+	return xc_set_streams(s, "duration_ms", ms, "--duration") ?:
+	       xc_set_streams(s, "count", "0", "--duration");
+}
+
+static int xc_add_expect(Xceiver__V1__TestSpec *s, const char *arg)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "expect.checks.%zu",
+		 s->expect ? s->expect->n_checks : 0);
+	return xc_set(s, path, arg, "--expect");
+}
+
+static int xc_parse_copies(const char *arg, unsigned int *n)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(arg, &end, 10);
+	if (end == arg || *end || v < 1 || v > XC_MAX_FLAG_STREAMS) {
+		fprintf(stderr, "xceiver: --streams: '%s' is not a number of streams (1..%u)\n",
+			arg, XC_MAX_FLAG_STREAMS);
+		return -EINVAL;
+	}
+	*n = v;
+	return 0;
+}
+
+static int xc_apply_stream_opt(Xceiver__V1__TestSpec *s, int c,
+			       const char *arg, struct xc_flag_streams *fs)
+{
+	switch (c) {
+	case XC_OPT_COUNT:
+		return xc_set_streams(s, "count", arg, "--count");
+	case XC_OPT_SIZE:
+		return xc_set_streams(s, "frame_size", arg, "--size");
+	case XC_OPT_RATE:
+		return xc_set_streams(s, "rate_pps", arg, "--rate");
+	case XC_OPT_DURATION:
+		return xc_set_duration(s, arg);
+	case XC_OPT_IMIX:
+		return xc_set_streams(s, "sizes.standard_imix", "true",
+				      "--imix");
+	case XC_OPT_SIZES:
+		return xc_set_streams(s, "sizes.list", arg, "--sizes");
+	case XC_OPT_VLAN:
+		return xc_set_streams(s, "headers.vlan_id", arg, "--vlan");
+	case XC_OPT_IPV6:
+		return xc_set_streams(s, "headers.ip_version", "6", "--ipv6");
+	case XC_OPT_STREAMS:
+		return xc_parse_copies(arg, &fs->copies);
+	case XC_OPT_BIDIR:
+		fs->bidir = true;
+		return 0;
+	case XC_OPT_EXPECT:
+		return xc_add_expect(s, arg);
+	case XC_OPT_PAYLOAD:
+		return xc_set(s, "rx_options.payload_check", arg,
+			      "--payload-check");
+	default:
+		return -EINVAL;
+	}
+}
+
 static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
-			struct xc_ctl_opts *o)
+			struct xc_ctl_opts *o, struct xc_flag_streams *fs)
 {
 	switch (c) {
 	case XC_OPT_TX:
@@ -155,14 +259,11 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_MODE:
 		return xc_set(s, "tx.xsk.mode", arg, "--mode") ?:
 		       xc_set(s, "rx.xsk.mode", arg, "--mode");
-	case XC_OPT_COUNT:
-		return xc_set_streams(s, "count", arg, "--count");
-	case XC_OPT_SIZE:
-		return xc_set_streams(s, "frame_size", arg, "--size");
-	case XC_OPT_RATE:
-		return xc_set_streams(s, "rate_pps", arg, "--rate");
 	case XC_OPT_JSON:
 		o->json_path = arg;
+		return 0;
+	case XC_OPT_PCAP:
+		o->pcap_path = arg;
 		return 0;
 	case XC_OPT_PROGRESS:
 		o->progress = true;
@@ -176,7 +277,7 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 				 xc_log_get_level() + 1 : XC_LOG_DEBUG);
 		return 0;
 	default:
-		return -EINVAL;
+		return xc_apply_stream_opt(s, c, arg, fs);
 	}
 }
 
@@ -187,13 +288,146 @@ static const struct option xc_run_opts[] = {
 	{ "count", required_argument, NULL, XC_OPT_COUNT },
 	{ "size", required_argument, NULL, XC_OPT_SIZE },
 	{ "rate", required_argument, NULL, XC_OPT_RATE },
+	{ "duration", required_argument, NULL, XC_OPT_DURATION },
+	{ "imix", no_argument, NULL, XC_OPT_IMIX },
+	{ "sizes", required_argument, NULL, XC_OPT_SIZES },
+	{ "vlan", required_argument, NULL, XC_OPT_VLAN },
+	{ "ipv6", no_argument, NULL, XC_OPT_IPV6 },
+	{ "streams", required_argument, NULL, XC_OPT_STREAMS },
+	{ "bidirectional", no_argument, NULL, XC_OPT_BIDIR },
+	{ "expect", required_argument, NULL, XC_OPT_EXPECT },
+	{ "payload-check", required_argument, NULL, XC_OPT_PAYLOAD },
 	{ "json", required_argument, NULL, XC_OPT_JSON },
+	{ "pcap", required_argument, NULL, XC_OPT_PCAP },
 	{ "progress", no_argument, NULL, XC_OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
+
+/* Append a copy of st to the spec's streams. */
+static Xceiver__V1__Stream *xc_stream_append(Xceiver__V1__TestSpec *s,
+					     const Xceiver__V1__Stream *st)
+{
+	Xceiver__V1__Stream **arr, *dup;
+
+	dup = (Xceiver__V1__Stream *)xc_pb_dup(&st->base);
+	if (!dup)
+		return NULL;
+	arr = realloc(s->streams, (s->n_streams + 1) * sizeof(*arr));
+	if (!arr) {
+		protobuf_c_message_free_unpacked(&dup->base, NULL);
+		return NULL;
+	}
+	arr[s->n_streams++] = dup;
+	s->streams = arr;
+	return dup;
+}
+
+/* --streams N: ids 1..N, destination ports from the stream's own on. */
+static int xc_copy_streams(Xceiver__V1__TestSpec *s, unsigned int n)
+{
+	Xceiver__V1__Stream *st;
+	char port[16];
+	unsigned int i, dst;
+
+	if (s->n_streams > 1) {
+		fprintf(stderr, "xceiver: --streams: the spec already has %zu streams (it copies one)\n",
+			s->n_streams);
+		return -EINVAL;
+	}
+	if (xc_set_streams(s, "id", "1", "--streams"))
+		return -EINVAL;
+	st = s->streams[0];
+	dst = st->headers && st->headers->udp && st->headers->udp->dst ?
+	      st->headers->udp->dst : XC_DEF_DST_PORT;
+	for (i = 1; i < n; i++) {
+		st = xc_stream_append(s, s->streams[0]);
+		if (!st)
+			return -ENOMEM;
+		st->id = i + 1;
+	}
+	for (i = 0; i < n; i++) {
+		char path[64];
+
+		snprintf(port, sizeof(port), "%u", dst + i);
+		snprintf(path, sizeof(path), "streams.%u.headers.udp.dst", i);
+		if (xc_set(s, path, port, "--streams"))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void xc_swap_str(char **a, char **b)
+{
+	char *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void xc_swap_u32(uint32_t *a, uint32_t *b)
+{
+	uint32_t t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* --bidirectional: each stream again, the other way, with a new id. */
+static int xc_bidir_streams(Xceiver__V1__TestSpec *s)
+{
+	size_t i, n = s->n_streams;
+	uint32_t next = 0;
+
+	for (i = 0; i < n; i++)
+		next = XC_MAX(next, s->streams[i]->id + 1);
+	for (i = 0; i < n; i++) {
+		Xceiver__V1__Stream *st = xc_stream_append(s, s->streams[i]);
+		Xceiver__V1__Headers *h;
+
+		if (!st)
+			return -ENOMEM;
+		st->id = next++;
+		st->direction = st->direction ==
+			XCEIVER__V1__DIRECTION__DIRECTION_RX_TO_TX ?
+			XCEIVER__V1__DIRECTION__DIRECTION_TX_TO_RX :
+			XCEIVER__V1__DIRECTION__DIRECTION_RX_TO_TX;
+		h = st->headers;
+		if (!h)
+			continue;
+		xc_swap_str(&h->src_mac, &h->dst_mac);
+		xc_swap_str(&h->src_ip, &h->dst_ip);
+		if (h->udp) {
+			if (!h->udp->src)
+				h->udp->src = XC_DEF_SRC_PORT;
+			if (!h->udp->dst)
+				h->udp->dst = XC_DEF_DST_PORT;
+			xc_swap_u32(&h->udp->src, &h->udp->dst);
+			xc_swap_u32(&h->udp->src_max, &h->udp->dst_max);
+		}
+	}
+	return 0;
+}
+
+static int xc_apply_flag_streams(Xceiver__V1__TestSpec *s,
+				 const struct xc_flag_streams *fs)
+{
+	int err = 0;
+
+	if (fs->copies)
+		err = xc_copy_streams(s, fs->copies);
+	if (!err && fs->bidir) {
+		if (!s->n_streams)
+			err = xc_set_streams(s, "id", "1", "--bidirectional");
+		if (!err)
+			err = xc_bidir_streams(s);
+	}
+	if (err == -ENOMEM)
+		fprintf(stderr, "xceiver: out of memory\n");
+	return err;
+}
 
 /*
  * Build the spec: the file (the first non-option argument) first, then the
@@ -202,6 +436,7 @@ static const struct option xc_run_opts[] = {
 static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 			 struct xc_ctl_opts *o, const char **name)
 {
+	struct xc_flag_streams fs = { 0 };
 	Xceiver__V1__TestSpec *s = NULL;
 	char err[1024];
 	int c, i;
@@ -234,9 +469,11 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 			xc_spec_free(s);
 			exit(0);
 		}
-		if (xc_apply_opt(s, c, optarg, o))
+		if (xc_apply_opt(s, c, optarg, o, &fs))
 			goto err_usage;
 	}
+	if (xc_apply_flag_streams(s, &fs))
+		goto err_usage;
 	if (optind != argc) {
 		fprintf(stderr, "xceiver: unexpected argument '%s'\n",
 			argv[optind]);
@@ -256,21 +493,151 @@ err_usage:
 	return XC_EXIT_USAGE;
 }
 
+static int xc_write_json(const char *path, json_t *root)
+{
+	if (!json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS))
+		return 0;
+	fprintf(stderr, "xceiver: cannot write %s: %s\n", path,
+		strerror(errno));
+	return -EIO;
+}
+
+/* Keep a repetition's report in full when it failed or is the last. */
+static void xc_keep_rep(json_t *reps, json_t *j, bool full)
+{
+	static const char *const keep[] = {
+		"verdict", "run_id", "repetition", "checks_failed",
+		"checks_total",
+	};
+	json_t *small;
+	size_t i;
+
+	if (!j)
+		return;
+	json_object_del(j, "spec");
+	if (full) {
+		json_array_append_new(reps, j);
+		return;
+	}
+	small = json_object();
+	for (i = 0; small && i < XC_ARRAY_SIZE(keep); i++)
+		json_object_set(small, keep[i], json_object_get(j, keep[i]));
+	json_array_append_new(reps, small);
+	json_decref(j);
+}
+
+/* The final line of a repeated run, and its JSON. */
+static int xc_repeat_end(const Xceiver__V1__TestSpec *s,
+			 const struct xc_ctl_opts *o, json_t *reps,
+			 json_t *failed, json_t **root)
+{
+	size_t i, nf = json_array_size(failed);
+
+	if (!nf) {
+		printf("verdict: PASS (%u repetitions, every check held in each)\n",
+		       o->repeat);
+	} else {
+		printf("verdict: FAIL (repetition");
+		for (i = 0; i < nf; i++)
+			printf("%s %" JSON_INTEGER_FORMAT, i ? "," : nf > 1 ?
+			       "s" : "",
+			       json_integer_value(json_array_get(failed, i)));
+		printf(" of %u failed)\n", o->repeat);
+	}
+	*root = json_pack("{s:s, s:i, s:O, s:O, s:o}",
+			  "verdict", nf ? "fail" : "pass",
+			  "repeat", (int)o->repeat,
+			  "failed_repetitions", failed,
+			  "repetitions", reps,
+			  "spec", xc_pb_to_json(&s->base));
+	return nf ? XC_EXIT_FAIL : XC_EXIT_PASS;
+}
+
+/*
+ * Run the spec repeat times (connect .. release each time); the verdict
+ * must hold in every repetition.
+ */
+static int xc_run_all(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
+		      json_t **root)
+{
+	json_t *reps = json_array(), *failed = json_array(), *j = NULL;
+	struct xc_run_result res;
+	int ret = XC_EXIT_PASS, vr;
+	unsigned int i;
+
+	*root = NULL;
+	for (i = 1; i <= o->repeat; i++) {
+		o->repetition = i;
+		ret = xc_run(s, o, &res);
+		if (ret != XC_EXIT_PASS) {
+			if (o->repeat > 1)
+				fprintf(stderr, "xceiver: repetition %u of %u could not run\n",
+					i, o->repeat);
+			xc_run_result_free(&res);
+			break;
+		}
+		vr = xc_verdict(s, &res, o, o->json_path ? &j : NULL);
+		xc_run_result_free(&res);
+		if (vr == XC_EXIT_RUN) {
+			json_decref(j);
+			ret = vr;
+			break;
+		}
+		if (vr == XC_EXIT_FAIL)
+			json_array_append_new(failed, json_integer(i));
+		if (o->repeat == 1) {
+			*root = j;
+			ret = vr;
+		} else {
+			xc_keep_rep(reps, j, vr == XC_EXIT_FAIL ||
+				    i == o->repeat);
+		}
+		j = NULL;
+	}
+	if (ret == XC_EXIT_PASS && o->repeat > 1)
+		ret = xc_repeat_end(s, o, reps, failed, root);
+	json_decref(reps);
+	json_decref(failed);
+	return ret;
+}
+
 static int xc_cmd_run(int argc, char **argv)
 {
 	struct xc_ctl_opts o = { .progress = isatty(STDERR_FILENO) };
-	struct xc_run_result res;
 	Xceiver__V1__TestSpec *s = NULL;
+	struct xc_pcap pcap = { 0 };
+	json_t *root = NULL;
 	const char *name;
+	char err[512];
 	int ret;
 
 	ret = xc_build_spec(argc, argv, &s, &o, &name);
 	if (ret)
 		return ret;
-	ret = xc_run(s, &o, &res);
-	if (ret == XC_EXIT_PASS)
-		ret = xc_verdict(s, &res, &o);
-	xc_run_result_free(&res);
+	if (xc_spec_resolve_counts(s)) {
+		fprintf(stderr, "xceiver: %s: a duration gives more than 2^48 frames\n",
+			name);
+		ret = XC_EXIT_USAGE;
+		goto out;
+	}
+	o.repeat = s->repeat ? s->repeat : 1;
+	if (o.pcap_path) {
+		if (xc_pcap_open(&pcap, o.pcap_path, err, sizeof(err))) {
+			fprintf(stderr, "xceiver: --pcap: %s\n", err);
+			ret = XC_EXIT_USAGE;
+			goto out;
+		}
+		o.pcap = &pcap;
+	}
+	ret = xc_run_all(s, &o, &root);
+	if (root && o.json_path && xc_write_json(o.json_path, root))
+		ret = XC_EXIT_RUN;
+	if (o.pcap && xc_pcap_close(&pcap, err, sizeof(err))) {
+		fprintf(stderr, "xceiver: --pcap: %s\n", err);
+		ret = XC_EXIT_RUN;
+	}
+out:
+	json_decref(root);
 	xc_spec_free(s);
 	return ret;
 }

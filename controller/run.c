@@ -18,6 +18,7 @@
 
 #include "xc_ctl.h"
 #include "xc_log.h"
+#include "xc_spec.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -26,18 +27,22 @@
 #define XC_DEF_DRAIN_IDLE_MS	1000
 #define XC_RELEASE_MS		3000
 #define XC_TICK_MS		50
-#define XC_SLOWEST_PPS		50000	/* for the deadline of a full-speed run */
+#define XC_SLOWEST_PPS		50000	/* deadline of a full-speed run */
+#define XC_DRAIN_MAX_FACTOR	10	/* drain ends after 10 idle times */
 
-enum xc_side { XC_TX = 0, XC_RX = 1 };
-
+/*
+ * Prepare and start go one agent at a time in r->order: an agent that only
+ * receives first, one that only sends last (the rx endpoint first when both
+ * do both), so every receiver is listening before frames come.
+ */
 enum xc_phase {
 	XC_P_CONNECT,
 	XC_P_HELLO,
 	XC_P_IFINFO,
-	XC_P_PREPARE_RX,
-	XC_P_PREPARE_TX,
-	XC_P_START_RX,
-	XC_P_START_TX,
+	XC_P_PREPARE_1,
+	XC_P_PREPARE_2,
+	XC_P_START_1,
+	XC_P_START_2,
 	XC_P_RUN,
 	XC_P_DRAIN,
 	XC_P_REPORT,
@@ -46,8 +51,8 @@ enum xc_phase {
 };
 
 static const char *const xc_phase_names[] = {
-	"connect", "hello", "interface info", "prepare rx", "prepare tx",
-	"start rx", "start tx", "run", "drain", "report", "release", "end",
+	"connect", "hello", "interface info", "prepare", "prepare",
+	"start", "start", "run", "drain", "report", "release", "end",
 };
 
 struct xc_run;
@@ -56,6 +61,7 @@ struct xc_peer {
 	struct xc_run *run;
 	const char *name;
 	const Xceiver__V1__Endpoint *ep;
+	const Xceiver__V1__Endpoint *other;
 	struct xc_conn *conn;
 	bool connected;
 	bool waiting;
@@ -63,7 +69,21 @@ struct xc_peer {
 	Xceiver__V1__Envelope__BodyCase wait_body;
 	uint64_t start_id;
 	Xceiver__V1__Progress progress;
+	bool sends;
+	bool receives;
+	Xceiver__V1__Stream **tx_streams;
+	size_t n_tx;
+	Xceiver__V1__Stream **rx_streams;
+	size_t n_rx;
+	uint64_t tx_expected;	/* frames it sends */
+	uint64_t rx_expected;	/* frames it may receive at most */
 	bool done;
+	Xceiver__V1__Report **report;	/* where its report goes */
+	Xceiver__V1__IfInfo **ifinfo;
+	Xceiver__V1__XdpMode *mode;
+	uint64_t drain_rx;
+	uint64_t drain_since;
+	uint64_t last_rx;	/* for the progress rate */
 };
 
 struct xc_run {
@@ -72,6 +92,7 @@ struct xc_run {
 	const struct xc_ctl_opts *opts;
 	struct xc_run_result *res;
 	struct xc_peer peers[2];
+	struct xc_peer *order[2];
 	enum xc_phase phase;
 	int pending;
 	uv_timer_t deadline;
@@ -79,12 +100,11 @@ struct xc_run {
 	uv_signal_t sigint;
 	uv_signal_t sigterm;
 	uint64_t next_id;
-	uint64_t expected;
-	uint64_t drain_rx;
-	uint64_t drain_since;
+	uint64_t start_ns;
 	uint64_t last_print;
 	bool failed;
 	char why[512];
+	char phase_name[32];
 };
 
 static void xc_run_next(struct xc_run *r);
@@ -99,6 +119,22 @@ static const Xceiver__V1__Timeouts *xc_timeouts(const struct xc_run *r)
 	static const Xceiver__V1__Timeouts none = XCEIVER__V1__TIMEOUTS__INIT;
 
 	return r->spec->timeouts ? r->spec->timeouts : &none;
+}
+
+/* "prepare rx": the phase and, for per-agent phases, the agent. */
+static const char *xc_phase_name(struct xc_run *r)
+{
+	const struct xc_peer *p = NULL;
+
+	if (r->phase == XC_P_PREPARE_1 || r->phase == XC_P_START_1)
+		p = r->order[0];
+	else if (r->phase == XC_P_PREPARE_2 || r->phase == XC_P_START_2)
+		p = r->order[1];
+	if (!p)
+		return xc_phase_names[r->phase];
+	snprintf(r->phase_name, sizeof(r->phase_name), "%s %s",
+		 xc_phase_names[r->phase], p->name);
+	return r->phase_name;
 }
 
 static void xc_run_stop_timers(struct xc_run *r)
@@ -183,14 +219,25 @@ static void xc_deadline_fired(uv_timer_t *t)
 	for (i = 0; i < 2; i++)
 		if (r->peers[i].waiting)
 			who = r->peers[i].name;
-	if (r->phase == XC_P_RUN)
-		xc_run_fail(r, "timed out: tx agent %s did not finish sending in time",
-			    r->peers[XC_TX].ep->agent);
-	else if (r->phase == XC_P_RELEASE)
+	switch (r->phase) {
+	case XC_P_RUN:
+		i = r->peers[XC_TX].sends && !r->peers[XC_TX].done ? XC_TX :
+		    XC_RX;
+		xc_run_fail(r, "timed out: the %s agent %s did not finish sending in time",
+			    r->peers[i].name, r->peers[i].ep->agent);
+		break;
+	case XC_P_DRAIN:
+		pr_warn("receivers still busy after the drain deadline, asking for the reports\n");
+		xc_run_next(r);
+		break;
+	case XC_P_RELEASE:
 		xc_run_finish(r);
-	else
+		break;
+	default:
 		xc_run_fail(r, "timed out waiting for the %s agent during %s",
-			    who, xc_phase_names[r->phase]);
+			    who, xc_phase_name(r));
+		break;
+	}
 }
 
 /* Ctrl-C or SIGTERM: release both agents, then report why. */
@@ -203,7 +250,7 @@ static void xc_on_signal(uv_signal_t *h, int signum)
 		return;
 	}
 	xc_run_fail(r, "interrupted by %s during %s", strsignal(signum),
-		    xc_phase_names[r->phase]);
+		    xc_phase_name(r));
 }
 
 /* ------------------------------------------------------------ requests */
@@ -234,7 +281,7 @@ static int xc_send_ifinfo(struct xc_peer *p)
 	return xc_peer_send(p, &env, XCEIVER__V1__ENVELOPE__BODY_IFINFO);
 }
 
-static int xc_send_prepare(struct xc_peer *p, bool tx)
+static int xc_send_prepare(struct xc_peer *p)
 {
 	Xceiver__V1__Prepare prep = XCEIVER__V1__PREPARE__INIT;
 	const Xceiver__V1__TestSpec *s = p->run->spec;
@@ -242,13 +289,13 @@ static int xc_send_prepare(struct xc_peer *p, bool tx)
 
 	prep.run_id = p->run->res->run_id;
 	prep.xsk = p->ep->xsk;
-	if (tx) {
-		prep.n_tx_streams = s->n_streams;
-		prep.tx_streams = s->streams;
-	} else {
-		prep.n_rx_streams = s->n_streams;
-		prep.rx_streams = s->streams;
-	}
+	prep.peer_xsk = p->other->xsk;
+	prep.n_tx_streams = p->n_tx;
+	prep.tx_streams = p->tx_streams;
+	prep.n_rx_streams = p->n_rx;
+	prep.rx_streams = p->rx_streams;
+	if (p->receives)
+		prep.rx_options = s->rx_options;
 	if (s->expect)
 		prep.max_missing_ranges = s->expect->max_missing_ranges;
 	xc_env_init(&env, 0);
@@ -318,10 +365,24 @@ static int xc_check_queues(struct xc_peer *p, const Xceiver__V1__IfInfo *info)
 	return 0;
 }
 
+/* Keep a copy of a report for the verdict. */
+static int xc_keep_report(struct xc_peer *p, const Xceiver__V1__Report *rep)
+{
+	if (*p->report) {
+		xc_run_fail(p->run, "%s agent %s sent a second report",
+			    p->name, p->ep->agent);
+		return -EPROTO;
+	}
+	*p->report = (Xceiver__V1__Report *)xc_pb_dup(&rep->base);
+	if (!*p->report) {
+		xc_run_fail(p->run, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 {
-	struct xc_run_result *res = p->run->res;
-	bool tx = p == &p->run->peers[XC_TX];
 	Xceiver__V1__IfInfo *info;
 
 	switch (env->body_case) {
@@ -343,28 +404,19 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 			xc_run_fail(p->run, "out of memory");
 			return;
 		}
-		if (tx)
-			res->tx_if = info;
-		else
-			res->rx_if = info;
+		*p->ifinfo = info;
 		if (xc_check_queues(p, info))
 			return;
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_PREPARED:
-		if (tx)
-			res->tx_mode = env->prepared->mode;
-		else
-			res->rx_mode = env->prepared->mode;
+		*p->mode = env->prepared->mode;
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_STARTED:
 		p->start_id = env->request_id;
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_REPORT:
-		res->rx = (Xceiver__V1__Report *)xc_pb_dup(&env->report->base);
-		if (!res->rx) {
-			xc_run_fail(p->run, "out of memory");
+		if (xc_keep_report(p, env->report))
 			return;
-		}
 		break;
 	default:
 		break;
@@ -374,25 +426,36 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		xc_run_next(p->run);
 }
 
+static bool xc_senders_done(const struct xc_run *r)
+{
+	return (!r->peers[XC_TX].sends || r->peers[XC_TX].done) &&
+	       (!r->peers[XC_RX].sends || r->peers[XC_RX].done);
+}
+
+/*
+ * Done: the agent finished sending. One that only sends carries its report;
+ * one that also receives reports on request.
+ */
 static void xc_on_done(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 {
 	struct xc_run *r = p->run;
 
-	if (p != &r->peers[XC_TX] || p->done) {
+	if (!p->sends || p->done) {
 		xc_run_fail(r, "%s agent %s sent an unexpected done",
 			    p->name, p->ep->agent);
 		return;
 	}
 	p->done = true;
-	if (env->done->report) {
-		r->res->tx = (Xceiver__V1__Report *)
-			xc_pb_dup(&env->done->report->base);
-		if (!r->res->tx) {
-			xc_run_fail(r, "out of memory");
+	if (!p->receives) {
+		if (!env->done->report) {
+			xc_run_fail(r, "%s agent %s finished sending without a report",
+				    p->name, p->ep->agent);
 			return;
 		}
+		if (xc_keep_report(p, env->done->report))
+			return;
 	}
-	if (r->phase == XC_P_RUN)
+	if (r->phase == XC_P_RUN && xc_senders_done(r))
 		xc_run_next(r);
 }
 
@@ -411,9 +474,11 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 		return 0;
 	case XCEIVER__V1__ENVELOPE__BODY_PROGRESS:
 		if (env->request_id == p->start_id) {
+			p->progress.elapsed_ns = env->progress->elapsed_ns;
 			p->progress.rx_frames = env->progress->rx_frames;
 			p->progress.tx_frames = env->progress->tx_frames;
 			p->progress.rx_valid = env->progress->rx_valid;
+			p->progress.tx_done = env->progress->tx_done;
 		}
 		return 0;
 	case XCEIVER__V1__ENVELOPE__BODY_DONE:
@@ -445,7 +510,7 @@ static void xc_peer_on_close(struct xc_conn *c, int err)
 		r->pending--;
 	p->waiting = false;
 	xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
-		    p->name, p->ep->agent, xc_phase_names[r->phase],
+		    p->name, p->ep->agent, xc_phase_name(r),
 		    err ? ": " : "", err ? strerror(-err) : "");
 	if (r->phase == XC_P_RELEASE && !r->pending)
 		xc_run_finish(r);
@@ -520,78 +585,164 @@ static const char *xc_pick(const char *have, const char *fallback)
 	return have && *have ? have : fallback;
 }
 
+/* Source from the agent that sends the stream, destination from the other. */
 static int xc_resolve_headers(struct xc_run *r)
 {
-	const Xceiver__V1__IfInfo *t = r->res->tx_if, *x = r->res->rx_if;
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < r->spec->n_streams; i++) {
-		Xceiver__V1__Headers *h = r->spec->streams[i]->headers;
-		bool v6 = h->ip_version == XCEIVER__V1__IP_VERSION__IP_VERSION_6;
+		Xceiver__V1__Stream *st = r->spec->streams[i];
+		Xceiver__V1__Headers *h = st->headers;
+		enum xc_side from = xc_stream_sender(st);
+		const Xceiver__V1__IfInfo *t = from == XC_TX ? r->res->tx_if :
+						r->res->rx_if;
+		const Xceiver__V1__IfInfo *x = from == XC_TX ? r->res->rx_if :
+						r->res->tx_if;
+		bool v6 = h->ip_version ==
+			  XCEIVER__V1__IP_VERSION__IP_VERSION_6;
 
 		err |= xc_set_str(&h->src_mac, t->mac);
 		err |= xc_set_str(&h->dst_mac, x->mac);
 		err |= xc_set_str(&h->src_ip, v6 ?
-				  xc_pick(t->ipv6, "2001:2::1") :
-				  xc_pick(t->ipv4, "198.18.0.1"));
+				  xc_pick(t->ipv6, from == XC_TX ? "2001:2::1" :
+					  "2001:2::2") :
+				  xc_pick(t->ipv4, from == XC_TX ? "198.18.0.1" :
+					  "198.18.0.2"));
 		err |= xc_set_str(&h->dst_ip, v6 ?
-				  xc_pick(x->ipv6, "2001:2::2") :
-				  xc_pick(x->ipv4, "198.18.0.2"));
+				  xc_pick(x->ipv6, from == XC_TX ? "2001:2::2" :
+					  "2001:2::1") :
+				  xc_pick(x->ipv4, from == XC_TX ? "198.18.0.2" :
+					  "198.18.0.1"));
 	}
 	return err ? -ENOMEM : 0;
 }
 
+/* Time to send everything at the spec's rates (full speed: a slow rate). */
 static uint64_t xc_run_deadline_ms(const struct xc_run *r)
 {
 	const Xceiver__V1__TestSpec *s = r->spec;
-	uint64_t ms = 0, t;
+	uint64_t ms = 0;
 	size_t i;
 
 	if (xc_timeouts(r)->run_ms)
 		return xc_timeouts(r)->run_ms;
 	for (i = 0; i < s->n_streams; i++) {
-		uint64_t pps = s->streams[i]->rate_pps;
+		double pps = xc_spec_stream_pps(s->streams[i]);
 
-		t = s->streams[i]->count * 1000 / (pps ? pps : XC_SLOWEST_PPS);
-		ms = XC_MAX(ms, t);
+		if (pps < 1)
+			pps = pps > 0 ? pps : XC_SLOWEST_PPS;
+		ms += (uint64_t)((double)s->streams[i]->count * 1000.0 / pps);
 	}
 	return ms + ms / 2 + 10000;
+}
+
+static void xc_print_peer(const struct xc_peer *p, double dt, char *buf,
+			  size_t len)
+{
+	const Xceiver__V1__Progress *g = &p->progress;
+	size_t off;
+
+	off = snprintf(buf, len, "%s:", p->name);
+	if (p->sends && off < len)
+		off += snprintf(buf + off, len - off, " sent %" PRIu64 "/%"
+				PRIu64 "%s", g->tx_frames, p->tx_expected,
+				p->done ? " (done)" : "");
+	if (p->receives && off < len)
+		off += snprintf(buf + off, len - off, "%s received %" PRIu64
+				", %" PRIu64 " valid", p->sends ? "," : "",
+				g->rx_frames,
+				g->rx_valid);
+	/* a rate over less than 0.2 s says little */
+	if (p->receives && dt >= 0.2 && off < len)
+		snprintf(buf + off, len - off, ", %.1f kpps",
+			 (double)(g->rx_frames - p->last_rx) / dt / 1e3);
 }
 
 static void xc_print_progress(struct xc_run *r, bool force)
 {
 	uint64_t now = xc_mono_ns();
-	const struct xc_peer *t = &r->peers[XC_TX], *x = &r->peers[XC_RX];
+	double dt = (double)(now - r->last_print) / 1e9;
+	char a[160] = "", b[160] = "";
+	int i;
 
-	if (!r->opts->progress)
+	if (!r->opts->progress || !r->start_ns)
 		return;
 	if (!force && now - r->last_print < 1000000000ull)
 		return;
+	for (i = 0; i < 2; i++) {
+		struct xc_peer *p = r->order[i];
+
+		xc_print_peer(p, dt, i ? b : a, sizeof(a));
+		p->last_rx = p->progress.rx_frames;
+	}
 	r->last_print = now;
-	fprintf(stderr, "  tx %" PRIu64 " sent   rx %" PRIu64
-		" received, %" PRIu64 " valid\n", t->progress.tx_frames,
-		x->progress.rx_frames, x->progress.rx_valid);
+	fprintf(stderr, "  %6.1fs  %s   %s%s\n", (double)(now - r->start_ns) /
+		1e9, a, b, r->phase == XC_P_DRAIN ? "   (draining)" : "");
+}
+
+/* Every receiver has all it may get, or has been quiet for idle ms. */
+static bool xc_drained(struct xc_run *r)
+{
+	uint64_t now = xc_mono_ns();
+	uint64_t idle = xc_ms(xc_timeouts(r)->drain_idle_ms,
+			      XC_DEF_DRAIN_IDLE_MS) * 1000000ull;
+	bool all = true;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct xc_peer *p = &r->peers[i];
+
+		if (!p->receives)
+			continue;
+		if (p->progress.rx_frames != p->drain_rx) {
+			p->drain_rx = p->progress.rx_frames;
+			p->drain_since = now;
+		}
+		if (p->progress.rx_frames < p->rx_expected &&
+		    now - p->drain_since < idle)
+			all = false;
+	}
+	return all;
 }
 
 static void xc_tick(uv_timer_t *tm)
 {
 	struct xc_run *r = tm->data;
-	const struct xc_peer *x = &r->peers[XC_RX];
-	uint64_t now = xc_mono_ns();
-	uint64_t idle = xc_ms(xc_timeouts(r)->drain_idle_ms,
-			      XC_DEF_DRAIN_IDLE_MS);
 
 	xc_print_progress(r, false);
-	if (r->phase != XC_P_DRAIN)
-		return;
-	if (x->progress.rx_frames != r->drain_rx) {
-		r->drain_rx = x->progress.rx_frames;
-		r->drain_since = now;
-	}
-	if (x->progress.rx_frames >= r->expected ||
-	    now - r->drain_since >= idle * 1000000ull)
+	if (r->phase == XC_P_DRAIN && xc_drained(r))
 		xc_run_next(r);
+}
+
+static int xc_phase_drain(struct xc_run *r)
+{
+	unsigned int idle = xc_ms(xc_timeouts(r)->drain_idle_ms,
+				  XC_DEF_DRAIN_IDLE_MS);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		r->peers[i].drain_rx = r->peers[i].progress.rx_frames;
+		r->peers[i].drain_since = xc_mono_ns();
+	}
+	xc_run_deadline(r, (uint64_t)idle * XC_DRAIN_MAX_FACTOR + 5000);
+	return 0;
+}
+
+static int xc_phase_report(struct xc_run *r)
+{
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		if (!r->peers[i].receives)
+			continue;
+		err = xc_send_simple(&r->peers[i],
+				     XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST,
+				     XCEIVER__V1__ENVELOPE__BODY_REPORT);
+		if (err)
+			return err;
+	}
+	return r->pending ? 0 : 1;
 }
 
 /* Send what phase r->phase needs; returns an error if it could not. */
@@ -610,34 +761,31 @@ static int xc_phase_begin(struct xc_run *r)
 	case XC_P_IFINFO:
 		err = xc_send_ifinfo(t) ?: xc_send_ifinfo(x);
 		break;
-	case XC_P_PREPARE_RX:
-		err = xc_resolve_headers(r) ?: xc_send_prepare(x, false);
+	case XC_P_PREPARE_1:
+		err = xc_resolve_headers(r) ?: xc_send_prepare(r->order[0]);
 		break;
-	case XC_P_PREPARE_TX:
-		err = xc_send_prepare(t, true);
+	case XC_P_PREPARE_2:
+		err = xc_send_prepare(r->order[1]);
 		break;
-	case XC_P_START_RX:
-		err = xc_send_simple(x, XCEIVER__V1__ENVELOPE__BODY_START,
-				     XCEIVER__V1__ENVELOPE__BODY_STARTED);
-		break;
-	case XC_P_START_TX:
-		err = xc_send_simple(t, XCEIVER__V1__ENVELOPE__BODY_START,
+	case XC_P_START_1:
+	case XC_P_START_2:
+		if (r->phase == XC_P_START_1)
+			r->start_ns = r->last_print = xc_mono_ns();
+		err = xc_send_simple(r->order[r->phase - XC_P_START_1],
+				     XCEIVER__V1__ENVELOPE__BODY_START,
 				     XCEIVER__V1__ENVELOPE__BODY_STARTED);
 		break;
 	case XC_P_RUN:
-		if (t->done)
+		if (xc_senders_done(r))
 			return 1;
 		xc_run_deadline(r, xc_run_deadline_ms(r));
 		return 0;
 	case XC_P_DRAIN:
-		r->drain_rx = x->progress.rx_frames;
-		r->drain_since = xc_mono_ns();
-		uv_timer_stop(&r->deadline);
-		return 0;
+		return xc_phase_drain(r);
 	case XC_P_REPORT:
-		err = xc_send_simple(x,
-				     XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST,
-				     XCEIVER__V1__ENVELOPE__BODY_REPORT);
+		err = xc_phase_report(r);
+		if (err)
+			return err;
 		break;
 	case XC_P_RELEASE:
 		xc_release_all(r);
@@ -659,14 +807,13 @@ static void xc_run_next(struct xc_run *r)
 	do {
 		uv_timer_stop(&r->deadline);
 		r->phase++;
-		pr_debug("phase: %s\n", xc_phase_names[r->phase]);
-		if (r->phase == XC_P_DRAIN)
+		pr_debug("phase: %s\n", xc_phase_name(r));
+		if (r->phase == XC_P_DRAIN || r->phase == XC_P_REPORT)
 			xc_print_progress(r, true);
 		ret = xc_phase_begin(r);
 	} while (ret == 1);
 	if (ret < 0)
-		xc_run_fail(r, "%s: %s", xc_phase_names[r->phase],
-			    strerror(-ret));
+		xc_run_fail(r, "%s: %s", xc_phase_name(r), strerror(-ret));
 }
 
 ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m)
@@ -693,27 +840,90 @@ static uint64_t xc_random_id(void)
 	return id ? id : 1;
 }
 
-int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
-	   struct xc_run_result *res)
+enum xc_side xc_stream_sender(const Xceiver__V1__Stream *st)
 {
-	struct xc_run *r;
-	size_t i;
-	int ret;
+	return st->direction == XCEIVER__V1__DIRECTION__DIRECTION_RX_TO_TX ?
+	       XC_RX : XC_TX;
+}
 
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return XC_EXIT_RUN;
+bool xc_side_sends(const Xceiver__V1__TestSpec *s, enum xc_side side)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++)
+		if (xc_stream_sender(s->streams[i]) == side)
+			return true;
+	return false;
+}
+
+bool xc_side_receives(const Xceiver__V1__TestSpec *s, enum xc_side side)
+{
+	return xc_side_sends(s, side == XC_TX ? XC_RX : XC_TX);
+}
+
+/* Split the streams between the two agents. */
+static int xc_peer_init(struct xc_run *r, enum xc_side side)
+{
+	struct xc_peer *p = &r->peers[side];
+	const Xceiver__V1__TestSpec *s = r->spec;
+	size_t i;
+
+	*p = (struct xc_peer){
+		.run = r,
+		.name = side == XC_TX ? "tx" : "rx",
+		.ep = side == XC_TX ? s->tx : s->rx,
+		.other = side == XC_TX ? s->rx : s->tx,
+		.report = side == XC_TX ? &r->res->tx : &r->res->rx,
+		.ifinfo = side == XC_TX ? &r->res->tx_if : &r->res->rx_if,
+		.mode = side == XC_TX ? &r->res->tx_mode : &r->res->rx_mode,
+	};
+	p->tx_streams = calloc(s->n_streams, sizeof(*p->tx_streams));
+	p->rx_streams = calloc(s->n_streams, sizeof(*p->rx_streams));
+	if (!p->tx_streams || !p->rx_streams)
+		return -ENOMEM;
+	for (i = 0; i < s->n_streams; i++) {
+		Xceiver__V1__Stream *st = s->streams[i];
+
+		if (xc_stream_sender(st) == side) {
+			p->tx_streams[p->n_tx++] = st;
+			p->tx_expected += st->count;
+		} else {
+			p->rx_streams[p->n_rx++] = st;
+			p->rx_expected += st->count;
+		}
+	}
+	p->sends = p->n_tx > 0;
+	p->receives = p->n_rx > 0;
+	return 0;
+}
+
+static void xc_peer_free(struct xc_peer *p)
+{
+	free(p->tx_streams);
+	free(p->rx_streams);
+}
+
+static int xc_run_init(struct xc_run *r, Xceiver__V1__TestSpec *spec,
+		       const struct xc_ctl_opts *opts,
+		       struct xc_run_result *res)
+{
+	struct xc_peer *t = &r->peers[XC_TX], *x = &r->peers[XC_RX];
+
 	memset(res, 0, sizeof(*res));
 	res->run_id = xc_random_id();
 	r->spec = spec;
 	r->opts = opts;
 	r->res = res;
-	for (i = 0; i < spec->n_streams; i++)
-		r->expected += spec->streams[i]->count;
-	r->peers[XC_TX] = (struct xc_peer){ .run = r, .name = "tx",
-					    .ep = spec->tx };
-	r->peers[XC_RX] = (struct xc_peer){ .run = r, .name = "rx",
-					    .ep = spec->rx };
+	if (xc_peer_init(r, XC_TX) || xc_peer_init(r, XC_RX))
+		return -ENOMEM;
+	/* receive-only first, send-only last; else the rx endpoint first */
+	if ((t->receives && !t->sends) || (x->sends && !x->receives)) {
+		r->order[0] = t;
+		r->order[1] = x;
+	} else {
+		r->order[0] = x;
+		r->order[1] = t;
+	}
 	uv_loop_init(&r->loop);
 	uv_timer_init(&r->loop, &r->deadline);
 	uv_timer_init(&r->loop, &r->tick);
@@ -726,7 +936,38 @@ int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	r->sigterm.data = r;
 	uv_signal_start(&r->sigint, xc_on_signal, SIGINT);
 	uv_signal_start(&r->sigterm, xc_on_signal, SIGTERM);
+	return 0;
+}
 
+/* Every agent that takes part has reported. */
+static const char *xc_missing_report(const struct xc_run *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct xc_peer *p = &r->peers[i];
+
+		if ((p->sends || p->receives) && !*p->report)
+			return p->name;
+	}
+	return NULL;
+}
+
+int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
+	   struct xc_run_result *res)
+{
+	const char *missing;
+	struct xc_run *r;
+	int ret;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return XC_EXIT_RUN;
+	if (xc_run_init(r, spec, opts, res)) {
+		fprintf(stderr, "xceiver: could not run: out of memory\n");
+		ret = XC_EXIT_RUN;
+		goto out;
+	}
 	r->phase = XC_P_CONNECT;
 	ret = xc_phase_begin(r);
 	if (ret < 0)
@@ -735,14 +976,18 @@ int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	uv_loop_close(&r->loop);
 
 	ret = XC_EXIT_PASS;
+	missing = xc_missing_report(r);
 	if (r->failed) {
 		fprintf(stderr, "xceiver: could not run: %s\n", r->why);
 		ret = XC_EXIT_RUN;
-	} else if (!res->rx || !res->tx) {
+	} else if (missing) {
 		fprintf(stderr, "xceiver: could not run: %s report missing\n",
-			res->rx ? "tx" : "rx");
+			missing);
 		ret = XC_EXIT_RUN;
 	}
+out:
+	xc_peer_free(&r->peers[XC_TX]);
+	xc_peer_free(&r->peers[XC_RX]);
 	free(r);
 	return ret;
 }

@@ -2,13 +2,20 @@
 /*
  * Controller internals: a run (connect, hello, interface info, prepare,
  * start, wait, drain, report, release) and the verdict over its reports.
+ *
+ * The two endpoints of a spec are "tx" and "rx". Streams with direction
+ * TX_TO_RX are sent by the tx endpoint's agent and validated by the rx
+ * endpoint's agent, streams with RX_TO_TX the other way; in a
+ * bidirectional run each agent sends and receives.
  */
 #ifndef XC_CTL_H
 #define XC_CTL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <jansson.h>
 
+#include "xc_pcap.h"
 #include "xceiver.pb-c.h"
 
 /* Exit codes, documented in README.md. */
@@ -19,10 +26,16 @@ enum {
 	XC_EXIT_RUN = 3,	/* could not run */
 };
 
+enum xc_side { XC_TX = 0, XC_RX = 1 };
+
 struct xc_ctl_opts {
 	const char *json_path;
+	const char *pcap_path;
+	struct xc_pcap *pcap;	/* open when pcap_path is set */
 	bool quiet;
 	bool progress;		/* print progress lines on stderr */
+	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
+	unsigned int repetition;	/* the current one, 1-based */
 };
 
 /* What a finished run hands to the verdict. */
@@ -32,22 +45,37 @@ struct xc_run_result {
 	Xceiver__V1__IfInfo *rx_if;
 	Xceiver__V1__XdpMode tx_mode;
 	Xceiver__V1__XdpMode rx_mode;
+	/* The report of each endpoint's agent (Tx and/or Rx parts); NULL
+	 * for an endpoint that neither sends nor receives. */
 	Xceiver__V1__Report *tx;
 	Xceiver__V1__Report *rx;
 };
 
+/* Whether the endpoint's agent sends / receives any stream of s. */
+bool xc_side_sends(const Xceiver__V1__TestSpec *s, enum xc_side side);
+bool xc_side_receives(const Xceiver__V1__TestSpec *s, enum xc_side side);
+/* The endpoint that sends stream st. */
+enum xc_side xc_stream_sender(const Xceiver__V1__Stream *st);
+
 /*
- * Run spec (already checked) to the end. Returns XC_EXIT_PASS when both
- * reports arrived (the verdict is not judged here) or XC_EXIT_RUN with a
- * message printed.
+ * Run spec (already checked, counts resolved) to the end. Returns
+ * XC_EXIT_PASS when every report arrived (the verdict is not judged here)
+ * or XC_EXIT_RUN with a message printed.
  */
 int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	   struct xc_run_result *res);
 void xc_run_result_free(struct xc_run_result *res);
 
-/* Judge, print the summary, write --json. Returns the exit code. */
+/*
+ * Judge one run: print its summary (opts->quiet: nothing when repeating,
+ * the verdict line otherwise), append the anomalies' frames to opts->pcap,
+ * and hand back the run's JSON report in *json when json is not NULL.
+ * Returns XC_EXIT_PASS or XC_EXIT_FAIL (XC_EXIT_RUN when out of memory or
+ * the pcap file cannot be written).
+ */
 int xc_verdict(const Xceiver__V1__TestSpec *spec,
-	       const struct xc_run_result *res, const struct xc_ctl_opts *opts);
+	       const struct xc_run_result *res, const struct xc_ctl_opts *opts,
+	       json_t **json);
 
 /* Deep copy of a protobuf-c message (pack + unpack); NULL on failure. */
 ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m);

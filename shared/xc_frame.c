@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "xc_frame.h"
+#include "xc_gen.h"
 #include "xc_util.h"
 
 #define XC_ETH_LEN	14
@@ -159,7 +160,7 @@ uint16_t xc_csum_fold(uint32_t sum)
 
 /* ------------------------------------------------------------ template */
 
-static const char *xc_stack_name(bool vlan, bool ipv6)
+const char *xc_frame_stack_name(bool vlan, bool ipv6)
 {
 	if (vlan)
 		return ipv6 ? "Ethernet/802.1Q/IPv6/UDP" :
@@ -275,23 +276,25 @@ static int xc_tmpl_check_hdr(const Xceiver__V1__Headers *h, char *err,
 	return 0;
 }
 
-static int xc_tmpl_check_stream(const Xceiver__V1__Stream *s, bool vlan,
+static int xc_tmpl_check_stream(struct xc_stream_tmpl *t,
+				const Xceiver__V1__Stream *s, bool vlan,
 				bool ipv6, char *err, size_t errlen)
 {
 	const Xceiver__V1__Payload *pl = s->payload;
-	uint32_t min = xc_frame_min_size(vlan, ipv6);
+	uint32_t lo, hi;
+	int ret;
 
 	if (s->id > 65535)
 		return xc_errf(err, errlen, EINVAL,
 			       "id: %u is above the maximum of 65535", s->id);
-	if (s->frame_size < min)
-		return xc_errf(err, errlen, EINVAL,
-			       "frame_size %u is below the minimum of %u for %s",
-			       s->frame_size, min, xc_stack_name(vlan, ipv6));
-	if (s->frame_size > XC_MAX_FRAME)
-		return xc_errf(err, errlen, EINVAL,
-			       "frame_size %u is above the maximum of %u",
-			       s->frame_size, XC_MAX_FRAME);
+	ret = xc_gen_check_sizes(s, xc_frame_min_size(vlan, ipv6),
+				 xc_frame_stack_name(vlan, ipv6), &lo, &hi, err,
+				 errlen);
+	if (ret)
+		return ret;
+	t->max_frame = hi;
+	t->frame_size = s->frame_size && s->frame_size >= lo &&
+			s->frame_size <= hi ? s->frame_size : hi;
 	if (pl && pl->pattern != XC_PAT_SEEDED && pl->pattern != XC_PAT_FIXED &&
 	    pl->pattern != XC_PAT_INCREMENT)
 		return xc_errf(err, errlen, EINVAL,
@@ -363,6 +366,7 @@ static int xc_tmpl_headers(struct xc_stream_tmpl *t,
 	xc_put16(udp + 2, t->dst_port);
 	/* pseudo-header addresses and protocol, UDP ports */
 	sum = xc_csum_partial(ip, 2 * alen, XC_IPPROTO_UDP);
+	t->csum_addr = sum;
 	t->csum_base = xc_csum_partial(udp, 4, sum);
 	return 0;
 }
@@ -384,9 +388,11 @@ int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
 		return ret;
 	vlan = h->vlan_id != 0;
 	ipv6 = h->ip_version == XC_IPV6;
-	ret = xc_tmpl_check_stream(s, vlan, ipv6, err, errlen);
-	if (ret)
+	ret = xc_tmpl_check_stream(t, s, vlan, ipv6, err, errlen);
+	if (ret) {
+		memset(t, 0, sizeof(*t));
 		return ret;
+	}
 
 	t->ipv6 = ipv6;
 	t->l3_off = XC_ETH_LEN + (vlan ? XC_VLAN_LEN : 0);
@@ -401,7 +407,6 @@ int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
 				  XC_PAT_SEEDED;
 	t->fill_byte = s->payload ? s->payload->fill_byte : 0;
 	t->min_frame = xc_frame_min_size(vlan, ipv6);
-	t->frame_size = s->frame_size;
 	ret = xc_tmpl_headers(t, h, err, errlen);
 	if (ret)
 		memset(t, 0, sizeof(*t));
@@ -507,12 +512,60 @@ static uint64_t xc_pat_gen(const struct xc_stream_tmpl *t, uint64_t seq,
 	return xc_pat_gen_words(&g, p, n, acc, false);
 }
 
-/* Native sum of the UDP length words (header + pseudo-header) and base. */
-static uint64_t xc_udp_acc0(const struct xc_stream_tmpl *t, uint32_t dlen)
-{
-	uint64_t l = htons((uint16_t)(dlen - t->l4_off));
+/* What varies per frame: seq, length, ports and their checksum base. */
+struct xc_fp {
+	uint64_t seq;
+	uint32_t dlen;
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t base;		/* folded, as csum_base */
+	bool own_ports;		/* ports differ from the template's */
+};
 
-	return htons(xc_fold64(t->csum_base)) + 2 * l;
+static inline void xc_fp_tmpl(const struct xc_stream_tmpl *t, uint64_t seq,
+			      struct xc_fp *f)
+{
+	f->seq = seq;
+	f->dlen = t->frame_size - XC_FCS_LEN;
+	f->sport = t->src_port;
+	f->dport = t->dst_port;
+	f->base = t->csum_base;
+	f->own_ports = false;
+}
+
+static inline void xc_fp_pkt(const struct xc_stream_tmpl *t,
+			     const struct xc_gen_pkt *p, struct xc_fp *f)
+{
+	f->seq = p->seq;
+	f->dlen = p->frame_len;
+	f->sport = p->src_port;
+	f->dport = p->dst_port;
+	f->own_ports = p->src_port != t->src_port ||
+		       p->dst_port != t->dst_port;
+	f->base = f->own_ports ? xc_fold64((uint64_t)t->csum_addr +
+					   p->src_port + p->dst_port) :
+				 t->csum_base;
+}
+
+/* Template headers with the frame's ports and lengths. */
+static inline void xc_put_hdr(const struct xc_stream_tmpl *t,
+			      const struct xc_fp *f, uint8_t *buf)
+{
+	memcpy(buf, t->hdr, t->hdr_len);
+	if (f->own_ports) {
+		xc_put16(buf + t->l4_off, f->sport);
+		xc_put16(buf + t->l4_off + 2, f->dport);
+	}
+	xc_put_lengths(t, buf, f->dlen);
+}
+
+/* Native sum of the UDP length words (header + pseudo-header) and base. */
+static uint64_t xc_udp_acc0(const struct xc_stream_tmpl *t,
+			    const struct xc_fp *f)
+{
+	uint64_t l = htons((uint16_t)(f->dlen - t->l4_off));
+
+	return htons(xc_fold64(f->base)) + 2 * l;
 }
 
 static uint16_t xc_udp_final(uint64_t acc)
@@ -522,23 +575,40 @@ static uint16_t xc_udp_final(uint64_t acc)
 	return c ? c : 0xffff;
 }
 
-uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
-			uint32_t tx_us, uint8_t *buf)
+static uint32_t xc_build(const struct xc_stream_tmpl *t,
+			 const struct xc_fp *f, uint32_t tx_us, uint8_t *buf)
 {
-	uint32_t dlen = t->frame_size - XC_FCS_LEN;
 	uint8_t *ph = buf + t->hdr_len;
 	uint64_t acc;
 	uint16_t c;
 
-	memcpy(buf, t->hdr, t->hdr_len);
-	xc_put_lengths(t, buf, dlen);
-	xc_put_phdr(t, ph, seq, tx_us);
-	acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, dlen));
-	acc = xc_pat_gen(t, seq, ph + XC_PHDR_LEN,
-			 dlen - t->hdr_len - XC_PHDR_LEN, acc);
+	xc_put_hdr(t, f, buf);
+	xc_put_phdr(t, ph, f->seq, tx_us);
+	acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, f));
+	acc = xc_pat_gen(t, f->seq, ph + XC_PHDR_LEN,
+			 f->dlen - t->hdr_len - XC_PHDR_LEN, acc);
 	c = xc_udp_final(acc);
 	memcpy(buf + t->l4_off + 6, &c, 2);
-	return dlen;
+	return f->dlen;
+}
+
+uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
+			uint32_t tx_us, uint8_t *buf)
+{
+	struct xc_fp f;
+
+	xc_fp_tmpl(t, seq, &f);
+	return xc_build(t, &f, tx_us, buf);
+}
+
+uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
+			    const struct xc_gen_pkt *p, uint32_t tx_us,
+			    uint8_t *buf)
+{
+	struct xc_fp f;
+
+	xc_fp_pkt(t, p, &f);
+	return xc_build(t, &f, tx_us, buf);
 }
 
 /* ------------------------------------------------------------ parse */
@@ -641,42 +711,51 @@ static bool xc_pat_cmp(const struct xc_stream_tmpl *t, uint64_t seq,
 	return xc_pat_cmp_words(&g, p, n, acc, false);
 }
 
+/* The frame Tx built, with the tx time the received frame carries. */
+static void xc_build_like(const struct xc_stream_tmpl *t,
+			  const struct xc_fp *f, const uint8_t *frame,
+			  uint32_t len, uint8_t *exp)
+{
+	uint32_t txo = t->hdr_len + 14;
+	uint8_t tx[4] = { 0 };
+
+	if (len > txo)
+		memcpy(tx, frame + txo, XC_MIN(len - txo, 4u));
+	xc_build(t, f, xc_get32(tx), exp);
+}
+
 /*
  * Slow path for frames that are not intact: build the expected frame (with
  * the received tx time) and find the first byte that differs. Needs a
  * XC_MAX_FRAME stack buffer, only for damaged frames.
  */
-static int xc_check_slow(const struct xc_stream_tmpl *t, uint64_t seq,
-			 const uint8_t *frame, uint32_t len,
-			 uint32_t *bad_off)
+static int xc_check_slow(const struct xc_stream_tmpl *t,
+			 const struct xc_fp *f, const uint8_t *frame,
+			 uint32_t len, uint32_t *bad_off)
 {
 	uint8_t exp[XC_MAX_FRAME];
-	uint32_t dlen = t->frame_size - XC_FCS_LEN;
 	uint32_t txo = t->hdr_len + 14, n, i;
-	uint8_t tx[4] = { 0 };
 
-	if (len > txo)
-		memcpy(tx, frame + txo, XC_MIN(len - txo, 4u));
-	xc_frame_build(t, seq, xc_get32(tx), exp);
+	xc_build_like(t, f, frame, len, exp);
 	/* without the whole tx time the UDP checksum cannot be judged */
 	if (len < txo + 4 && len > t->l4_off + 6u)
 		memcpy(exp + t->l4_off + 6, frame + t->l4_off + 6,
 		       XC_MIN(len - t->l4_off - 6, 2u));
-	n = XC_MIN(len, dlen);
+	n = XC_MIN(len, f->dlen);
 	for (i = 0; i < n; i++)
 		if (frame[i] != exp[i])
 			break;
-	if (i == n && len == dlen)
+	if (i == n && len == f->dlen)
 		return 0;
 	*bad_off = i;
 	return -EBADMSG;
 }
 
-int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
-		   const uint8_t *frame, uint32_t len, uint32_t *bad_off)
+static int xc_check(const struct xc_stream_tmpl *t, const struct xc_fp *f,
+		    const uint8_t *frame, uint32_t len, uint32_t *bad_off)
 {
 	uint8_t exp[XC_MAX_HDR_LEN + XC_PHDR_LEN];
-	uint32_t dlen = t->frame_size - XC_FCS_LEN;
+	uint32_t dlen = f->dlen;
 	uint32_t h = t->hdr_len, u = t->l4_off;
 	uint64_t acc;
 	uint16_t c;
@@ -684,15 +763,14 @@ int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
 	*bad_off = 0;
 	if (len != dlen)
 		goto slow;
-	memcpy(exp, t->hdr, h);
-	xc_put_lengths(t, exp, dlen);
-	xc_put_phdr(t, exp + h, seq, xc_get32(frame + h + 14));
+	xc_put_hdr(t, f, exp);
+	xc_put_phdr(t, exp + h, f->seq, xc_get32(frame + h + 14));
 	/* everything up to the pattern but the UDP checksum */
 	if (memcmp(frame, exp, u + 6) ||
 	    memcmp(frame + u + 8, exp + u + 8, h + XC_PHDR_LEN - u - 8))
 		goto slow;
-	acc = xc_csum_native(exp + h, XC_PHDR_LEN, xc_udp_acc0(t, dlen));
-	if (!xc_pat_cmp(t, seq, frame + h + XC_PHDR_LEN,
+	acc = xc_csum_native(exp + h, XC_PHDR_LEN, xc_udp_acc0(t, f));
+	if (!xc_pat_cmp(t, f->seq, frame + h + XC_PHDR_LEN,
 			dlen - h - XC_PHDR_LEN, &acc))
 		goto slow;
 	c = xc_udp_final(acc);
@@ -700,5 +778,76 @@ int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
 		goto slow;
 	return 0;
 slow:
-	return xc_check_slow(t, seq, frame, len, bad_off);
+	return xc_check_slow(t, f, frame, len, bad_off);
+}
+
+int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
+		   const uint8_t *frame, uint32_t len, uint32_t *bad_off)
+{
+	struct xc_fp f;
+
+	xc_fp_tmpl(t, seq, &f);
+	return xc_check(t, &f, frame, len, bad_off);
+}
+
+int xc_frame_check_pkt(const struct xc_stream_tmpl *t,
+		       const struct xc_gen_pkt *p, const uint8_t *frame,
+		       uint32_t len, uint32_t *bad_off)
+{
+	struct xc_fp f;
+
+	xc_fp_pkt(t, p, &f);
+	return xc_check(t, &f, frame, len, bad_off);
+}
+
+/* First offset below n where a and b differ, skipping [skip, skip + 2). */
+static uint32_t xc_first_diff(const uint8_t *a, const uint8_t *b, uint32_t n,
+			      uint32_t skip)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i == skip) {
+			i++;
+			continue;
+		}
+		if (a[i] != b[i])
+			return i;
+	}
+	return n;
+}
+
+int xc_frame_check_part(const struct xc_stream_tmpl *t,
+			const struct xc_gen_pkt *p, const uint8_t *frame,
+			uint32_t len, uint32_t exp_len, bool full,
+			uint32_t *bad_off)
+{
+	uint8_t exp[XC_MAX_FRAME];
+	uint32_t n, i, hdr = t->hdr_len + XC_PHDR_LEN;
+	struct xc_fp f;
+
+	*bad_off = 0;
+	xc_fp_pkt(t, p, &f);
+	n = XC_MIN(len, f.dlen);
+	if (!full) {
+		n = XC_MIN(n, hdr);
+		xc_put_hdr(t, &f, exp);
+		xc_put_phdr(t, exp + t->hdr_len, f.seq,
+			    len >= hdr ? xc_get32(frame + hdr - 4) : 0);
+		if (len < hdr)	/* tx time cut short: do not judge it */
+			memcpy(exp + hdr - 4, frame + hdr - 4,
+			       len > hdr - 4 ? len - (hdr - 4) : 0);
+	} else {
+		xc_build_like(t, &f, frame, len, exp);
+	}
+	i = xc_first_diff(frame, exp, n, t->l4_off + 6);
+	if (i < n) {
+		*bad_off = i;
+		return -EBADMSG;
+	}
+	if (len != exp_len) {
+		*bad_off = XC_MIN(len, exp_len);
+		return -EBADMSG;
+	}
+	return 0;
 }

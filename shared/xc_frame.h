@@ -65,13 +65,18 @@ struct xc_stream_tmpl {
 	uint32_t min_frame;	/* smallest valid frame_size for these headers */
 	uint32_t frame_size;	/* the stream's frame_size (with FCS) */
 	uint32_t csum_base;	/* folded pseudo-header + header words, no len */
+	uint32_t csum_addr;	/* the same without the UDP ports */
+	uint32_t max_frame;	/* largest frame_size of the stream */
 };
 
 /*
  * Resolve a stream's headers. MAC and IP strings must be filled in already
  * (the controller does that from the agents' interfaces). Fails with a
  * message in err that names the field, e.g. a frame_size below the minimum
- * ("frame_size 67 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP").
+ * ("frame_size: 67 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP",
+ * "sizes.list[1]: 9100 is above the maximum of 9018"). A stream with Sizes
+ * has frame_size set to its largest size (use the _pkt functions for it);
+ * src_port/dst_port are the bases of port ranges.
  */
 int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
 			const Xceiver__V1__Stream *s, uint64_t run_id,
@@ -79,6 +84,8 @@ int xc_stream_tmpl_init(struct xc_stream_tmpl *t,
 
 /* Smallest frame_size (with FCS) for the given header choices. */
 uint32_t xc_frame_min_size(bool vlan, bool ipv6);
+/* "Ethernet/802.1Q/IPv4/UDP" and the like, for messages. */
+const char *xc_frame_stack_name(bool vlan, bool ipv6);
 
 /*
  * Write the frame for seq into buf (room for frame_size - XC_FCS_LEN bytes):
@@ -117,6 +124,19 @@ uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
 int xc_frame_check_pkt(const struct xc_stream_tmpl *t,
 		       const struct xc_gen_pkt *p, const uint8_t *frame,
 		       uint32_t len, uint32_t *bad_off);
+
+/*
+ * Partial checks for frames the Rx side changed or only samples:
+ * exp_len is the length the frame must have; the first
+ * min(len, p->frame_len) bytes are compared with the frame Tx built, all
+ * of them when full, else only the headers and the payload header; never
+ * the UDP checksum. Returns 0 when all matches, else -EBADMSG with *bad_off
+ * the first bad offset (min(len, exp_len) when only the length is wrong).
+ */
+int xc_frame_check_part(const struct xc_stream_tmpl *t,
+			const struct xc_gen_pkt *p, const uint8_t *frame,
+			uint32_t len, uint32_t exp_len, bool full,
+			uint32_t *bad_off);
 
 /* Internet checksum helpers (RFC 1071), exposed for the tests. */
 uint32_t xc_csum_partial(const void *buf, size_t len, uint32_t sum);

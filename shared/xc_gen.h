@@ -20,6 +20,9 @@
 #define XC_GEN_MAX_FRAGS	32	/* fragments one DescShape may list */
 #define XC_GEN_KERNEL_MAX_FRAGS	18	/* MAX_SKB_FRAGS + 1: copy mode limit */
 #define XC_XDP_PACKET_HEADROOM	256
+#define XC_DESC_CONTD		(1u << 0)	/* XDP_PKT_CONTD */
+#define XC_DESC_TX_METADATA	(1u << 1)	/* XDP_TX_METADATA */
+#define XC_GEN_MAX_CYCLE	65536	/* IMIX weights add up to at most */
 
 /* The sender's UMEM, as the kernel validates Tx descriptors against it. */
 struct xc_umem_geom {
@@ -29,12 +32,40 @@ struct xc_umem_geom {
 	bool unaligned;
 	bool multi_buffer;
 	uint32_t max_frags;	/* 0: XC_GEN_KERNEL_MAX_FRAGS */
+	/*
+	 * 0: the UMEM is one contiguous area for the kernel (copy mode, or
+	 * huge pages); else an unaligned descriptor crossing a boundary of
+	 * this many bytes is rejected (zero-copy DMA pages not contiguous).
+	 */
+	uint32_t noncontig_page;
 };
 
-/* Fill geom from an XskConfig with its documented defaults applied. */
+/*
+ * Fill geom from an XskConfig with its documented defaults applied (NULL:
+ * all defaults): size = chunk_size * num_chunks (4096 * 4096),
+ * noncontig_page 4096 for unaligned zero-copy without huge pages (2 MiB
+ * with them), else 0.
+ */
 void xc_umem_geom_from(struct xc_umem_geom *g,
 		       const Xceiver__V1__XskConfig *x);
 
+/*
+ * Descriptor layout of one packet (what Tx must place):
+ * - fragment 0 starts at "at" + offset: DESC_BASE_CHUNK counts from the
+ *   start of a chunk Tx picks (validity is judged for a chunk with whole
+ *   chunks before and after it: Tx must not pick the first or last chunk
+ *   for an offset below 0 or a fragment running past its chunk),
+ *   UMEM_START from address 0, UMEM_END from the UMEM size;
+ * - fragments 1.. start at the start of chunks Tx picks;
+ * - option bits: fragment 0 carries "options"; every fragment but the last
+ *   carries XC_DESC_CONTD, the last one too when "unterminated".
+ * Without explicit fragments a descriptor is desc_len bytes; with
+ * multi-buffer and desc_len above what fits, it is split into fragments of
+ * chunk_size bytes (the first one: up to the end of its chunk in aligned
+ * mode), the last one the rest. Tx writes the frame (frame_len bytes)
+ * across the fragments in order; descriptor bytes beyond the frame are
+ * undefined. Only seq, frame_len and the ports matter to xc_frame_*_pkt.
+ */
 struct xc_gen_pkt {
 	uint64_t seq;
 	uint32_t frame_len;	/* frame bytes without FCS (what Tx writes) */
@@ -73,7 +104,14 @@ struct xc_gen {
 	uint32_t ndescs;
 	struct xc_umem_geom geom;
 	uint64_t invalid_total;		/* seqs in [0, count) sent invalid */
+	/* resolved at init */
+	uint32_t min_size, max_size;	/* frame sizes with FCS */
+	uint32_t nshapes;		/* max(ndescs, 1) */
+	uint8_t *vflags;		/* per shape: XC_GEN_V_* */
 };
+
+#define XC_GEN_V_FIRST	1	/* valid as seq 0 */
+#define XC_GEN_V_NEXT	2	/* valid after the previous shape */
 
 /*
  * Resolve a stream. Errors name the field: "sizes.imix[2].weight: 0",
@@ -84,6 +122,16 @@ int xc_gen_init(struct xc_gen *g, const Xceiver__V1__Stream *s,
 		uint64_t run_id, const struct xc_umem_geom *geom,
 		char *err, size_t errlen);
 void xc_gen_free(struct xc_gen *g);	/* NULL-tolerant */
+
+/*
+ * Check a stream's frame sizes (Sizes or frame_size) against the smallest
+ * frame the headers allow (min_frame; stack names them in messages) and
+ * XC_MAX_FRAME; fill the smallest and largest size. Errors name the field:
+ * "sizes.list[2]: 40 is below the minimum of 64 for Ethernet/IPv4/UDP".
+ */
+int xc_gen_check_sizes(const Xceiver__V1__Stream *s, uint32_t min_frame,
+		       const char *stack, uint32_t *lo, uint32_t *hi,
+		       char *err, size_t errlen);
 
 /* Frame size with FCS for seq (frame_len + 4). */
 uint32_t xc_gen_frame_size(const struct xc_gen *g, uint64_t seq);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xc_expect.h"
 #include "xc_frame.h"
 #include "xc_spec.h"
 #include "xc_util.h"
@@ -29,6 +30,15 @@
 #define XC_SPEC_DEF_RANGES	1024
 #define XC_SPEC_MAX_STREAM_ID	65535
 #define XC_SPEC_MAX_COUNT	(1ull << 48)
+#define XC_SPEC_MIN_CHUNK	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
+#define XC_SPEC_MAX_CHUNK	65536	/* largest chunk (SZ_64K) */
+#define XC_SPEC_PKT_HEADROOM	256	/* XDP_PACKET_HEADROOM */
+#define XC_SPEC_MAX_FRAGS	32
+#define XC_SPEC_MAX_SIZES	4096	/* sizes.list, sizes.imix entries */
+#define XC_SPEC_MAX_IMIX_CYCLE	65536	/* sum of the IMIX weights */
+#define XC_SPEC_MAX_REPEAT	1000
+#define XC_SPEC_DEF_SAMPLE	16
+#define XC_SPEC_L1_OVERHEAD	20	/* preamble + SFD + IFG */
 
 /* ---------------------------------------------------------------- defaults */
 
@@ -113,6 +123,10 @@ int xc_spec_defaults(Xceiver__V1__TestSpec *s)
 	xc_spec_set_default(&t->drain_idle_ms, XC_SPEC_DEF_DRAIN_MS);
 	xc_spec_set_default(&s->expect->max_missing_ranges,
 			    XC_SPEC_DEF_RANGES);
+	if (s->rx_options && s->rx_options->payload_check ==
+	    XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_SAMPLED)
+		xc_spec_set_default(&s->rx_options->sample_every,
+				    XC_SPEC_DEF_SAMPLE);
 	return 0;
 }
 
@@ -195,6 +209,30 @@ static bool xc_spec_agent_ok(const char *s)
 	return !*pend && !errno && p >= 1 && p <= 65535;
 }
 
+/*
+ * The kernel's UMEM rules (xdp_umem_reg): a chunk of 2048..65536 bytes, a
+ * power of two unless the chunks are unaligned, and a headroom that leaves
+ * room after XDP_PACKET_HEADROOM.
+ */
+static int xc_spec_check_chunk(struct xc_sctx *c, const char *side,
+			       const Xceiver__V1__XskConfig *x)
+{
+	uint32_t chunk = x->chunk_size ? x->chunk_size : XC_SPEC_DEF_CHUNK;
+
+	if (chunk < XC_SPEC_MIN_CHUNK || chunk > XC_SPEC_MAX_CHUNK)
+		return xc_serr(c, "%s.xsk.chunk_size: %" PRIu32 " is out of range (%u..%u)",
+			       side, chunk, XC_SPEC_MIN_CHUNK,
+			       XC_SPEC_MAX_CHUNK);
+	if (!x->unaligned && !xc_spec_pow2(chunk))
+		return xc_serr(c, "%s.xsk.chunk_size: %" PRIu32 " is not a power of two (other sizes need unaligned: true)",
+			       side, chunk);
+	if (x->headroom >= chunk - XC_SPEC_PKT_HEADROOM)
+		return xc_serr(c, "%s.xsk.headroom: %" PRIu32 " leaves no room in a %" PRIu32 "-byte chunk (below %" PRIu32 " with XDP_PACKET_HEADROOM)",
+			       side, x->headroom, chunk,
+			       chunk - XC_SPEC_PKT_HEADROOM);
+	return 0;
+}
+
 static int xc_spec_check_xsk(struct xc_sctx *c, const char *side,
 			     const Xceiver__V1__XskConfig *x)
 {
@@ -222,13 +260,7 @@ static int xc_spec_check_xsk(struct xc_sctx *c, const char *side,
 		if (!xc_spec_pow2(*rings[i]))
 			return xc_serr(c, "%s.xsk.%s: %" PRIu32 " is not a power of two",
 				       side, ring_names[i], *rings[i]);
-	if (x->chunk_size && x->chunk_size != 2048 && x->chunk_size != 4096)
-		return xc_serr(c, "%s.xsk.chunk_size: %" PRIu32 " is not supported (0, 2048 or 4096; other sizes need unaligned chunks, not implemented yet)",
-			       side, x->chunk_size);
-	if (x->headroom >= (x->chunk_size ? x->chunk_size : XC_SPEC_DEF_CHUNK))
-		return xc_serr(c, "%s.xsk.headroom: %" PRIu32 " leaves no room in a chunk",
-			       side, x->headroom);
-	return 0;
+	return xc_spec_check_chunk(c, side, x);
 }
 
 static int xc_spec_check_endpoint(struct xc_sctx *c, const char *side,
@@ -327,46 +359,272 @@ static int xc_spec_check_headers(struct xc_sctx *c, const char *p,
 	return 0;
 }
 
-static int xc_spec_check_size(struct xc_sctx *c, const char *p,
-			      const Xceiver__V1__Stream *st)
+/* What a stream needs from both sides' UMEMs. */
+struct xc_sstream {
+	const char *p;				/* "streams[2]" */
+	const Xceiver__V1__Stream *st;
+	const Xceiver__V1__XskConfig *tx;	/* the side that sends it */
+	const char *tx_side;
+	const Xceiver__V1__XskConfig *rx;	/* the side that receives it */
+	const char *rx_side;
+};
+
+static uint32_t xc_spec_min_size(const Xceiver__V1__Stream *st)
 {
 	const Xceiver__V1__Headers *h = st->headers;
 	bool vlan = h && h->vlan_id;
 	bool v6 = h && h->ip_version == XCEIVER__V1__IP_VERSION__IP_VERSION_6;
-	uint32_t size = st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
-	uint32_t min = 14 + (vlan ? 4 : 0) + (v6 ? 40 : 20) + 8 + XC_PHDR_LEN +
-		       XC_FCS_LEN;
+
+	return 14 + (vlan ? 4 : 0) + (v6 ? 40 : 20) + 8 + XC_PHDR_LEN +
+	       XC_FCS_LEN;
+}
+
+static uint32_t xc_spec_chunk(const Xceiver__V1__XskConfig *x)
+{
+	return x && x->chunk_size ? x->chunk_size : XC_SPEC_DEF_CHUNK;
+}
+
+/* Every shape of the stream is sent invalid on purpose. */
+static bool xc_spec_all_invalid(const Xceiver__V1__Stream *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_descs; i++)
+		if (st->descs[i]->valid !=
+		    XCEIVER__V1__VALIDITY__VALIDITY_INVALID)
+			return false;
+	return st->n_descs > 0;
+}
+
+/*
+ * One frame size (with FCS): room for the headers, at most XC_MAX_FRAME, and
+ * within a chunk of the sending side (after its headroom) unless it uses
+ * multi-buffer. A frame too long for the receiver's chunks is a test of its
+ * own (the Rx kernel drops it and counts rx_dropped), so it is allowed.
+ */
+static int xc_spec_check_one_size(struct xc_sctx *c,
+				  const struct xc_sstream *ss,
+				  const char *field, uint32_t size, bool dflt)
+{
+	const Xceiver__V1__Headers *h = ss->st->headers;
+	bool vlan = h && h->vlan_id;
+	bool v6 = h && h->ip_version == XCEIVER__V1__IP_VERSION__IP_VERSION_6;
+	uint32_t min = xc_spec_min_size(ss->st), len = size - XC_FCS_LEN;
+	uint32_t room;
 
 	if (size < min)
-		return xc_serr(c, "%s.frame_size: %" PRIu32 "%s is below the minimum of %" PRIu32 " for Ethernet/%sIPv%d/UDP",
-			       p, size, st->frame_size ? "" : " (the default)",
+		return xc_serr(c, "%s.%s: %" PRIu32 "%s is below the minimum of %" PRIu32 " for Ethernet/%sIPv%d/UDP",
+			       ss->p, field, size, dflt ? " (the default)" : "",
 			       min, vlan ? "802.1Q/" : "", v6 ? 6 : 4);
 	if (size > XC_MAX_FRAME)
-		return xc_serr(c, "%s.frame_size: %" PRIu32 " is above the maximum of %u",
-			       p, size, XC_MAX_FRAME);
+		return xc_serr(c, "%s.%s: %" PRIu32 " is above the maximum of %u",
+			       ss->p, field, size, XC_MAX_FRAME);
+	if (xc_spec_all_invalid(ss->st))
+		return 0;
+	room = xc_spec_chunk(ss->tx) - (ss->tx ? ss->tx->headroom : 0);
+	if (ss->tx && len > room && !ss->tx->multi_buffer)
+		return xc_serr(c, "%s.%s: a %" PRIu32 "-byte frame does not fit in a %" PRIu32 "-byte chunk of %s.xsk (%" PRIu32 " bytes after the headroom); set %s.xsk.multi_buffer",
+			       ss->p, field, len, xc_spec_chunk(ss->tx),
+			       ss->tx_side, room, ss->tx_side);
 	return 0;
 }
 
-static int xc_spec_check_stream(struct xc_sctx *c, size_t i,
-				const Xceiver__V1__Stream *st)
+static const uint32_t xc_std_imix[][2] = { { 64, 7 }, { 594, 4 },
+					   { 1518, 1 } };
+
+static int xc_spec_check_imix(struct xc_sctx *c, const struct xc_sstream *ss,
+			      const Xceiver__V1__Sizes *z)
 {
-	const Xceiver__V1__Payload *pl = st->payload;
-	char p[32];
+	uint64_t total = 0;
+	char f[48];
+	size_t i;
 	int ret;
 
-	snprintf(p, sizeof(p), "streams[%zu]", i);
-	if (st->id > XC_SPEC_MAX_STREAM_ID)
-		return xc_serr(c, "%s.id: %" PRIu32 " is above the maximum of %u",
-			       p, st->id, XC_SPEC_MAX_STREAM_ID);
-	if (!st->count)
-		return xc_serr(c, "%s.count: missing (frames to send, at least 1)",
+	if (z->n_imix > XC_SPEC_MAX_SIZES)
+		return xc_serr(c, "%s.sizes.imix: %zu entries, at most %u",
+			       ss->p, z->n_imix, XC_SPEC_MAX_SIZES);
+	for (i = 0; i < z->n_imix; i++) {
+		const Xceiver__V1__SizeWeight *w = z->imix[i];
+
+		if (!w->weight)
+			return xc_serr(c, "%s.sizes.imix[%zu].weight: missing (at least 1)",
+				       ss->p, i);
+		snprintf(f, sizeof(f), "sizes.imix[%zu].size", i);
+		ret = xc_spec_check_one_size(c, ss, f, w->size, false);
+		if (ret)
+			return ret;
+		total += w->weight;
+	}
+	if (total > XC_SPEC_MAX_IMIX_CYCLE)
+		return xc_serr(c, "%s.sizes.imix: the weights add up to %" PRIu64 ", at most %u",
+			       ss->p, total, XC_SPEC_MAX_IMIX_CYCLE);
+	for (i = 0; !z->n_imix && i < XC_ARRAY_SIZE(xc_std_imix); i++) {
+		ret = xc_spec_check_one_size(c, ss, "sizes.standard_imix",
+					     xc_std_imix[i][0], false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int xc_spec_check_sizes(struct xc_sctx *c, const struct xc_sstream *ss)
+{
+	const Xceiver__V1__Sizes *z = ss->st->sizes;
+	bool range = z->min || z->max, imix = z->n_imix || z->standard_imix;
+	char f[48];
+	size_t i;
+	int ret;
+
+	if ((z->n_list > 0) + range + imix > 1)
+		return xc_serr(c, "%s.sizes: set only one of list, min..max, imix/standard_imix",
+			       ss->p);
+	if (z->n_imix && z->standard_imix)
+		return xc_serr(c, "%s.sizes.standard_imix: not with an imix list (standard_imix is 64/594/1518 at 7:4:1)",
+			       ss->p);
+	if (z->n_list > XC_SPEC_MAX_SIZES)
+		return xc_serr(c, "%s.sizes.list: %zu entries, at most %u",
+			       ss->p, z->n_list, XC_SPEC_MAX_SIZES);
+	for (i = 0; i < z->n_list; i++) {
+		snprintf(f, sizeof(f), "sizes.list[%zu]", i);
+		ret = xc_spec_check_one_size(c, ss, f, z->list[i], false);
+		if (ret)
+			return ret;
+	}
+	if (range) {
+		if (!z->min || !z->max)
+			return xc_serr(c, "%s.sizes.%s: missing (a range needs min and max)",
+				       ss->p, z->min ? "max" : "min");
+		if (z->min > z->max)
+			return xc_serr(c, "%s.sizes.min: %" PRIu32 " is above max %" PRIu32,
+				       ss->p, z->min, z->max);
+		ret = xc_spec_check_one_size(c, ss, "sizes.min", z->min, false);
+		if (!ret)
+			ret = xc_spec_check_one_size(c, ss, "sizes.max", z->max,
+						     false);
+		if (ret)
+			return ret;
+	}
+	return imix ? xc_spec_check_imix(c, ss, z) : 0;
+}
+
+static bool xc_spec_has_sizes(const Xceiver__V1__Stream *st)
+{
+	const Xceiver__V1__Sizes *z = st->sizes;
+
+	return z && (z->n_list || z->min || z->max || z->n_imix ||
+		     z->standard_imix);
+}
+
+static int xc_spec_check_size(struct xc_sctx *c, const struct xc_sstream *ss)
+{
+	const Xceiver__V1__Stream *st = ss->st;
+
+	if (xc_spec_has_sizes(st))
+		return xc_spec_check_sizes(c, ss);
+	return xc_spec_check_one_size(c, ss, "frame_size",
+				      st->frame_size ? st->frame_size :
+				      XC_SPEC_DEF_FRAME, !st->frame_size);
+}
+
+static int xc_spec_check_port_range(struct xc_sctx *c, const char *p,
+				    const char *field, uint32_t base,
+				    uint32_t def, uint32_t max)
+{
+	if (max > 65535)
+		return xc_serr(c, "%s.headers.udp.%s_max: %" PRIu32 " is not a port (0..65535)",
+			       p, field, max);
+	if (max && max < (base ? base : def))
+		return xc_serr(c, "%s.headers.udp.%s_max: %" PRIu32 " is below %s %" PRIu32 " (0: no range)",
+			       p, field, max, field, base ? base : def);
+	return 0;
+}
+
+static int xc_spec_check_descs(struct xc_sctx *c, const char *p,
+			       const Xceiver__V1__Stream *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_descs; i++) {
+		const Xceiver__V1__DescShape *d = st->descs[i];
+
+		if (!xc_spec_enum_ok(&xceiver__v1__desc_base__descriptor,
+				     d->at))
+			return xc_serr(c, "%s.descs[%zu].at: %d is not a valid DescBase",
+				       p, i, (int)d->at);
+		if (!xc_spec_enum_ok(&xceiver__v1__validity__descriptor,
+				     d->valid))
+			return xc_serr(c, "%s.descs[%zu].valid: %d is not a valid Validity",
+				       p, i, (int)d->valid);
+		if (d->n_frags > XC_SPEC_MAX_FRAGS)
+			return xc_serr(c, "%s.descs[%zu].frags: %zu fragments, at most %u",
+				       p, i, d->n_frags, XC_SPEC_MAX_FRAGS);
+		if (d->unterminated && !d->n_frags)
+			return xc_serr(c, "%s.descs[%zu].unterminated: needs frags (the chain to leave open)",
+				       p, i);
+	}
+	return 0;
+}
+
+/* count xor duration_ms; a duration needs a rate. */
+static int xc_spec_check_count(struct xc_sctx *c, const char *p,
+			       const Xceiver__V1__Stream *st)
+{
+	if (st->rate_pps && st->rate_bps)
+		return xc_serr(c, "%s.rate_bps: set only one of rate_pps and rate_bps",
+			       p);
+	if (st->rate_l1 && !st->rate_bps)
+		return xc_serr(c, "%s.rate_l1: only with rate_bps", p);
+	if (st->count && st->duration_ms)
+		return xc_serr(c, "%s.duration_ms: set only one of count and duration_ms",
+			       p);
+	if (st->duration_ms && !st->rate_pps && !st->rate_bps)
+		return xc_serr(c, "%s.duration_ms: needs rate_pps or rate_bps (count = rate * duration)",
+			       p);
+	if (!st->count && !st->duration_ms)
+		return xc_serr(c, "%s.count: missing (frames to send, at least 1, or duration_ms with a rate)",
 			       p);
 	if (st->count > XC_SPEC_MAX_COUNT)
 		return xc_serr(c, "%s.count: %" PRIu64 " is above the maximum of %llu (48-bit sequence numbers)",
 			       p, st->count, XC_SPEC_MAX_COUNT);
-	if (st->headers && (ret = xc_spec_check_headers(c, p, st->headers)))
+	if (st->duration_ms &&
+	    xc_spec_stream_pps(st) * (double)st->duration_ms / 1000.0 >
+	    (double)XC_SPEC_MAX_COUNT)
+		return xc_serr(c, "%s.duration_ms: %" PRIu64 " ms at this rate is more than %llu frames (48-bit sequence numbers)",
+			       p, st->duration_ms, XC_SPEC_MAX_COUNT);
+	return 0;
+}
+
+static int xc_spec_check_stream(struct xc_sctx *c, const struct xc_sstream *ss)
+{
+	const Xceiver__V1__Stream *st = ss->st;
+	const Xceiver__V1__Payload *pl = st->payload;
+	const Xceiver__V1__Headers *h = st->headers;
+	const char *p = ss->p;
+	int ret;
+
+	if (st->id > XC_SPEC_MAX_STREAM_ID)
+		return xc_serr(c, "%s.id: %" PRIu32 " is above the maximum of %u",
+			       p, st->id, XC_SPEC_MAX_STREAM_ID);
+	if (!xc_spec_enum_ok(&xceiver__v1__direction__descriptor,
+			     st->direction))
+		return xc_serr(c, "%s.direction: %d is not a valid Direction",
+			       p, (int)st->direction);
+	ret = xc_spec_check_count(c, p, st);
+	if (ret)
 		return ret;
-	ret = xc_spec_check_size(c, p, st);
+	if (h && (ret = xc_spec_check_headers(c, p, h)))
+		return ret;
+	if (h && h->udp &&
+	    ((ret = xc_spec_check_port_range(c, p, "src", h->udp->src,
+					     XC_DEF_SRC_PORT,
+					     h->udp->src_max)) ||
+	     (ret = xc_spec_check_port_range(c, p, "dst", h->udp->dst,
+					     XC_DEF_DST_PORT,
+					     h->udp->dst_max))))
+		return ret;
+	ret = xc_spec_check_size(c, ss);
+	if (!ret)
+		ret = xc_spec_check_descs(c, p, st);
 	if (ret)
 		return ret;
 	if (pl && !xc_spec_enum_ok(&xceiver__v1__payload_pattern__descriptor,
@@ -379,9 +637,28 @@ static int xc_spec_check_stream(struct xc_sctx *c, size_t i,
 	return 0;
 }
 
+static void xc_sstream_init(struct xc_sstream *ss, char *p, size_t plen,
+			    const Xceiver__V1__TestSpec *s, size_t i)
+{
+	const Xceiver__V1__XskConfig *tx = s->tx ? s->tx->xsk : NULL;
+	const Xceiver__V1__XskConfig *rx = s->rx ? s->rx->xsk : NULL;
+	bool back = s->streams[i]->direction ==
+		    XCEIVER__V1__DIRECTION__DIRECTION_RX_TO_TX;
+
+	snprintf(p, plen, "streams[%zu]", i);
+	ss->p = p;
+	ss->st = s->streams[i];
+	ss->tx = back ? rx : tx;
+	ss->tx_side = back ? "rx" : "tx";
+	ss->rx = back ? tx : rx;
+	ss->rx_side = back ? "tx" : "rx";
+}
+
 static int xc_spec_check_streams(struct xc_sctx *c,
 				 const Xceiver__V1__TestSpec *s)
 {
+	struct xc_sstream ss;
+	char p[32];
 	size_t i, j;
 	int ret;
 
@@ -390,7 +667,8 @@ static int xc_spec_check_streams(struct xc_sctx *c,
 	for (i = 0; i < s->n_streams; i++) {
 		if (!s->streams[i])
 			return xc_serr(c, "streams[%zu]: missing", i);
-		ret = xc_spec_check_stream(c, i, s->streams[i]);
+		xc_sstream_init(&ss, p, sizeof(p), s, i);
+		ret = xc_spec_check_stream(c, &ss);
 		if (ret)
 			return ret;
 		for (j = 0; j < i; j++)
@@ -399,6 +677,126 @@ static int xc_spec_check_streams(struct xc_sctx *c,
 					       i, s->streams[i]->id, j);
 	}
 	return 0;
+}
+
+static bool xc_spec_is_tail(Xceiver__V1__XdpAction a)
+{
+	return a == XCEIVER__V1__XDP_ACTION__XDP_ACTION_SHRINK_TAIL ||
+	       a == XCEIVER__V1__XDP_ACTION__XDP_ACTION_GROW_TAIL;
+}
+
+/* Shrinking must leave every frame its headers and payload header. */
+static int xc_spec_check_shrink(struct xc_sctx *c,
+				const Xceiver__V1__TestSpec *s, uint32_t adj)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++) {
+		const Xceiver__V1__Stream *st = s->streams[i];
+		uint32_t min = xc_spec_min_size(st);
+		uint32_t low = xc_spec_stream_min_frame(st);
+
+		if (low < min + adj)
+			return xc_serr(c, "rx_options.tail_adjust: shrinking the %" PRIu32 "-byte frames of streams[%zu] by %" PRIu32 " cuts into their headers (at most %" PRIu32 ")",
+				       low, i, adj,
+				       low > min ? low - min : 0);
+	}
+	return 0;
+}
+
+static int xc_spec_check_rx_options(struct xc_sctx *c,
+				    const Xceiver__V1__TestSpec *s)
+{
+	const Xceiver__V1__RxOptions *o = s->rx_options;
+	bool tail;
+
+	if (!o)
+		return 0;
+	if (!xc_spec_enum_ok(&xceiver__v1__xdp_action__descriptor,
+			     o->xdp_action))
+		return xc_serr(c, "rx_options.xdp_action: %d is not a valid XdpAction",
+			       (int)o->xdp_action);
+	if (!xc_spec_enum_ok(&xceiver__v1__rx_pressure__descriptor,
+			     o->pressure))
+		return xc_serr(c, "rx_options.pressure: %d is not a valid RxPressure",
+			       (int)o->pressure);
+	if (!xc_spec_enum_ok(&xceiver__v1__payload_check__descriptor,
+			     o->payload_check))
+		return xc_serr(c, "rx_options.payload_check: %d is not a valid PayloadCheck",
+			       (int)o->payload_check);
+	tail = xc_spec_is_tail(o->xdp_action);
+	if (o->tail_adjust && !tail)
+		return xc_serr(c, "rx_options.tail_adjust: only with xdp_action shrink_tail or grow_tail");
+	if (tail && !o->tail_adjust)
+		return xc_serr(c, "rx_options.tail_adjust: missing (bytes to %s the tail by)",
+			       o->xdp_action ==
+			       XCEIVER__V1__XDP_ACTION__XDP_ACTION_SHRINK_TAIL ?
+			       "shrink" : "grow");
+	if (o->xdp_action == XCEIVER__V1__XDP_ACTION__XDP_ACTION_SHRINK_TAIL &&
+	    xc_spec_check_shrink(c, s, o->tail_adjust))
+		return -EINVAL;
+	if (o->fill_posted &&
+	    o->pressure != XCEIVER__V1__RX_PRESSURE__RX_PRESSURE_STARVE_FILL)
+		return xc_serr(c, "rx_options.fill_posted: only with pressure starve_fill");
+	if (o->stop_after &&
+	    o->pressure != XCEIVER__V1__RX_PRESSURE__RX_PRESSURE_STOP_READING)
+		return xc_serr(c, "rx_options.stop_after: only with pressure stop_reading");
+	if (o->sample_every && o->payload_check !=
+	    XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_SAMPLED)
+		return xc_serr(c, "rx_options.sample_every: only with payload_check sampled");
+	return 0;
+}
+
+static const char *const xc_spec_requires[] = {
+	"zerocopy", "nic_rings", "multi_queue", "huge_pages",
+};
+
+static int xc_spec_check_requires(struct xc_sctx *c,
+				  const Xceiver__V1__TestSpec *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n_requires; i++) {
+		for (j = 0; j < XC_ARRAY_SIZE(xc_spec_requires); j++)
+			if (!strcmp(s->requires[i], xc_spec_requires[j]))
+				break;
+		if (j == XC_ARRAY_SIZE(xc_spec_requires))
+			return xc_serr(c, "requires[%zu]: unknown '%s' (known: zerocopy, nic_rings, multi_queue, huge_pages)",
+				       i, s->requires[i]);
+	}
+	return 0;
+}
+
+static bool xc_spec_has_stream(const Xceiver__V1__TestSpec *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++)
+		if (s->streams[i]->id == id)
+			return true;
+	return false;
+}
+
+static int xc_spec_check_expect(struct xc_sctx *c,
+				const Xceiver__V1__TestSpec *s)
+{
+	struct xc_expect *e;
+	char why[1024];
+	size_t i;
+	int ret;
+
+	if (!s->expect)
+		return 0;
+	ret = xc_expect_parse_list(s->expect->checks, s->expect->n_checks, &e,
+				   why, sizeof(why));
+	if (ret)
+		return xc_serr(c, "%s", why);
+	for (i = 0; i < s->expect->n_checks && !ret; i++)
+		if (e[i].has_stream && !xc_spec_has_stream(s, e[i].stream_id))
+			ret = xc_serr(c, "expect.checks[%zu]: no stream has id %" PRIu32,
+				      i, e[i].stream_id);
+	free(e);
+	return ret;
 }
 
 int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
@@ -414,7 +812,110 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		ret = xc_spec_check_endpoint(&c, "rx", s->rx);
 	if (!ret)
 		ret = xc_spec_check_streams(&c, s);
+	if (!ret)
+		ret = xc_spec_check_rx_options(&c, s);
+	if (!ret)
+		ret = xc_spec_check_requires(&c, s);
+	if (!ret && s->repeat > XC_SPEC_MAX_REPEAT)
+		ret = xc_serr(&c, "repeat: %" PRIu32 " is above the maximum of %u",
+			      s->repeat, XC_SPEC_MAX_REPEAT);
+	if (!ret)
+		ret = xc_spec_check_expect(&c, s);
 	return ret;
+}
+
+/* ---------------------------------------------------------------- rates */
+
+uint32_t xc_spec_stream_min_frame(const Xceiver__V1__Stream *st)
+{
+	const Xceiver__V1__Sizes *z = st->sizes;
+	uint32_t v = UINT32_MAX;
+	size_t i;
+
+	if (!xc_spec_has_sizes(st))
+		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+	for (i = 0; i < z->n_list; i++)
+		v = XC_MIN(v, z->list[i]);
+	for (i = 0; i < z->n_imix; i++)
+		v = XC_MIN(v, z->imix[i]->size);
+	if (z->min)
+		v = XC_MIN(v, z->min);
+	if (z->standard_imix && !z->n_imix)
+		v = XC_MIN(v, xc_std_imix[0][0]);
+	return v;
+}
+
+uint32_t xc_spec_stream_max_frame(const Xceiver__V1__Stream *st)
+{
+	const Xceiver__V1__Sizes *z = st->sizes;
+	uint32_t v = 0;
+	size_t i;
+
+	if (!xc_spec_has_sizes(st))
+		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+	for (i = 0; i < z->n_list; i++)
+		v = XC_MAX(v, z->list[i]);
+	for (i = 0; i < z->n_imix; i++)
+		v = XC_MAX(v, z->imix[i]->size);
+	v = XC_MAX(v, z->max);
+	if (z->standard_imix && !z->n_imix)
+		v = XC_MAX(v, xc_std_imix[2][0]);
+	return v;
+}
+
+double xc_spec_stream_mean_frame(const Xceiver__V1__Stream *st)
+{
+	const Xceiver__V1__Sizes *z = st->sizes;
+	double sum = 0, n = 0;
+	size_t i;
+
+	if (!xc_spec_has_sizes(st))
+		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+	for (i = 0; i < z->n_list; i++, n++)
+		sum += z->list[i];
+	for (i = 0; i < z->n_imix; i++) {
+		sum += (double)z->imix[i]->size * z->imix[i]->weight;
+		n += z->imix[i]->weight;
+	}
+	if (z->min || z->max) {
+		sum += ((double)z->min + z->max) / 2;
+		n++;
+	}
+	for (i = 0; z->standard_imix && !z->n_imix &&
+	     i < XC_ARRAY_SIZE(xc_std_imix); i++) {
+		sum += (double)xc_std_imix[i][0] * xc_std_imix[i][1];
+		n += xc_std_imix[i][1];
+	}
+	return n ? sum / n : XC_SPEC_DEF_FRAME;
+}
+
+double xc_spec_stream_pps(const Xceiver__V1__Stream *st)
+{
+	double bits;
+
+	if (st->rate_pps || !st->rate_bps)
+		return (double)st->rate_pps;
+	bits = 8.0 * (xc_spec_stream_mean_frame(st) +
+		      (st->rate_l1 ? XC_SPEC_L1_OVERHEAD : 0));
+	return (double)st->rate_bps / bits;
+}
+
+int xc_spec_resolve_counts(Xceiver__V1__TestSpec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++) {
+		Xceiver__V1__Stream *st = s->streams[i];
+		double n;
+
+		if (st->count || !st->duration_ms)
+			continue;
+		n = xc_spec_stream_pps(st) * (double)st->duration_ms / 1000.0;
+		if (n > (double)XC_SPEC_MAX_COUNT)
+			return -ERANGE;
+		st->count = n < 1 ? 1 : (uint64_t)n;
+	}
+	return 0;
 }
 
 int xc_spec_load(const char *path, Xceiver__V1__TestSpec **out, char *err,

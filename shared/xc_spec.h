@@ -51,9 +51,25 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 /*
  * Fill the documented defaults in place: frame_size 64, UDP ports 9000 and
  * 9001, ttl 64, queue 0, chunk_size/num_chunks 4096, batch_size 64,
- * timeouts 5000/10000/1000 ms, max_missing_ranges 1024; headers, udp,
- * payload, timeouts and expect are created when missing. 0 or -ENOMEM.
+ * timeouts 5000/10000/1000 ms, max_missing_ranges 1024, sample_every 16
+ * with payload_check sampled; headers, udp, payload, timeouts and expect
+ * are created when missing. 0 or -ENOMEM.
  */
 int xc_spec_defaults(Xceiver__V1__TestSpec *s);
+
+/*
+ * Streams given by duration_ms get count = rate * duration (at least 1);
+ * the rate is rate_pps, or rate_bps over the mean frame size (plus 20
+ * bytes per frame with rate_l1). Streams with a count stay as they are.
+ * 0 or -ERANGE (more than 2^48 frames).
+ */
+int xc_spec_resolve_counts(Xceiver__V1__TestSpec *s);
+
+/* A stream's rate in frames per second (0: full speed). */
+double xc_spec_stream_pps(const Xceiver__V1__Stream *st);
+/* Smallest, largest and mean frame_size (with FCS) of a stream's sizes. */
+uint32_t xc_spec_stream_min_frame(const Xceiver__V1__Stream *st);
+uint32_t xc_spec_stream_max_frame(const Xceiver__V1__Stream *st);
+double xc_spec_stream_mean_frame(const Xceiver__V1__Stream *st);
 
 #endif /* XC_SPEC_H */

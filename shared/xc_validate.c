@@ -86,12 +86,32 @@ static void xc_range_close(struct xc_rxstream *s)
 	s->open_range = false;
 }
 
+/*
+ * Whether no seq of E lies strictly between a and b: a missing range then
+ * runs on over the gap (a stream whose E skips seqs, e.g. only even ones,
+ * reports [60, 98] instead of every other seq). Short gaps only.
+ */
+static bool xc_gap_outside_e(const struct xc_rxstream *s, uint64_t a,
+			     uint64_t b)
+{
+	uint64_t seq;
+
+	if (b == a + 1)
+		return true;
+	if (!s->expected || b - a > 64)
+		return false;
+	for (seq = a + 1; seq < b; seq++)
+		if (s->expected(s->expected_ctx, seq))
+			return false;
+	return true;
+}
+
 /* [first, last] never arrived; called in increasing seq order. */
 static void xc_missing_add(struct xc_rxstream *s, uint64_t first,
 			   uint64_t last)
 {
 	s->missing += last - first + 1;
-	if (s->open_range && s->cur.last + 1 == first) {
+	if (s->open_range && xc_gap_outside_e(s, s->cur.last, first)) {
 		s->cur.last = last;
 		return;
 	}
@@ -299,10 +319,71 @@ void xc_rxstream_report_free(Xceiver__V1__RxStreamReport *r)
 
 /* ------------------------------------------------------------ validator */
 
+#define XC_ACT(x)	XCEIVER__V1__XDP_ACTION__XDP_ACTION_##x
+#define XC_PCHK(x)	XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_##x
+#define XC_ANOM(x)	XCEIVER__V1__ANOMALY_KIND__ANOMALY_##x
+
+static bool xc_rxv_expected(void *ctx, uint64_t seq)
+{
+	const struct xc_rxv_stream *vs = ctx;
+
+	if (vs->drop_half && (seq & 1))
+		return false;
+	return xc_gen_valid(&vs->gen, seq);
+}
+
+/* Odd numbers among i, i + step, ... below count. */
+static uint64_t xc_odd_terms(uint64_t i, uint64_t step, uint64_t count)
+{
+	uint64_t c = count > i ? (count - i - 1) / step + 1 : 0;
+
+	if (!(step & 1))
+		return (i & 1) ? c : 0;
+	return (i & 1) ? (c + 1) / 2 : c / 2;
+}
+
+/* |E| and the counts beside it, in O(shapes). */
+static void xc_rxv_counts(struct xc_rxv_stream *vs)
+{
+	const struct xc_gen *g = &vs->gen;
+	uint64_t dropped = 0;
+	uint32_t i;
+
+	vs->invalid_sent = g->invalid_total;
+	if (vs->drop_half)
+		for (i = 0; i < g->nshapes; i++)
+			if (g->vflags[i] & XC_GEN_V_NEXT)
+				dropped += xc_odd_terms(i, g->nshapes,
+							g->count);
+	vs->xdp_dropped = dropped;
+	vs->st.expected_total = g->count - vs->invalid_sent - dropped;
+	if (vs->invalid_sent || vs->drop_half) {
+		vs->st.expected = xc_rxv_expected;
+		vs->st.expected_ctx = vs;
+	}
+}
+
+static int xc_rxv_check_tail(const struct xc_rxv *v,
+			     const struct xc_rxv_stream *vs, size_t i,
+			     char *err, size_t errlen)
+{
+	uint32_t flen = xc_gen_min_frame(&vs->gen) - XC_FCS_LEN;
+	uint32_t keep = vs->tmpl.hdr_len + XC_PHDR_LEN;
+
+	if (v->xdp_action != XC_ACT(SHRINK_TAIL))
+		return 0;
+	if (v->tail_adjust + keep > flen)
+		return xc_errf(err, errlen, EINVAL,
+			       "rx_options.tail_adjust: %u cuts into the payload header of the %u-byte frames of rx_streams[%zu] (at most %u)",
+			       v->tail_adjust, flen + XC_FCS_LEN, i,
+			       flen - keep);
+	return 0;
+}
+
 static int xc_rxv_add(struct xc_rxv *v, size_t i,
 		      const Xceiver__V1__Stream *s, uint64_t run_id,
-		      uint32_t window_bits, uint32_t max_ranges, char *err,
-		      size_t errlen)
+		      const struct xc_umem_geom *geom,
+		      const struct xc_rxv_opts *o, char *err, size_t errlen)
 {
 	struct xc_rxv_stream *vs = &v->streams[i];
 	char e[256];
@@ -317,16 +398,93 @@ static int xc_rxv_add(struct xc_rxv *v, size_t i,
 			return xc_errf(err, errlen, EINVAL,
 				       "rx_streams[%zu].id: %u is used twice",
 				       i, s->id);
-	ret = xc_rxstream_init(&vs->st, s->id, s->count, window_bits,
-			       max_ranges);
+	ret = xc_gen_init(&vs->gen, s, run_id, geom, e, sizeof(e));
+	if (ret)
+		return xc_errf(err, errlen, ret, "rx_streams[%zu].%s", i, e);
+	ret = xc_rxstream_init(&vs->st, s->id, s->count, o->window_bits,
+			       o->max_ranges);
 	if (ret == -EINVAL)
 		return xc_errf(err, errlen, ret,
 			       "window_bits %u is not a power of two >= 64",
-			       window_bits);
+			       o->window_bits);
 	if (ret)
 		return xc_errf(err, errlen, ret,
 			       "rx_streams[%zu]: out of memory", i);
+	vs->fixed = vs->gen.size_mode == XC_SIZE_FIXED &&
+		    vs->gen.sport_n == 1 && vs->gen.dport_n == 1;
+	vs->drop_half = v->xdp_action == XC_ACT(DROP_HALF);
+	xc_rxv_counts(vs);
+	return xc_rxv_check_tail(v, vs, i, err, errlen);
+}
+
+static int xc_rxv_options(struct xc_rxv *v, const Xceiver__V1__RxOptions *rx,
+			  char *err, size_t errlen)
+{
+	v->max_anomalies = XC_DEF_MAX_ANOMALIES;
+	if (!rx)
+		return 0;
+	if (rx->xdp_action < XC_ACT(REDIRECT) ||
+	    rx->xdp_action > XC_ACT(GROW_TAIL))
+		return xc_errf(err, errlen, EINVAL,
+			       "rx_options.xdp_action: unknown action %d",
+			       (int)rx->xdp_action);
+	if (rx->payload_check < XC_PCHK(ALL) ||
+	    rx->payload_check > XC_PCHK(OFF))
+		return xc_errf(err, errlen, EINVAL,
+			       "rx_options.payload_check: unknown mode %d",
+			       (int)rx->payload_check);
+	v->xdp_action = rx->xdp_action;
+	v->payload_check = rx->payload_check;
+	v->tail_adjust = rx->tail_adjust;
+	if ((v->xdp_action == XC_ACT(SHRINK_TAIL) ||
+	     v->xdp_action == XC_ACT(GROW_TAIL)) && !v->tail_adjust)
+		return xc_errf(err, errlen, EINVAL,
+			       "rx_options.tail_adjust: 0 with a tail action");
+	v->sample_every = rx->sample_every ? rx->sample_every :
+					     XC_DEF_SAMPLE_EVERY;
+	if (rx->max_anomalies)
+		v->max_anomalies = XC_MIN(rx->max_anomalies,
+					  (uint32_t)XC_MAX_ANOMALIES);
 	return 0;
+}
+
+int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
+		     Xceiver__V1__Stream *const *streams, size_t nstreams,
+		     const struct xc_rxv_opts *o, char *err, size_t errlen)
+{
+	static const struct xc_rxv_opts none;
+	struct xc_umem_geom geom;
+	size_t i;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	if (!o)
+		o = &none;
+	v->run_tag = (uint32_t)run_id;
+	ret = xc_rxv_options(v, o->rx, err, errlen);
+	if (ret)
+		goto err_free;
+	xc_umem_geom_from(&geom, o->peer_xsk);
+	if (!o->peer_xsk)
+		geom.multi_buffer = true;
+	v->anoms = calloc(v->max_anomalies, sizeof(*v->anoms));
+	v->streams = calloc(nstreams ? nstreams : 1, sizeof(*v->streams));
+	if (!v->anoms || !v->streams) {
+		ret = xc_errf(err, errlen, ENOMEM, "out of memory");
+		goto err_free;
+	}
+	for (i = 0; i < nstreams; i++) {
+		/* counted first: a half-built stream is freed too */
+		v->nstreams = i + 1;
+		ret = xc_rxv_add(v, i, streams[i], run_id, &geom, o, err,
+				 errlen);
+		if (ret)
+			goto err_free;
+	}
+	return 0;
+err_free:
+	xc_rxv_free(v);
+	return ret;
 }
 
 int xc_rxv_init(struct xc_rxv *v, uint64_t run_id,
@@ -334,27 +492,13 @@ int xc_rxv_init(struct xc_rxv *v, uint64_t run_id,
 		uint32_t window_bits, uint32_t max_ranges,
 		char *err, size_t errlen)
 {
-	size_t i;
-	int ret = 0;
+	struct xc_rxv_opts o = {
+		.window_bits = window_bits,
+		.max_ranges = max_ranges,
+	};
 
-	memset(v, 0, sizeof(*v));
-	v->run_tag = (uint32_t)run_id;
-	if (!nstreams)
-		return 0;
-	v->streams = calloc(nstreams, sizeof(*v->streams));
-	if (!v->streams)
-		return xc_errf(err, errlen, ENOMEM, "out of memory");
-	for (i = 0; i < nstreams; i++) {
-		ret = xc_rxv_add(v, i, streams[i], run_id, window_bits,
-				 max_ranges, err, errlen);
-		if (ret)
-			goto err_free;
-		v->nstreams = i + 1;
-	}
-	return 0;
-err_free:
-	xc_rxv_free(v);
-	return ret;
+	return xc_rxv_init_opts(v, run_id, streams, nstreams, &o, err,
+				errlen);
 }
 
 void xc_rxv_free(struct xc_rxv *v)
@@ -363,8 +507,13 @@ void xc_rxv_free(struct xc_rxv *v)
 
 	if (!v)
 		return;
-	for (i = 0; i < v->nstreams; i++)
+	for (i = 0; i < v->nstreams; i++) {
 		xc_rxstream_free(&v->streams[i].st);
+		xc_gen_free(&v->streams[i].gen);
+	}
+	for (i = 0; i < v->nanoms; i++)
+		free(v->anoms[i].frame);
+	free(v->anoms);
 	free(v->streams);
 	memset(v, 0, sizeof(*v));
 }
@@ -384,13 +533,138 @@ static struct xc_rxv_stream *xc_rxv_find(struct xc_rxv *v, uint16_t id)
 	return NULL;
 }
 
-bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)
+/* ------------------------------------------------------------ anomalies */
+
+struct xc_anom_info {
+	int kind;
+	uint32_t stream_id;
+	uint64_t seq;
+	uint32_t expected_len;
+	uint32_t bad_offset;
+};
+
+static void xc_rxv_keep(struct xc_rxv *v, const struct xc_anom_info *ai,
+			const uint8_t *frame, uint32_t len, uint64_t addr,
+			uint32_t queue)
 {
+	struct xc_rxv_anom *a;
+	uint32_t n = frame ? XC_MIN(len, (uint32_t)XC_MAX_FRAME) : 0;
+
+	v->anomaly_count++;
+	if (v->nanoms >= v->max_anomalies)
+		return;
+	a = &v->anoms[v->nanoms];
+	memset(a, 0, sizeof(*a));
+	if (n) {
+		a->frame = malloc(n);
+		if (!a->frame)
+			return;		/* counted, not kept */
+		memcpy(a->frame, frame, n);
+		a->frame_len = n;
+	}
+	a->kind = ai->kind;
+	a->stream_id = ai->stream_id;
+	a->seq = ai->seq;
+	a->expected_len = ai->expected_len;
+	a->seen_len = len;
+	a->bad_offset = ai->bad_offset;
+	a->addr = addr;
+	a->queue = queue;
+	a->rx_ns = xc_now_ns(CLOCK_REALTIME);
+	v->nanoms++;
+}
+
+static void xc_rxv_foreign(struct xc_rxv *v, int kind, const uint8_t *frame,
+			   uint32_t len, uint64_t addr, uint32_t queue)
+{
+	struct xc_anom_info ai = { .kind = kind };
+
+	v->foreign++;
+	xc_rxv_keep(v, &ai, frame, len, addr, queue);
+}
+
+void xc_rxv_anomaly(struct xc_rxv *v, int kind, const uint8_t *frame,
+		    uint32_t len, uint64_t addr, uint32_t queue)
+{
+	struct xc_anom_info ai = { .kind = kind };
+	struct xc_rxv_stream *vs = NULL;
+	struct xc_phdr ph;
+
+	if (frame && !xc_frame_parse(frame, len, &ph) &&
+	    ph.run_tag == v->run_tag)
+		vs = xc_rxv_find(v, ph.stream_id);
+	if (!vs) {
+		xc_rxv_foreign(v, kind, frame, len, addr, queue);
+		return;
+	}
+	vs->desc_errors++;
+	ai.stream_id = vs->st.id;
+	ai.seq = ph.seq;
+	ai.expected_len = xc_gen_frame_size(&vs->gen, ph.seq) - XC_FCS_LEN;
+	xc_rxv_keep(v, &ai, frame, len, addr, queue);
+}
+
+/* ------------------------------------------------------------ frames */
+
+static bool xc_rxv_full_check(const struct xc_rxv *v, uint64_t seq)
+{
+	if (v->payload_check == XC_PCHK(OFF))
+		return false;
+	if (v->payload_check == XC_PCHK(SAMPLED))
+		return seq % v->sample_every == 0;
+	return true;
+}
+
+/* Check a frame of E; returns 0 when intact, sets *exp_len. */
+static int xc_rxv_check(const struct xc_rxv *v,
+			const struct xc_rxv_stream *vs, uint64_t seq,
+			const uint8_t *frame, uint32_t len, uint32_t *exp_len,
+			uint32_t *bad_off)
+{
+	const struct xc_gen *g = &vs->gen;
+	bool full = xc_rxv_full_check(v, seq);
+	bool tail = v->xdp_action == XC_ACT(SHRINK_TAIL) ||
+		    v->xdp_action == XC_ACT(GROW_TAIL);
+	struct xc_gen_pkt p;
+
+	if (vs->fixed && full && !tail) {
+		*exp_len = vs->tmpl.frame_size - XC_FCS_LEN;
+		return xc_frame_check(&vs->tmpl, seq, frame, len, bad_off);
+	}
+	p.seq = seq;
+	p.frame_len = xc_gen_frame_size(g, seq) - XC_FCS_LEN;
+	p.src_port = g->sport + (g->sport_n > 1 ? seq % g->sport_n : 0);
+	p.dst_port = g->dport + (g->dport_n > 1 ? seq % g->dport_n : 0);
+	*exp_len = p.frame_len;
+	if (v->xdp_action == XC_ACT(SHRINK_TAIL))
+		*exp_len -= v->tail_adjust;
+	else if (v->xdp_action == XC_ACT(GROW_TAIL))
+		*exp_len += v->tail_adjust;
+	if (full && !tail)
+		return xc_frame_check_pkt(&vs->tmpl, &p, frame, len, bad_off);
+	return xc_frame_check_part(&vs->tmpl, &p, frame, len, *exp_len, full,
+				   bad_off);
+}
+
+static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
+{
+	uint64_t m;
+
+	if (!meta || meta_len < XC_META_LEN)
+		return false;
+	memcpy(&m, meta + meta_len - XC_META_LEN, XC_META_LEN);
+	return m == seq;
+}
+
+bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
+		       const uint8_t *meta, uint32_t meta_len, uint64_t addr,
+		       uint32_t queue)
+{
+	struct xc_anom_info ai = { 0 };
 	struct xc_rxv_stream *vs;
 	struct xc_rxstream *st;
+	uint64_t delivered, dups;
 	struct xc_phdr ph;
-	uint32_t bad_off = 0;
-	uint64_t delivered;
 	bool intact;
 
 	v->frames++;
@@ -400,17 +674,42 @@ bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)
 	if (!vs)
 		goto foreign;
 	st = &vs->st;
+	ai.stream_id = st->id;
+	ai.seq = ph.seq;
 	if (!xc_in_e(st, ph.seq)) {
 		xc_rxstream_arrival(st, ph.seq, true, 0, len);
+		ai.kind = XC_ANOM(UNEXPECTED);
+		xc_rxv_keep(v, &ai, frame, len, addr, queue);
 		return false;
 	}
-	intact = !xc_frame_check(&vs->tmpl, ph.seq, frame, len, &bad_off);
+	intact = !xc_rxv_check(v, vs, ph.seq, frame, len, &ai.expected_len,
+			       &ai.bad_offset);
+	ai.kind = XC_ANOM(CORRUPT);
+	if (intact && v->xdp_action == XC_ACT(METADATA) &&
+	    !xc_meta_ok(ph.seq, meta, meta_len)) {
+		intact = false;
+		ai.kind = XC_ANOM(METADATA);
+		ai.bad_offset = 0;
+	}
 	delivered = st->delivered;
-	xc_rxstream_arrival(st, ph.seq, intact, bad_off, len);
-	return st->delivered != delivered;
-foreign:
-	v->foreign++;
+	dups = st->duplicates;
+	xc_rxstream_arrival(st, ph.seq, intact, ai.bad_offset, len);
+	if (st->delivered != delivered)
+		return true;
+	if (st->duplicates != dups)
+		ai.kind = XC_ANOM(DUPLICATE);
+	else if (intact)
+		return false;		/* late */
+	xc_rxv_keep(v, &ai, frame, len, addr, queue);
 	return false;
+foreign:
+	xc_rxv_foreign(v, XC_ANOM(FOREIGN), frame, len, addr, queue);
+	return false;
+}
+
+bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)
+{
+	return xc_rxv_frame_meta(v, frame, len, NULL, 0, 0, 0);
 }
 
 void xc_rxv_finish(struct xc_rxv *v)
@@ -419,4 +718,119 @@ void xc_rxv_finish(struct xc_rxv *v)
 
 	for (i = 0; i < v->nstreams; i++)
 		xc_rxstream_finish(&v->streams[i].st);
+}
+
+/* ------------------------------------------------------------ report */
+
+static int xc_rxv_report_streams(struct xc_rxv *v, Xceiver__V1__Report *r)
+{
+	Xceiver__V1__RxStreamReport *x;
+	struct xc_rxv_stream *vs;
+	uint32_t i;
+	int ret;
+
+	if (!v->nstreams)
+		return 0;
+	r->rx = calloc(v->nstreams, sizeof(*r->rx));
+	if (!r->rx)
+		return -ENOMEM;
+	for (i = 0; i < v->nstreams; i++) {
+		vs = &v->streams[i];
+		x = malloc(sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		ret = xc_rxstream_report(&vs->st, x);
+		if (ret) {
+			free(x);
+			return ret;
+		}
+		x->desc_errors = vs->desc_errors;
+		x->invalid_sent = vs->invalid_sent;
+		x->xdp_dropped = vs->xdp_dropped;
+		r->rx[i] = x;
+		r->n_rx = i + 1;
+	}
+	return 0;
+}
+
+static int xc_rxv_report_anoms(struct xc_rxv *v, Xceiver__V1__Report *r)
+{
+	const struct xc_rxv_anom *a;
+	Xceiver__V1__Anomaly *x;
+	uint32_t i;
+
+	if (!v->nanoms)
+		return 0;
+	r->anomalies = calloc(v->nanoms, sizeof(*r->anomalies));
+	if (!r->anomalies)
+		return -ENOMEM;
+	for (i = 0; i < v->nanoms; i++) {
+		a = &v->anoms[i];
+		x = malloc(sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		xceiver__v1__anomaly__init(x);
+		r->anomalies[i] = x;
+		r->n_anomalies = i + 1;
+		x->kind = a->kind;
+		x->stream_id = a->stream_id;
+		x->seq = a->seq;
+		x->expected_len = a->expected_len;
+		x->seen_len = a->seen_len;
+		x->bad_offset = a->bad_offset;
+		x->addr = a->addr;
+		x->rx_ns = a->rx_ns;
+		x->queue = a->queue;
+		if (!a->frame_len)
+			continue;
+		x->frame.data = malloc(a->frame_len);
+		if (!x->frame.data)
+			return -ENOMEM;
+		memcpy(x->frame.data, a->frame, a->frame_len);
+		x->frame.len = a->frame_len;
+	}
+	return 0;
+}
+
+int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r)
+{
+	int ret;
+
+	xc_rxv_finish(v);
+	r->rx = NULL;
+	r->n_rx = 0;
+	r->anomalies = NULL;
+	r->n_anomalies = 0;
+	r->foreign = v->foreign;
+	r->rx_frames = v->frames;
+	r->anomaly_count = v->anomaly_count;
+	r->payload_check = v->payload_check;
+	ret = xc_rxv_report_streams(v, r);
+	if (!ret)
+		ret = xc_rxv_report_anoms(v, r);
+	if (ret)
+		xc_rxv_report_free(r);
+	return ret;
+}
+
+void xc_rxv_report_free(Xceiver__V1__Report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n_rx; i++) {
+		xc_rxstream_report_free(r->rx[i]);
+		free(r->rx[i]);
+	}
+	free(r->rx);
+	r->rx = NULL;
+	r->n_rx = 0;
+	for (i = 0; i < r->n_anomalies; i++) {
+		free(r->anomalies[i]->frame.data);
+		free(r->anomalies[i]);
+	}
+	free(r->anomalies);
+	r->anomalies = NULL;
+	r->n_anomalies = 0;
 }

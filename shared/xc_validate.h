@@ -24,9 +24,14 @@
 #include <stdint.h>
 
 #include "xc_frame.h"
+#include "xc_gen.h"
 
 #define XC_DEF_WINDOW_BITS	(1u << 20)
 #define XC_DEF_MAX_RANGES	1024
+#define XC_DEF_MAX_ANOMALIES	16
+#define XC_MAX_ANOMALIES	1024	/* kept at most, whatever asked */
+#define XC_DEF_SAMPLE_EVERY	100	/* PAYLOAD_CHECK_SAMPLED, 0 given */
+#define XC_META_LEN		8	/* XDP_ACTION_METADATA: u64 seq */
 
 struct xc_range {
 	uint64_t first;
@@ -96,6 +101,39 @@ void xc_rxstream_report_free(Xceiver__V1__RxStreamReport *r);
 struct xc_rxv_stream {
 	struct xc_stream_tmpl tmpl;
 	struct xc_rxstream st;
+	struct xc_gen gen;		/* the sender's generator */
+	bool fixed;			/* one size and one port pair */
+	bool drop_half;			/* XDP_ACTION_DROP_HALF */
+	uint64_t desc_errors;		/* ANOMALY_DESC reports */
+	uint64_t invalid_sent;		/* seqs sent invalid */
+	uint64_t xdp_dropped;		/* valid seqs XDP drops */
+};
+
+/* One of the first max_anomalies anomalies, with a copy of the frame. */
+struct xc_rxv_anom {
+	int kind;			/* XCEIVER__V1__ANOMALY_KIND__* */
+	uint32_t stream_id;
+	uint64_t seq;
+	uint32_t expected_len;
+	uint32_t seen_len;
+	uint32_t bad_offset;
+	uint64_t addr;
+	uint64_t rx_ns;
+	uint32_t queue;
+	uint32_t frame_len;		/* bytes kept in frame */
+	uint8_t *frame;
+};
+
+/* Options of xc_rxv_init_opts; all may be zero/NULL (defaults). */
+struct xc_rxv_opts {
+	const Xceiver__V1__RxOptions *rx;	/* NULL: defaults */
+	/*
+	 * the sender's XskConfig for VALIDITY_AUTO; NULL: the default UMEM
+	 * with multi-buffer (every frame size accepted)
+	 */
+	const Xceiver__V1__XskConfig *peer_xsk;
+	uint32_t window_bits;
+	uint32_t max_ranges;
 };
 
 struct xc_rxv {
@@ -104,16 +142,68 @@ struct xc_rxv {
 	struct xc_rxv_stream *streams;
 	uint64_t frames;		/* every frame given to xc_rxv_frame */
 	uint64_t foreign;
+	/* from the RxOptions */
+	int xdp_action;			/* XCEIVER__V1__XDP_ACTION__* */
+	uint32_t tail_adjust;
+	int payload_check;		/* XCEIVER__V1__PAYLOAD_CHECK__* */
+	uint32_t sample_every;
+	/* anomalies: the first max_anomalies kept, all counted */
+	struct xc_rxv_anom *anoms;
+	uint32_t max_anomalies;
+	uint32_t nanoms;
+	uint64_t anomaly_count;
 };
 
 int xc_rxv_init(struct xc_rxv *v, uint64_t run_id,
 		Xceiver__V1__Stream *const *streams, size_t nstreams,
 		uint32_t window_bits, uint32_t max_ranges,
 		char *err, size_t errlen);
+/*
+ * The same with the Rx options and the sender's geometry. Per stream, E is
+ * the seqs in [0, count) whose descriptor the sender's kernel accepts
+ * (xc_gen_valid) and that the XDP action does not drop (DROP_HALF: odd
+ * seqs). The expected length is the generator's frame length, minus
+ * (SHRINK_TAIL) or plus (GROW_TAIL) tail_adjust; with those actions only
+ * the bytes both frames have are compared and the UDP checksum is not.
+ * xc_rxv_init is this with only window_bits and max_ranges set.
+ */
+int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
+		     Xceiver__V1__Stream *const *streams, size_t nstreams,
+		     const struct xc_rxv_opts *o, char *err, size_t errlen);
 void xc_rxv_free(struct xc_rxv *v);		/* NULL-tolerant */
 
 /* Classify one received frame; returns true when it was delivered intact. */
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len);
+
+/*
+ * The same with the metadata the XDP program wrote before the frame
+ * (XDP_ACTION_METADATA: XC_META_LEN bytes, the frame's u64 seq in host
+ * order; meta may be NULL otherwise), the UMEM address of the descriptor
+ * and the queue, kept with anomalies. A metadata mismatch counts the frame
+ * corrupt (ANOMALY_METADATA).
+ */
+bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
+		       const uint8_t *meta, uint32_t meta_len, uint64_t addr,
+		       uint32_t queue);
+
+/*
+ * Record an anomaly found outside the validator, e.g. a descriptor at a
+ * wrong place (kind XCEIVER__V1__ANOMALY_KIND__ANOMALY_DESC): counted in
+ * the desc_errors of the frame's stream when the frame parses as one of
+ * this run's, else as foreign; kept in the anomaly list (frame may be NULL
+ * when its bytes cannot be read). The frame is not classified here: pass
+ * it to xc_rxv_frame_meta as well when it can be read.
+ */
+void xc_rxv_anomaly(struct xc_rxv *v, int kind, const uint8_t *frame,
+		    uint32_t len, uint64_t addr, uint32_t queue);
+
+/*
+ * Fill r->rx (one report per stream), foreign, anomalies, anomaly_count,
+ * payload_check and rx_frames; call xc_rxv_finish first. Other fields of
+ * r are left alone. Free with xc_rxv_report_free.
+ */
+int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r);
+void xc_rxv_report_free(Xceiver__V1__Report *r);	/* what report set */
 
 /* Finish every stream (see xc_rxstream_finish). */
 void xc_rxv_finish(struct xc_rxv *v);

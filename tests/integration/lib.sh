@@ -400,3 +400,69 @@ xc_end()
 	fi
 	exit 0
 }
+
+# ------------------------------------------------------------ lab resources
+
+# xc_agent_restart tx|rx: reap a dead (or stop a live) agent, keep its log
+# as agent-ROLE.N.log and start a fresh one.
+xc_agent_restart()
+{
+	local role=$1 n=1
+
+	xc_agent_kill "$role"
+	while [ -e "$XC_TMP/agent-$role.$n.log" ]; do
+		n=$((n + 1))
+	done
+	[ -e "$XC_TMP/agent-$role.log" ] &&
+		mv "$XC_TMP/agent-$role.log" "$XC_TMP/agent-$role.$n.log"
+	xc_agent_start "$role"
+}
+
+# xc_link_mtu MTU: set the MTU of both ends of the test link.
+xc_link_mtu()
+{
+	ip -n "$XC_TX_NS" link set dev "$XC_TX_DEV" mtu "$1" &&
+		ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" mtu "$1"
+}
+
+XC_HP_SYSCTL=/proc/sys/vm/nr_hugepages
+XC_HP_LOCK=/run/xceiver-lab/.hugepages.lock
+XC_HP_HELD=0
+
+# xc_hugepages_reserve N: add N 2 MiB pages to the system's pool (other
+# runs may hold some at the same time, so the pool is changed by a delta
+# under a lock, never set to an absolute value). XC_HP_HELD: pages this
+# process added, which the kernel may have made fewer than N.
+xc_hugepages_reserve()
+{
+	local want=$1 cur got
+
+	[ "$XC_HP_HELD" -eq 0 ] || return 0
+	mkdir -p "$(dirname "$XC_HP_LOCK")"
+	{
+		flock 8
+		cur=$(cat "$XC_HP_SYSCTL")
+		echo $((cur + want)) >"$XC_HP_SYSCTL" 2>/dev/null
+		got=$(cat "$XC_HP_SYSCTL")
+		XC_HP_HELD=$((got > cur ? got - cur : 0))
+	} 8>"$XC_HP_LOCK"
+	xc_log "huge pages: $cur -> $got (added $XC_HP_HELD of $want)"
+}
+
+# xc_hugepages_release: give back what xc_hugepages_reserve added. Keeps
+# the caller's $? so that it can run in an EXIT trap before xc_cleanup.
+xc_hugepages_release()
+{
+	local rc=$? cur
+
+	[ "$XC_HP_HELD" -gt 0 ] || return $rc
+	{
+		flock 8
+		cur=$(cat "$XC_HP_SYSCTL")
+		echo $((cur > XC_HP_HELD ? cur - XC_HP_HELD : 0)) \
+			>"$XC_HP_SYSCTL" 2>/dev/null
+	} 8>"$XC_HP_LOCK"
+	xc_log "huge pages: gave back $XC_HP_HELD"
+	XC_HP_HELD=0
+	return $rc
+}

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "xc_frame.h"
+#include "xc_gen.h"
 
 #define RUN_ID		0x1122334455667788ull
 #define PAT(x)		XCEIVER__V1__PAYLOAD_PATTERN__PAYLOAD_PATTERN_##x
@@ -707,6 +708,159 @@ static void test_defaults(void **state)
 	assert_true(t.seed != t2.seed);
 }
 
+/* Frames with their own length and ports (the generator's per-seq view). */
+static void pkt_one(bool ipv6, uint32_t vlan, uint32_t dlen, uint16_t sport,
+		    uint16_t dport, uint64_t seq)
+{
+	struct xc_stream_tmpl t;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	uint8_t f[XC_MAX_FRAME], g[XC_MAX_FRAME];
+	uint32_t l3, l4, bad = 0, len;
+
+	spec_init(&sp, ipv6, vlan, 1518, PAT_SEEDED);
+	tmpl_ok(&t, &sp);
+	memset(&p, 0, sizeof(p));
+	p.seq = seq;
+	p.frame_len = dlen;
+	p.src_port = sport;
+	p.dst_port = dport;
+	len = xc_frame_build_pkt(&t, &p, 777, f);
+	assert_int_equal(len, dlen);
+	l3 = t.l3_off;
+	l4 = t.l4_off;
+	if (ipv6) {
+		assert_int_equal(rd16(f + l3 + 4), dlen - l4);
+	} else {
+		assert_int_equal(rd16(f + l3 + 2), dlen - l3);
+		assert_int_equal(ref_csum(f + l3, 20, 0), 0);
+	}
+	assert_int_equal(rd16(f + l4), sport);
+	assert_int_equal(rd16(f + l4 + 2), dport);
+	assert_int_equal(rd16(f + l4 + 4), dlen - l4);
+	assert_int_equal(rd16(f + l4 + 6), ref_udp_csum(f, l3, l4, ipv6, dlen));
+	verify_payload(f, dlen, &sp, &t, seq, 777);
+	assert_int_equal(xc_frame_check_pkt(&t, &p, f, len, &bad), 0);
+	/* another port, another length: not this frame */
+	p.src_port ^= 1;
+	assert_int_equal(xc_frame_check_pkt(&t, &p, f, len, &bad), -EBADMSG);
+	assert_int_equal(bad, l4 + 1);
+	p.src_port ^= 1;
+	p.frame_len = dlen + 1;
+	assert_int_equal(xc_frame_check_pkt(&t, &p, f, len, &bad), -EBADMSG);
+	p.frame_len = dlen;
+	/* with the template's own values it is xc_frame_build */
+	p.frame_len = t.frame_size - XC_FCS_LEN;
+	p.src_port = t.src_port;
+	p.dst_port = t.dst_port;
+	xc_frame_build_pkt(&t, &p, 5, f);
+	xc_frame_build(&t, seq, 5, g);
+	assert_memory_equal(f, g, p.frame_len);
+}
+
+static void test_pkt(void **state)
+{
+	static const uint32_t lens[] = { 60, 61, 63, 100, 1000, 1514, 9014 };
+	size_t i;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		pkt_one(false, 0, lens[i], 1000 + i, 2000 - i, i * 77);
+		if (lens[i] >= 84)
+			pkt_one(true, 7, lens[i], 65535, 1, i);
+		pkt_one(false, 9, lens[i] + 4, 9000, 9001 + i, i);
+	}
+}
+
+/* Shrunk, grown and header-only checks. */
+static void test_check_part(void **state)
+{
+	struct xc_stream_tmpl t;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	uint8_t f[XC_MAX_FRAME + 64];
+	uint32_t bad = 0, len;
+
+	spec_init(&sp, false, 0, 1518, PAT_SEEDED);
+	tmpl_ok(&t, &sp);
+	memset(&p, 0, sizeof(p));
+	p.seq = 12;
+	p.frame_len = 1000;
+	p.src_port = 1234;
+	p.dst_port = 5679;
+	len = xc_frame_build_pkt(&t, &p, 1, f);
+	/* shrink by 100: the 900 bytes that stayed are right */
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len - 100, len - 100,
+					     true, &bad), 0);
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len - 99, len - 100,
+					     true, &bad), -EBADMSG);
+	assert_int_equal(bad, len - 100);
+	f[800] ^= 4;
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len - 100, len - 100,
+					     true, &bad), -EBADMSG);
+	assert_int_equal(bad, 800);
+	/* header-only: the payload is not looked at */
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len, len, false,
+					     &bad), 0);
+	f[t.hdr_len + 9] ^= 1;		/* the seq */
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len, len, false,
+					     &bad), -EBADMSG);
+	assert_int_equal(bad, t.hdr_len + 9);
+	f[t.hdr_len + 9] ^= 1;
+	f[800] ^= 4;
+	/* grown by 64: whatever follows the frame */
+	memset(f + len, 0xee, 64);
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len + 64, len + 64,
+					     true, &bad), 0);
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len, len + 64,
+					     true, &bad), -EBADMSG);
+	assert_int_equal(bad, len);
+	/* the IPv4 header checksum is still checked */
+	f[t.l3_off + 10] ^= 1;
+	assert_int_equal(xc_frame_check_part(&t, &p, f, len, len, false,
+					     &bad), -EBADMSG);
+	assert_int_equal(bad, t.l3_off + 10);
+}
+
+/* A stream with Sizes: the size checks name the field. */
+static void test_tmpl_sizes(void **state)
+{
+	static uint32_t list[] = { 64, 9018, 128 };
+	Xceiver__V1__Sizes z = XCEIVER__V1__SIZES__INIT;
+	struct xc_stream_tmpl t;
+	struct spec sp;
+	char err[256] = "";
+
+	spec_init(&sp, false, 0, 0, PAT_SEEDED);
+	sp.s.sizes = &z;
+	z.list = list;
+	z.n_list = 3;
+	assert_int_equal(xc_stream_tmpl_init(&t, &sp.s, RUN_ID, err,
+					     sizeof(err)), 0);
+	assert_int_equal(t.frame_size, 9018);
+	assert_int_equal(t.max_frame, 9018);
+	list[2] = 9019;
+	assert_int_equal(xc_stream_tmpl_init(&t, &sp.s, RUN_ID, err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "sizes.list[2]: 9019 is above the maximum of 9018");
+	list[2] = 128;
+	sp.h.vlan_id = 5;
+	assert_int_equal(xc_stream_tmpl_init(&t, &sp.s, RUN_ID, err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "sizes.list[0]: 64 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP");
+	z.n_list = 0;
+	z.standard_imix = true;
+	assert_int_equal(xc_stream_tmpl_init(&t, &sp.s, RUN_ID, err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "sizes.standard_imix: 64 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP");
+	sp.h.vlan_id = 0;
+	assert_int_equal(xc_stream_tmpl_init(&t, &sp.s, RUN_ID, err,
+					     sizeof(err)), 0);
+	assert_int_equal(t.frame_size, 1518);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +876,9 @@ int main(void)
 		cmocka_unit_test(test_parse_variants),
 		cmocka_unit_test(test_tmpl_errors),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_pkt),
+		cmocka_unit_test(test_check_part),
+		cmocka_unit_test(test_tmpl_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

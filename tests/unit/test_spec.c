@@ -448,7 +448,7 @@ static void test_check_valid(void **state)
 {
 	check_ok("");
 	check_ok("    frame_size: 64\n");
-	check_ok("    frame_size: 9018\n");
+	check_ok("    frame_size: 4100\n");
 	check_ok("    frame_size: 68\n    headers: {vlan_id: 4094}\n");
 	check_ok("    frame_size: 84\n    headers: {ip_version: 6,"
 		 " src_ip: \"2001:2::1\"}\n");
@@ -507,7 +507,7 @@ static void test_check_endpoints(void **state)
 	spec_free(s);
 	s = load_ok("tx: {agent: \"1.2.3.4:1\", xsk: {ifname: a, chunk_size: 3000}}\n");
 	assert_int_not_equal(xc_spec_check(s, NULL, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "tx.xsk.chunk_size: 3000 is not supported"));
+	assert_non_null(strstr(err, "tx.xsk.chunk_size: 3000 is not a power of two"));
 	spec_free(s);
 	s = load_ok("tx: {agent: \"1.2.3.4:1\", xsk: {ifname: a, queues: [1, 1]}}\n");
 	assert_int_not_equal(xc_spec_check(s, NULL, err, sizeof(err)), 0);
@@ -548,6 +548,281 @@ static void test_check_streams(void **state)
 		    "streams[0].headers.ttl: 256 is out of range");
 	check_fails("    payload: {fill_byte: 256}\n",
 		    "streams[0].payload.fill_byte: 256 is not a byte");
+}
+
+/* A whole spec text (not base_yaml) fails the check with want. */
+static void full_fails(const char *text, const char *want)
+{
+	Xceiver__V1__TestSpec *s;
+	char err[1024] = "";
+
+	s = load_ok(text);
+	assert_int_not_equal(xc_spec_check(s, "t.yaml", err, sizeof(err)), 0);
+	if (!strstr(err, want))
+		print_error("'%s' not in '%s'\n", want, err);
+	assert_non_null(strstr(err, want));
+	spec_free(s);
+}
+
+static void full_ok(const char *text)
+{
+	Xceiver__V1__TestSpec *s;
+	char err[1024] = "";
+	int ret;
+
+	s = load_ok(text);
+	ret = xc_spec_check(s, "t.yaml", err, sizeof(err));
+	if (ret)
+		print_error("unexpected error: %s\n", err);
+	assert_int_equal(ret, 0);
+	spec_free(s);
+}
+
+#define EPS(tx, rx) \
+	"tx: {agent: 198.19.0.2:7007, xsk: {ifname: a" tx "}}\n" \
+	"rx: {agent: 198.19.0.3:7007, xsk: {ifname: b" rx "}}\n"
+
+static void test_check_sizes(void **state)
+{
+	check_ok("    sizes: {list: [64, 128, 1518]}\n");
+	check_ok("    sizes: {min: 64, max: 1518}\n");
+	check_ok("    sizes: {standard_imix: true}\n");
+	check_ok("    sizes: {imix: [{size: 64, weight: 7}, {size: 1518, weight: 1}]}\n");
+	/* frame_size is not used with sizes: its default does not matter */
+	check_ok("    headers: {ip_version: 6}\n    sizes: {list: [84, 90]}\n");
+	check_fails("    sizes: {list: [64], min: 64, max: 100}\n",
+		    "streams[0].sizes: set only one of list, min..max, imix/standard_imix");
+	check_fails("    sizes: {min: 64, max: 100, standard_imix: true}\n",
+		    "streams[0].sizes: set only one of");
+	check_fails("    sizes: {imix: [{size: 64, weight: 1}], standard_imix: true}\n",
+		    "streams[0].sizes.standard_imix: not with an imix list");
+	check_fails("    sizes: {list: [64, 63]}\n",
+		    "streams[0].sizes.list[1]: 63 is below the minimum of 64");
+	check_fails("    sizes: {list: [64, 9019]}\n",
+		    "streams[0].sizes.list[1]: 9019 is above the maximum of 9018");
+	check_fails("    sizes: {min: 200, max: 100}\n",
+		    "streams[0].sizes.min: 200 is above max 100");
+	check_fails("    sizes: {min: 64}\n",
+		    "streams[0].sizes.max: missing (a range needs min and max)");
+	check_fails("    sizes: {min: 60, max: 100}\n",
+		    "streams[0].sizes.min: 60 is below the minimum of 64");
+	check_fails("    sizes: {imix: [{size: 64, weight: 7}, {size: 100}]}\n",
+		    "streams[0].sizes.imix[1].weight: missing (at least 1)");
+	check_fails("    sizes: {imix: [{size: 64, weight: 70000}]}\n",
+		    "streams[0].sizes.imix: the weights add up to 70000, at most 65536");
+	check_fails("    sizes: {imix: [{size: 64, weight: 1}, {size: 80, weight: 1}]}\n"
+		    "    headers: {vlan_id: 3}\n",
+		    "streams[0].sizes.imix[0].size: 64 is below the minimum of 68 for Ethernet/802.1Q/IPv4/UDP");
+	check_fails("    headers: {ip_version: 6}\n    sizes: {standard_imix: true}\n",
+		    "streams[0].sizes.standard_imix: 64 is below the minimum of 84");
+}
+
+static void test_check_chunk_fit(void **state)
+{
+	const char *big = "streams: [{id: 1, count: 1, frame_size: 9018}]\n";
+	char t[1024];
+
+	/* Tx needs the frame in a chunk after its headroom */
+	full_ok(EPS("", "") "streams: [{id: 1, count: 1, frame_size: 4100}]\n");
+	full_fails(EPS("", "") "streams: [{id: 1, count: 1, frame_size: 4101}]\n",
+		   "streams[0].frame_size: a 4097-byte frame does not fit in a 4096-byte chunk of tx.xsk (4096 bytes after the headroom); set tx.xsk.multi_buffer");
+	full_fails(EPS(", headroom: 300", "")
+		   "streams: [{id: 1, count: 1, frame_size: 3801}]\n",
+		   "a 3797-byte frame does not fit in a 4096-byte chunk of tx.xsk (3796 bytes after the headroom)");
+	snprintf(t, sizeof(t), "%s%s", EPS("", ""), big);
+	full_fails(t, "streams[0].frame_size: a 9014-byte frame does not fit in a 4096-byte chunk of tx.xsk");
+	/* too long for the receiver's chunks: a drop test, allowed */
+	snprintf(t, sizeof(t), "%s%s", EPS(", multi_buffer: true", ""), big);
+	full_ok(t);
+	full_ok(EPS("", ", headroom: 3648")
+		"streams: [{id: 1, count: 1, sizes: {list: [68, 260]}}]\n");
+	/* the other direction: rx sends, tx receives */
+	full_fails(EPS(", multi_buffer: true", "")
+		   "streams: [{id: 1, count: 1, frame_size: 5000, direction: rx_to_tx}]\n",
+		   "chunk of rx.xsk (4096 bytes after the headroom); set rx.xsk.multi_buffer");
+	full_ok(EPS("", ", multi_buffer: true")
+		"streams: [{id: 1, count: 1, frame_size: 5000, direction: rx_to_tx}]\n");
+	/* sizes are checked one by one */
+	full_fails(EPS("", "") "streams: [{id: 1, count: 1, sizes: {list: [64, 5000]}}]\n",
+		   "streams[0].sizes.list[1]: a 4996-byte frame does not fit");
+	/* a stream sent entirely invalid on purpose may be longer */
+	full_ok(EPS("", "") "streams: [{id: 1, count: 1, frame_size: 5000,"
+		" descs: [{valid: invalid}]}]\n");
+}
+
+#define ONE "streams: [{id: 1, count: 1}]\n"
+
+static void test_check_chunks(void **state)
+{
+	full_ok(EPS(", chunk_size: 2048", ", chunk_size: 65536") ONE);
+	full_ok(EPS(", chunk_size: 4001, unaligned: true", "") ONE);
+	full_fails(EPS(", chunk_size: 4001", "") ONE,
+		   "tx.xsk.chunk_size: 4001 is not a power of two (other sizes need unaligned: true)");
+	full_fails(EPS(", chunk_size: 1024", "") ONE,
+		   "tx.xsk.chunk_size: 1024 is out of range (2048..65536)");
+	full_fails(EPS("", ", chunk_size: 131072") ONE,
+		   "rx.xsk.chunk_size: 131072 is out of range");
+	full_fails(EPS(", chunk_size: 2047, unaligned: true", "") ONE,
+		   "tx.xsk.chunk_size: 2047 is out of range");
+	full_ok(EPS(", headroom: 3839", "") ONE);
+	full_fails(EPS(", headroom: 3840", "") ONE,
+		   "tx.xsk.headroom: 3840 leaves no room in a 4096-byte chunk (below 3840 with XDP_PACKET_HEADROOM)");
+	full_fails(EPS("", ", chunk_size: 2048, headroom: 1792") ONE,
+		   "rx.xsk.headroom: 1792 leaves no room in a 2048-byte chunk");
+}
+
+static void test_check_ports_descs(void **state)
+{
+	check_ok("    headers: {udp: {src: 9000, src_max: 9015, dst_max: 9001}}\n");
+	check_ok("    headers: {udp: {dst_max: 9100}}\n");
+	check_fails("    headers: {udp: {dst: 9100, dst_max: 9050}}\n",
+		    "streams[0].headers.udp.dst_max: 9050 is below dst 9100 (0: no range)");
+	check_fails("    headers: {udp: {src_max: 8000}}\n",
+		    "streams[0].headers.udp.src_max: 8000 is below src 9000");
+	check_fails("    headers: {udp: {src_max: 65536}}\n",
+		    "streams[0].headers.udp.src_max: 65536 is not a port");
+	check_ok("    descs: [{frags: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"
+		 " 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,"
+		 " 28, 29, 30, 31]}]\n");
+	check_fails("    descs: [{}, {frags: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,"
+		    " 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,"
+		    " 26, 27, 28, 29, 30, 31, 32]}]\n",
+		    "streams[0].descs[1].frags: 33 fragments, at most 32");
+	check_fails("    descs: [{unterminated: true}]\n",
+		    "streams[0].descs[0].unterminated: needs frags");
+}
+
+static void test_check_count_rate(void **state)
+{
+	const char *two = EPS("", "") "streams:\n  - id: 1\n";
+
+	check_fails("  - id: 2\n    duration_ms: 100\n",
+		    "streams[1].duration_ms: needs rate_pps or rate_bps");
+	check_ok("  - id: 2\n    duration_ms: 100\n    rate_pps: 1000\n");
+	check_ok("  - id: 2\n    duration_ms: 100\n    rate_bps: 1000000\n");
+	check_fails("  - id: 2\n    count: 5\n    duration_ms: 100\n    rate_pps: 1\n",
+		    "streams[1].duration_ms: set only one of count and duration_ms");
+	check_fails("  - id: 2\n    count: 5\n    rate_pps: 1\n    rate_bps: 1\n",
+		    "streams[1].rate_bps: set only one of rate_pps and rate_bps");
+	check_fails("  - id: 2\n    count: 5\n    rate_l1: true\n",
+		    "streams[1].rate_l1: only with rate_bps");
+	check_fails("  - id: 2\n    duration_ms: 100000000000\n    rate_pps: 100000000\n",
+		    "streams[1].duration_ms: 100000000000 ms at this rate is more than");
+	full_fails(two, "streams[0].count: missing (frames to send, at least 1, or duration_ms with a rate)");
+}
+
+static void test_check_rx_options(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "rx_options: {tail_adjust: 4}\n",
+		  "t.yaml: rx_options.tail_adjust: only with xdp_action shrink_tail or grow_tail" },
+		{ "rx_options: {xdp_action: drop_half, tail_adjust: 4}\n",
+		  "rx_options.tail_adjust: only with" },
+		{ "rx_options: {xdp_action: grow_tail}\n",
+		  "rx_options.tail_adjust: missing (bytes to grow the tail by)" },
+		{ "rx_options: {xdp_action: shrink_tail}\n",
+		  "rx_options.tail_adjust: missing (bytes to shrink the tail by)" },
+		{ "rx_options: {fill_posted: 10}\n",
+		  "rx_options.fill_posted: only with pressure starve_fill" },
+		{ "rx_options: {pressure: hold_rx, fill_posted: 10}\n",
+		  "rx_options.fill_posted: only with" },
+		{ "rx_options: {stop_after: 10}\n",
+		  "rx_options.stop_after: only with pressure stop_reading" },
+		{ "rx_options: {sample_every: 10}\n",
+		  "rx_options.sample_every: only with payload_check sampled" },
+		{ "rx_options: {payload_check: off, sample_every: 10}\n",
+		  "rx_options.sample_every: only with" },
+		/* 64-byte frames have no byte to spare */
+		{ "rx_options: {xdp_action: shrink_tail, tail_adjust: 1}\n",
+		  "rx_options.tail_adjust: shrinking the 64-byte frames of streams[0] by 1 cuts into their headers (at most 0)" },
+	};
+	static const char *const good[] = {
+		"rx_options: {xdp_action: grow_tail, tail_adjust: 4}\n",
+		"rx_options: {pressure: starve_fill, fill_posted: 10}\n",
+		"rx_options: {pressure: stop_reading, stop_after: 10}\n",
+		"rx_options: {payload_check: sampled, sample_every: 10}\n",
+		"rx_options: {xdp_action: metadata, max_anomalies: 4}\n",
+	};
+	char t[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(t, sizeof(t), "%s%s", base_yaml, bad[i].text);
+		full_fails(t, bad[i].want);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(t, sizeof(t), "%s%s", base_yaml, good[i]);
+		full_ok(t);
+	}
+	full_ok(EPS("", "") "streams: [{id: 1, count: 1, frame_size: 100}]\n"
+		"rx_options: {xdp_action: shrink_tail, tail_adjust: 36}\n");
+	full_fails(EPS("", "") "streams: [{id: 1, count: 1, frame_size: 100},"
+		   " {id: 2, count: 1, sizes: {list: [200, 90]}}]\n"
+		   "rx_options: {xdp_action: shrink_tail, tail_adjust: 36}\n",
+		   "shrinking the 90-byte frames of streams[1] by 36 cuts into their headers (at most 26)");
+}
+
+static void test_check_top_level(void **state)
+{
+	char t[1024];
+
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "requires: [zerocopy, nic_rings, multi_queue, huge_pages]\n"
+		 "repeat: 1000\nname: X\ndescription: y\n");
+	full_ok(t);
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "requires: [zerocopy, zero_copy]\n");
+	full_fails(t, "t.yaml: requires[1]: unknown 'zero_copy' (known: zerocopy, nic_rings, multi_queue, huge_pages)");
+	snprintf(t, sizeof(t), "%s%s", base_yaml, "repeat: 1001\n");
+	full_fails(t, "repeat: 1001 is above the maximum of 1000");
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "expect: {checks: [\"missing <= 1\", \"stream 1 corrupt == 0\","
+		 " \"rx_ring_full > 0\"]}\n");
+	full_ok(t);
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "expect: {checks: [\"missing <= 1\", \"mising == 0\"]}\n");
+	full_fails(t, "t.yaml: expect.checks[1]: unknown counter 'mising' (known: sent, delivered,");
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "expect: {checks: [\"stream 2 missing == 0\"]}\n");
+	full_fails(t, "t.yaml: expect.checks[0]: no stream has id 2");
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "expect: {checks: [\"stream 1 foreign == 0\"]}\n");
+	full_fails(t, "expect.checks[0]: foreign is a total");
+}
+
+static void test_resolve_counts(void **state)
+{
+	Xceiver__V1__TestSpec *s;
+
+	s = load_ok(EPS("", "") "streams:\n"
+		    "  - {id: 1, duration_ms: 2500, rate_pps: 1000}\n"
+		    "  - {id: 2, count: 7, rate_pps: 1000}\n"
+		    "  - {id: 3, duration_ms: 1000, rate_bps: 5120000}\n"
+		    "  - {id: 4, duration_ms: 1000, rate_bps: 6720000, rate_l1: true}\n"
+		    "  - {id: 5, duration_ms: 1000, rate_bps: 1000000,"
+		    " sizes: {standard_imix: true}}\n"
+		    "  - {id: 6, duration_ms: 1, rate_pps: 1}\n"
+		    "  - {id: 7, duration_ms: 1000, rate_bps: 1536000,"
+		    " sizes: {list: [64, 128]}}\n");
+	assert_int_equal(xc_spec_resolve_counts(s), 0);
+	assert_int_equal(s->streams[0]->count, 2500);
+	assert_int_equal(s->streams[1]->count, 7);
+	/* 5.12 Mbit/s of 64-byte frames: 10000 frames */
+	assert_int_equal(s->streams[2]->count, 10000);
+	/* L1: 84 bytes a frame */
+	assert_int_equal(s->streams[3]->count, 10000);
+	/* IMIX mean: (7 * 64 + 4 * 594 + 1518) / 12 bytes */
+	assert_int_equal(s->streams[4]->count,
+			 (uint64_t)(1000000.0 / (8.0 * 4342.0 / 12.0)));
+	/* at least one frame */
+	assert_int_equal(s->streams[5]->count, 1);
+	assert_int_equal(s->streams[6]->count, 2000);
+	assert_int_equal(xc_spec_stream_min_frame(s->streams[6]), 64);
+	assert_int_equal(xc_spec_stream_max_frame(s->streams[6]), 128);
+	assert_int_equal(xc_spec_stream_max_frame(s->streams[4]), 1518);
+	spec_free(s);
 }
 
 static void test_check_no_streams(void **state)
@@ -858,6 +1133,14 @@ int main(void)
 		cmocka_unit_test(test_check_frame_size),
 		cmocka_unit_test(test_check_endpoints),
 		cmocka_unit_test(test_check_streams),
+		cmocka_unit_test(test_check_sizes),
+		cmocka_unit_test(test_check_chunk_fit),
+		cmocka_unit_test(test_check_chunks),
+		cmocka_unit_test(test_check_ports_descs),
+		cmocka_unit_test(test_check_count_rate),
+		cmocka_unit_test(test_check_rx_options),
+		cmocka_unit_test(test_check_top_level),
+		cmocka_unit_test(test_resolve_counts),
 		cmocka_unit_test(test_check_no_streams),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set_path),
