@@ -385,6 +385,7 @@ int xc_dp_prepare(struct xc_dp **out, const Xceiver__V1__Prepare *p,
 	if (!dp)
 		return xc_errf(err, errlen, ENOMEM, "out of memory");
 	pthread_mutex_init(&dp->rxv_lock, NULL);
+	dp->xdp_link = -1;
 	dp->notify = notify;
 	dp->arg = arg;
 	ret = xc_dp_setup(dp, p, err, errlen);

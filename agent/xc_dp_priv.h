@@ -172,7 +172,12 @@ struct xc_dp {
 	uint16_t port_hi;
 	struct xc_xdp *skel;	/* Rx side only */
 	uint32_t xdp_flags;	/* attach flags, when attached */
-	bool attached;
+	/*
+	 * The program is attached through a BPF link: if the agent dies
+	 * without cleaning up (SIGKILL), the kernel detaches it when the
+	 * link's last fd closes. -1 when not attached.
+	 */
+	int xdp_link;
 
 	struct xc_sock *socks;
 	uint32_t nsocks;

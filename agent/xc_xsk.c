@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
@@ -391,31 +392,25 @@ static int xc_attach_error(struct xc_dp *dp, const struct xc_mode_try *t,
 static int xc_xdp_attach(struct xc_dp *dp, const struct xc_mode_try *t,
 			 char *err, size_t errlen)
 {
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = t->xdp_flags);
 	int fd = bpf_program__fd(dp->skel->progs.xc_xdp_filter);
-	int ret;
+	int link;
 
-	ret = bpf_xdp_attach(dp->ifindex, fd,
-			     XDP_FLAGS_UPDATE_IF_NOEXIST | t->xdp_flags, NULL);
-	if (ret)
-		return xc_attach_error(dp, t, ret, err, errlen);
+	link = bpf_link_create(fd, dp->ifindex, BPF_XDP, &opts);
+	if (link < 0)
+		return xc_attach_error(dp, t, -errno, err, errlen);
 	dp->xdp_flags = t->xdp_flags;
-	dp->attached = true;
+	dp->xdp_link = link;
 	return 0;
 }
 
+/* Closing the link detaches our program, and only ours. */
 static void xc_xdp_detach(struct xc_dp *dp)
 {
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	int ret;
-
-	if (!dp->attached)
+	if (dp->xdp_link < 0)
 		return;
-	opts.old_prog_fd = bpf_program__fd(dp->skel->progs.xc_xdp_filter);
-	ret = bpf_xdp_detach(dp->ifindex, dp->xdp_flags, &opts);
-	if (ret)
-		pr_warn("%s: cannot detach our XDP program: %s\n",
-			dp->ifname, strerror(-ret));
-	dp->attached = false;
+	close(dp->xdp_link);
+	dp->xdp_link = -1;
 }
 
 static int xc_xskmap_add(struct xc_dp *dp, struct xc_sock *s, char *err,
