@@ -642,6 +642,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 		return ret;
 	}
 	xc_report_rss(r);
+	xc_xdp_report(dp, r);
 	*out = r;
 	return 0;
 }

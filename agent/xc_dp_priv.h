@@ -217,6 +217,8 @@ void xc_xsk_kick_tx(struct xc_sock *s, struct xc_xs *x);
 void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 		  Xceiver__V1__XskStats *st);
 void xc_xdp_log_stats(struct xc_dp *dp);
+/* The XDP program's counters that the verdict judges. */
+void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r);
 
 /* xc_tx.c */
 int xc_tx_init(struct xc_sock *s, char *err, size_t errlen);

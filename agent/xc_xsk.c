@@ -595,6 +595,14 @@ static uint64_t xc_xdp_stat(struct xc_dp *dp, uint32_t idx)
 	return sum;
 }
 
+void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
+{
+	if (!dp->skel)
+		return;
+	r->xdp_no_socket = xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL);
+	r->xdp_action_failures = xc_xdp_stat(dp, XC_STAT_ACTION_FAIL);
+}
+
 void xc_xdp_log_stats(struct xc_dp *dp)
 {
 	if (!dp->skel)

@@ -180,6 +180,17 @@ static uint64_t xc_xsk_value(const Xceiver__V1__XskStats *x,
 	}
 }
 
+/* Counters a receiving agent reports once, not per socket or stream. */
+static uint64_t xc_report_value(const Xceiver__V1__Report *r,
+				enum xc_counter c)
+{
+	if (c == XC_CTR_XDP_NO_SOCKET)
+		return r->xdp_no_socket;
+	if (c == XC_CTR_XDP_ACTION_FAILURES)
+		return r->xdp_action_failures;
+	return r->foreign;
+}
+
 /* Whether a socket counter belongs to the sending side. */
 static bool xc_counter_tx_side(enum xc_counter c)
 {
@@ -210,8 +221,9 @@ static uint64_t xc_total_value(const struct xc_vctx *v, enum xc_counter c)
 
 		if (!r || !owns)
 			continue;
-		if (c == XC_CTR_FOREIGN) {
-			sum += r->foreign;
+		if (c == XC_CTR_FOREIGN || c == XC_CTR_XDP_NO_SOCKET ||
+		    c == XC_CTR_XDP_ACTION_FAILURES) {
+			sum += xc_report_value(r, c);
 			continue;
 		}
 		for (j = 0; j < r->n_xsk; j++)
@@ -309,6 +321,11 @@ static void xc_judge_expect(struct xc_checks *cs, const struct xc_vctx *v)
 	}
 }
 
+/* Totals that must stay at zero unless a check says otherwise. */
+static const enum xc_counter xc_zero_totals[] = {
+	XC_CTR_FOREIGN, XC_CTR_XDP_NO_SOCKET, XC_CTR_XDP_ACTION_FAILURES,
+};
+
 static int xc_judge(struct xc_checks *cs, const struct xc_vctx *v)
 {
 	const Xceiver__V1__Expect *ex = v->spec->expect;
@@ -324,9 +341,12 @@ static int xc_judge(struct xc_checks *cs, const struct xc_vctx *v)
 	cs->nexp = ex ? ex->n_checks : 0;
 	for (i = 0; i < v->spec->n_streams; i++)
 		xc_judge_stream(cs, v, v->spec->streams[i]);
-	if (!xc_overridden(cs, XC_ANY_STREAM, XC_CTR_FOREIGN))
-		xc_check_add(cs, XC_ANY_STREAM, XC_CTR_FOREIGN, XC_OP_EQ, 0,
-			     xc_total_value(v, XC_CTR_FOREIGN), false);
+	for (i = 0; i < XC_ARRAY_SIZE(xc_zero_totals); i++)
+		if (!xc_overridden(cs, XC_ANY_STREAM, xc_zero_totals[i]))
+			xc_check_add(cs, XC_ANY_STREAM, xc_zero_totals[i],
+				     XC_OP_EQ, 0,
+				     xc_total_value(v, xc_zero_totals[i]),
+				     false);
 	if (!xc_overridden(cs, XC_ANY_STREAM, XC_CTR_TX_INVALID_DESCS))
 		xc_check_add(cs, XC_ANY_STREAM, XC_CTR_TX_INVALID_DESCS,
 			     XC_OP_EQ, xc_invalid_sent(v),

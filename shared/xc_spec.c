@@ -748,7 +748,7 @@ static int xc_spec_check_rx_options(struct xc_sctx *c,
 }
 
 static const char *const xc_spec_requires[] = {
-	"zerocopy", "nic_rings", "multi_queue", "huge_pages",
+	"zerocopy", "nic_rings", "multi_queue", "huge_pages", "frags_grow",
 };
 
 static int xc_spec_check_requires(struct xc_sctx *c,
@@ -761,7 +761,7 @@ static int xc_spec_check_requires(struct xc_sctx *c,
 			if (!strcmp(s->requires[i], xc_spec_requires[j]))
 				break;
 		if (j == XC_ARRAY_SIZE(xc_spec_requires))
-			return xc_serr(c, "requires[%zu]: unknown '%s' (known: zerocopy, nic_rings, multi_queue, huge_pages)",
+			return xc_serr(c, "requires[%zu]: unknown '%s' (known: zerocopy, nic_rings, multi_queue, huge_pages, frags_grow)",
 				       i, s->requires[i]);
 	}
 	return 0;

@@ -25,7 +25,7 @@ XC_SCEN_JUMBO_MTU=9000
 XC_SCEN_HP_PAGES=256
 XC_SCEN_HP_MIN=32
 XC_SCEN_SPEC=$XC_TMP/spec.json
-XC_SCEN_KNOWN_CAPS="zerocopy nic_rings multi_queue"
+XC_SCEN_KNOWN_CAPS="zerocopy nic_rings multi_queue frags_grow"
 declare -A XC_SCEN_CAP=()
 XC_SCEN_PASS=0
 XC_SCEN_FAIL=0
@@ -77,6 +77,14 @@ xc_scen_lacks()
 			if ! ip netns exec "$ns" ethtool -g "$dev" \
 				>/dev/null 2>&1; then
 				echo "$dev cannot report or set ring sizes (ethtool -g)"
+				return
+			fi
+			;;
+		frags_grow)
+			drv=$(ip netns exec "$ns" ethtool -i "$dev" 2>/dev/null |
+			      sed -n 's/^driver: //p')
+			if [ -z "$drv" ] || [ "$drv" = veth ]; then
+				echo "driver ${drv:-unknown} of $dev cannot grow a multi-buffer frame (no Rx fragment size)"
 				return
 			fi
 			;;

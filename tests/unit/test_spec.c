@@ -774,7 +774,7 @@ static void test_check_top_level(void **state)
 	full_ok(t);
 	snprintf(t, sizeof(t), "%s%s", base_yaml,
 		 "requires: [zerocopy, zero_copy]\n");
-	full_fails(t, "t.yaml: requires[1]: unknown 'zero_copy' (known: zerocopy, nic_rings, multi_queue, huge_pages)");
+	full_fails(t, "t.yaml: requires[1]: unknown 'zero_copy' (known: zerocopy, nic_rings, multi_queue, huge_pages, frags_grow)");
 	snprintf(t, sizeof(t), "%s%s", base_yaml, "repeat: 1001\n");
 	full_fails(t, "repeat: 1001 is above the maximum of 1000");
 	snprintf(t, sizeof(t), "%s%s", base_yaml,
