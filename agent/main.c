@@ -218,6 +218,22 @@ static void xc_progress_tick(uv_timer_t *t)
 		xc_send_progress(s);
 }
 
+/* Which workers a Start asks for: Rx, Tx, or (neither flag) both. */
+static unsigned int xc_start_what(const Xceiver__V1__Start *st)
+{
+	unsigned int what = 0;
+
+	if (st->rx)
+		what |= XC_DP_START_RX;
+	if (st->tx)
+		what |= XC_DP_START_TX;
+	return what ? what : XC_DP_START_ALL;
+}
+
+/*
+ * Start Rx and/or Tx. Progress and Done carry the request id of the latest
+ * Start, which the controller keeps too.
+ */
 static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
 	Xceiver__V1__Started started = XCEIVER__V1__STARTED__INIT;
@@ -228,21 +244,19 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	if (!s->dp)
 		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
 					  "start before prepare");
-	if (s->started)
-		return xc_conn_send_error(s->conn, req->request_id, -EALREADY,
-					  "already started");
-	ret = xc_dp_start(s->dp, err, sizeof(err));
+	ret = xc_dp_start(s->dp, xc_start_what(req->start), err, sizeof(err));
 	if (ret)
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
 					  err);
-	s->started = true;
 	s->start_id = req->request_id;
 	xc_env_init(&env, req->request_id);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
 	env.started = &started;
 	ret = xc_reply(s, &env);
-	uv_timer_start(&s->progress, xc_progress_tick, XC_PROGRESS_MS,
-		       XC_PROGRESS_MS);
+	if (!s->started)
+		uv_timer_start(&s->progress, xc_progress_tick, XC_PROGRESS_MS,
+			       XC_PROGRESS_MS);
+	s->started = true;
 	return ret;
 }
 

@@ -455,22 +455,32 @@ static int xc_dp_spawn(struct xc_dp *dp, bool tx, char *err, size_t errlen)
 	return 0;
 }
 
-int xc_dp_start(struct xc_dp *dp, char *err, size_t errlen)
+int xc_dp_start(struct xc_dp *dp, unsigned int what, char *err,
+		size_t errlen)
 {
+	bool rx = (what & XC_DP_START_RX) && dp->has_rx;
+	bool tx = (what & XC_DP_START_TX) && dp->has_tx;
 	uint32_t i;
 	int ret = 0;
 
-	if (dp->started)
-		return xc_errf(err, errlen, EALREADY, "already started");
-	dp->started = true;
-	dp->start_ns = xc_mono_ns();
-	for (i = 0; i < dp->nsocks; i++)
-		if (dp->socks[i].ntxs)
-			dp->tx_left++;
-	if (dp->has_rx)
+	if ((rx && dp->rx_started) || (tx && dp->tx_started))
+		return xc_errf(err, errlen, EALREADY, "%s already started",
+			       rx && dp->rx_started ? "rx" : "tx");
+	if (!dp->started) {
+		dp->started = true;
+		dp->start_ns = xc_mono_ns();
+	}
+	if (rx) {
+		dp->rx_started = true;
 		ret = xc_dp_spawn(dp, false, err, errlen);
-	if (!ret && dp->has_tx)
+	}
+	if (!ret && tx) {
+		dp->tx_started = true;
+		for (i = 0; i < dp->nsocks; i++)
+			if (dp->socks[i].ntxs)
+				dp->tx_left++;
 		ret = xc_dp_spawn(dp, true, err, errlen);
+	}
 	if (ret)
 		xc_dp_join(dp);
 	return ret;

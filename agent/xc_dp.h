@@ -36,8 +36,19 @@ int xc_dp_prepare(struct xc_dp **out, const Xceiver__V1__Prepare *p,
 		  void *arg, char *err, size_t errlen);
 void xc_prepared_free(Xceiver__V1__Prepared *reply);
 
-/* Start Rx workers, then Tx workers. */
-int xc_dp_start(struct xc_dp *dp, char *err, size_t errlen);
+enum {
+	XC_DP_START_RX = 1 << 0,
+	XC_DP_START_TX = 1 << 1,
+	XC_DP_START_ALL = XC_DP_START_RX | XC_DP_START_TX,
+};
+
+/*
+ * Start the Rx workers and/or the Tx workers (what: XC_DP_START_*). Each
+ * side starts once; starting one again is -EALREADY. A side the data plane
+ * does not have is ignored.
+ */
+int xc_dp_start(struct xc_dp *dp, unsigned int what, char *err,
+		size_t errlen);
 
 /* True when the data plane validates rx_streams (Rx or bidirectional). */
 bool xc_dp_has_rx(const struct xc_dp *dp);

@@ -190,7 +190,9 @@ struct xc_dp {
 	int stop;		/* atomic */
 	int tx_left;		/* atomic: Tx workers still running */
 	bool tx_done;		/* atomic */
-	bool started;
+	bool started;		/* either side */
+	bool rx_started;
+	bool tx_started;
 	bool joined;
 	uint64_t start_ns;	/* CLOCK_MONOTONIC */
 	uint64_t tx_elapsed_ns;	/* atomic */

@@ -41,8 +41,8 @@ enum xc_phase {
 	XC_P_IFINFO,
 	XC_P_PREPARE_1,
 	XC_P_PREPARE_2,
-	XC_P_START_1,
-	XC_P_START_2,
+	XC_P_START_RX,
+	XC_P_START_TX,
 	XC_P_RUN,
 	XC_P_DRAIN,
 	XC_P_REPORT,
@@ -52,7 +52,7 @@ enum xc_phase {
 
 static const char *const xc_phase_names[] = {
 	"connect", "hello", "interface info", "prepare", "prepare",
-	"start", "start", "run", "drain", "report", "release", "end",
+	"start rx", "start tx", "run", "drain", "report", "release", "end",
 };
 
 struct xc_run;
@@ -126,9 +126,9 @@ static const char *xc_phase_name(struct xc_run *r)
 {
 	const struct xc_peer *p = NULL;
 
-	if (r->phase == XC_P_PREPARE_1 || r->phase == XC_P_START_1)
+	if (r->phase == XC_P_PREPARE_1)
 		p = r->order[0];
-	else if (r->phase == XC_P_PREPARE_2 || r->phase == XC_P_START_2)
+	else if (r->phase == XC_P_PREPARE_2)
 		p = r->order[1];
 	if (!p)
 		return xc_phase_names[r->phase];
@@ -308,16 +308,13 @@ static int xc_send_simple(struct xc_peer *p,
 			  Xceiver__V1__Envelope__BodyCase body,
 			  Xceiver__V1__Envelope__BodyCase reply)
 {
-	Xceiver__V1__Start start = XCEIVER__V1__START__INIT;
 	Xceiver__V1__ReportRequest rr = XCEIVER__V1__REPORT_REQUEST__INIT;
 	Xceiver__V1__Release rel = XCEIVER__V1__RELEASE__INIT;
 	Xceiver__V1__Envelope env;
 
 	xc_env_init(&env, 0);
 	env.body_case = body;
-	if (body == XCEIVER__V1__ENVELOPE__BODY_START)
-		env.start = &start;
-	else if (body == XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST)
+	if (body == XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST)
 		env.report_request = &rr;
 	else
 		env.release = &rel;
@@ -745,6 +742,33 @@ static int xc_phase_report(struct xc_run *r)
 	return r->pending ? 0 : 1;
 }
 
+/*
+ * Start every receiver's Rx, or every sender's Tx: all Rx workers run
+ * before the first frame leaves. Returns 1 when nobody needs it.
+ */
+static int xc_phase_start(struct xc_run *r, bool tx)
+{
+	Xceiver__V1__Start start = XCEIVER__V1__START__INIT;
+	Xceiver__V1__Envelope env;
+	int side, err;
+
+	start.rx = !tx;
+	start.tx = tx;
+	for (side = XC_TX; side <= XC_RX; side++) {
+		if (tx ? !xc_side_sends(r->spec, side) :
+			 !xc_side_receives(r->spec, side))
+			continue;
+		xc_env_init(&env, 0);
+		env.body_case = XCEIVER__V1__ENVELOPE__BODY_START;
+		env.start = &start;
+		err = xc_peer_send(&r->peers[side], &env,
+				   XCEIVER__V1__ENVELOPE__BODY_STARTED);
+		if (err)
+			return err;
+	}
+	return r->pending ? 0 : 1;
+}
+
 /* Send what phase r->phase needs; returns an error if it could not. */
 static int xc_phase_begin(struct xc_run *r)
 {
@@ -767,13 +791,16 @@ static int xc_phase_begin(struct xc_run *r)
 	case XC_P_PREPARE_2:
 		err = xc_send_prepare(r->order[1]);
 		break;
-	case XC_P_START_1:
-	case XC_P_START_2:
-		if (r->phase == XC_P_START_1)
-			r->start_ns = r->last_print = xc_mono_ns();
-		err = xc_send_simple(r->order[r->phase - XC_P_START_1],
-				     XCEIVER__V1__ENVELOPE__BODY_START,
-				     XCEIVER__V1__ENVELOPE__BODY_STARTED);
+	case XC_P_START_RX:
+		r->start_ns = r->last_print = xc_mono_ns();
+		err = xc_phase_start(r, false);
+		if (err)
+			return err;
+		break;
+	case XC_P_START_TX:
+		err = xc_phase_start(r, true);
+		if (err)
+			return err;
 		break;
 	case XC_P_RUN:
 		if (xc_senders_done(r))

@@ -430,8 +430,8 @@ static int xc_smoke_run(struct xc_smoke *sm)
 	}
 	if (xc_smoke_prepare(sm, &rx, &pr) || xc_smoke_prepare(sm, &tx, &pt))
 		goto out;
-	if (xc_dp_start(rx, err, sizeof(err)) ||
-	    xc_dp_start(tx, err, sizeof(err))) {
+	if (xc_dp_start(rx, XC_DP_START_ALL, err, sizeof(err)) ||
+	    xc_dp_start(tx, XC_DP_START_ALL, err, sizeof(err))) {
 		fprintf(stderr, "start: %s\n", err);
 		goto out;
 	}
