@@ -260,6 +260,26 @@ xc_xdp_check()
 	return $rc
 }
 
+# xc_wait_xdp ROLE [gone]: wait up to 10 s until the role's test interface
+# has an XDP program (the run is set up), or with "gone" until it has none.
+# Returns non-zero on timeout.
+xc_wait_xdp()
+{
+	local role=$1 want=${2:-attached} ns dev i
+
+	ns=$(xc_ns_of "$role")
+	[ "$role" = tx ] && dev=$XC_TX_DEV || dev=$XC_RX_DEV
+	for ((i = 0; i < 100; i++)); do
+		if ip -n "$ns" -d link show "$dev" | grep -q prog/xdp; then
+			[ "$want" = attached ] && return 0
+		else
+			[ "$want" = gone ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 # ------------------------------------------------------------ controller
 
 # xc_run_bg ARGS...: start "xceiver run ARGS..." in the background.

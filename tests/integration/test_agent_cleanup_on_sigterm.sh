@@ -13,11 +13,7 @@ xc_agents_start
 xc_run_bg "${XC_EP[@]}" --mode skb --count 10000000 --size 64 \
 	--rate 100000 --json "$XC_JSON"
 
-for ((i = 0; i < 100; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp && break
-	xc_ctl_running || break
-	sleep 0.1
-done
+xc_wait_xdp rx
 sleep 1
 if ! xc_ctl_running; then
 	xc_run_wait

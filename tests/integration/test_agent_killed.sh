@@ -13,10 +13,7 @@ xc_lab_up
 xc_agents_start
 xc_run_bg "${XC_EP[@]}" --mode drv --count 10000000 --size 64 \
 	--rate 100000 --json "$XC_JSON"
-for ((i = 0; i < 100; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp && break
-	sleep 0.1
-done
+xc_wait_xdp rx
 sleep 1
 xc_ctl_running || xc_fatal "the run ended before the SIGKILL"
 xc_log "SIGKILL to the rx agent"
@@ -24,11 +21,7 @@ kill -KILL "${XC_AGENT_PID[rx]}"
 wait "${XC_AGENT_PID[rx]}" 2>/dev/null
 unset "XC_AGENT_PID[rx]"
 
-for ((i = 0; i < 30; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp ||
-		break
-	sleep 0.1
-done
+xc_wait_xdp rx gone
 xc_xdp_check rx && xc_log "ok: the kernel detached the killed agent's program"
 xc_run_wait
 xc_assert_rc 3

@@ -18,12 +18,7 @@ ip -n "$XC_RX_NS" neigh flush dev "$XC_RX_DEV"
 xc_run_bg "${XC_EP[@]}" --mode skb --count $COUNT --size 64 --rate 200000 \
 	--json "$XC_JSON"
 
-# Wait until the Rx side has its XDP program, i.e. the run is set up.
-for ((i = 0; i < 100; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp && break
-	xc_ctl_running || break
-	sleep 0.1
-done
+xc_wait_xdp rx
 sleep 0.3
 xc_ctl_running || xc_fail "the run ended before the ping started"
 ip -n "$XC_TX_NS" neigh flush dev "$XC_TX_DEV"

@@ -14,21 +14,14 @@ xc_agents_start
 "$XC_CTL" run "${XC_EP[@]}" --mode drv --count 10000000 --size 64 \
 	--rate 100000 >"$XC_OUT" 2>"$XC_ERR" &
 pid=$!
-for ((i = 0; i < 100; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp && break
-	sleep 0.1
-done
+xc_wait_xdp rx
 sleep 1
 kill -0 "$pid" 2>/dev/null || xc_fatal "the run ended before the SIGKILL"
 xc_log "SIGKILL to the controller"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 
-for ((i = 0; i < 30; i++)); do
-	ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" | grep -q prog/xdp ||
-		break
-	sleep 0.1
-done
+xc_wait_xdp rx gone
 xc_xdp_check rx && xc_log "ok: rx agent detached its program at once"
 xc_assert_agents_alive "controller killed"
 
