@@ -9,17 +9,20 @@
  * A zero seed is derived from the run id and the stream id.
  *
  * Validity follows the kernel's copy-mode Tx path:
- * - each descriptor: xp_aligned_validate_desc / xp_unaligned_validate_desc
- *   (xc_desc_valid);
+ * - each descriptor at its own place with its own length and option bits:
+ *   xp_aligned_validate_desc / xp_unaligned_validate_desc (xc_desc_valid);
  * - a packet is accepted when all its descriptors are, it has at most
  *   max_frags of them, it is terminated, and it uses fragments only with
  *   multi-buffer;
+ * - the kernel ends a chain at its first invalid descriptor (the rule is
+ *   in xc_gen.h), so with frag_shapes and VALIDITY_AUTO an invalid
+ *   fragment must be the last one;
  * - an unterminated packet swallows the next one, unless its fragments
  *   filled max_frags exactly (the kernel drops a chain when it reaches the
  *   limit and starts afresh): the next seq is then invalid too.
  * Validity is computed once per shape at init (it must not depend on the
- * frame size, which xc_gen_init checks), so xc_gen_valid is O(1) and
- * invalid_total O(ndescs).
+ * frame sizes the shape meets, which xc_gen_init checks), so xc_gen_valid
+ * is O(1) and invalid_total O(ndescs).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -421,22 +424,21 @@ static const Xceiver__V1__DescShape *xc_shape(const struct xc_gen *g,
 	return g->descs[seq % g->ndescs];
 }
 
-/* Address of fragment 0 as the kernel sees it (signed arithmetic wraps). */
-static uint64_t xc_first_addr(const struct xc_umem_geom *g,
-			      const Xceiver__V1__DescShape *d)
+/* Address of a fragment as the kernel sees it (signed arithmetic wraps). */
+static uint64_t xc_place(const struct xc_umem_geom *g, int at, int64_t offset)
 {
-	switch (d->at) {
+	switch (at) {
 	case XC_BASE(UMEM_START):
-		return (uint64_t)d->offset;
+		return (uint64_t)offset;
 	case XC_BASE(UMEM_END):
-		return g->size + (uint64_t)d->offset;
+		return g->size + (uint64_t)offset;
 	default:
 		/* a chunk with whole chunks before and after it */
-		return g->chunk_size + (uint64_t)d->offset;
+		return g->chunk_size + (uint64_t)offset;
 	}
 }
 
-/* Fragment lengths of a packet of len bytes; returns the fragment count. */
+/* Fragment lengths of an old-style shape of len bytes; returns the count. */
 static uint32_t xc_split(const struct xc_umem_geom *g,
 			 const Xceiver__V1__DescShape *d, uint32_t len,
 			 uint32_t *frag)
@@ -450,7 +452,7 @@ static uint32_t xc_split(const struct xc_umem_geom *g,
 	}
 	cap = g->chunk_size;
 	if (!g->unaligned)
-		cap -= (uint32_t)xc_in_chunk(g, xc_first_addr(g, d));
+		cap -= (uint32_t)xc_in_chunk(g, xc_place(g, d->at, d->offset));
 	if (!g->multi_buffer || len <= cap || !cap) {
 		frag[0] = len;
 		return 1;
@@ -464,21 +466,15 @@ static uint32_t xc_split(const struct xc_umem_geom *g,
 	return n;
 }
 
-static uint32_t xc_frag_opts(const Xceiver__V1__DescShape *d, uint32_t i,
-			     uint32_t n)
-{
-	uint32_t o = i ? 0 : d->options;
-
-	if (i + 1 < n || d->unterminated)
-		o |= XC_DESC_CONTD;
-	return o;
-}
-
 static uint32_t xc_desc_len(const Xceiver__V1__DescShape *d,
 			    uint32_t frame_len)
 {
 	uint32_t i, sum = 0;
 
+	for (i = 0; i < d->n_frag_shapes; i++)
+		sum += d->frag_shapes[i]->len;
+	if (d->n_frag_shapes)
+		return sum;
 	if (!d->n_frags)
 		return d->len ? d->len : frame_len;
 	for (i = 0; i < d->n_frags; i++)
@@ -486,37 +482,196 @@ static uint32_t xc_desc_len(const Xceiver__V1__DescShape *d,
 	return sum;
 }
 
+/* Every fragment's place, length and extra options into p. */
+static void xc_layout(const struct xc_umem_geom *g,
+		      const Xceiver__V1__DescShape *d, uint32_t frame_len,
+		      struct xc_gen_pkt *p)
+{
+	const Xceiver__V1__FragShape *f;
+	uint32_t i, n;
+
+	p->desc_len = xc_desc_len(d, frame_len);
+	p->unterminated = d->unterminated;
+	n = XC_MIN(d->n_frag_shapes, (size_t)XC_GEN_MAX_FRAGS);
+	for (i = 0; i < n; i++) {
+		f = d->frag_shapes[i];
+		p->frag_at[i] = f->at;
+		p->frag_offset[i] = f->offset;
+		p->frag_len[i] = f->len;
+		p->frag_opts[i] = f->options;
+	}
+	if (!n) {
+		n = xc_split(g, d, p->desc_len, p->frag_len);
+		for (i = 0; i < n; i++) {
+			p->frag_at[i] = i ? XC_BASE(CHUNK) : (int)d->at;
+			p->frag_offset[i] = i ? 0 : d->offset;
+			p->frag_opts[i] = i ? 0 : d->options;
+		}
+	}
+	p->nfrags = n;
+	p->at = p->frag_at[0];
+	p->offset = p->frag_offset[0];
+	p->options = p->frag_opts[0];
+}
+
+/* The option bits Tx puts on fragment i of p. */
+static uint32_t xc_frag_opts(const struct xc_gen_pkt *p, uint32_t i)
+{
+	uint32_t o = p->frag_opts[i];
+
+	if (i + 1 < p->nfrags || p->unterminated)
+		o |= XC_DESC_CONTD;
+	return o;
+}
+
 /* Per-shape kernel verdict for a frame of frame_len bytes. */
 struct xc_verdict {
 	bool accepted;		/* the packet goes out as one */
 	bool absorbs;		/* swallows the next packet */
 	uint32_t nfrags;
+	int bad;		/* first invalid fragment, -1: none */
+	uint64_t bad_addr;
+	uint32_t bad_opts;
 };
 
 static void xc_judge(const struct xc_umem_geom *g,
 		     const Xceiver__V1__DescShape *d, uint32_t frame_len,
 		     struct xc_verdict *v)
 {
-	uint32_t frag[XC_GEN_MAX_FRAGS], i, n, max = g->max_frags;
-	bool descs_ok = true;
+	uint32_t i, n, o = 0, max = g->max_frags;
+	struct xc_gen_pkt p;
+	bool open;
 	uint64_t addr;
 
 	if (!max)
 		max = XC_GEN_KERNEL_MAX_FRAGS;
-	n = xc_split(g, d, xc_desc_len(d, frame_len), frag);
-	for (i = 0; i < n && descs_ok; i++) {
-		addr = i ? g->chunk_size : xc_first_addr(g, d);
-		descs_ok = xc_desc_valid(g, addr, frag[i],
-					 xc_frag_opts(d, i, n));
+	xc_layout(g, d, frame_len, &p);
+	n = p.nfrags;
+	v->bad = -1;
+	for (i = 0; i < n; i++) {
+		addr = xc_place(g, p.frag_at[i], p.frag_offset[i]);
+		o = xc_frag_opts(&p, i);
+		if (!xc_desc_valid(g, addr, p.frag_len[i], o)) {
+			v->bad = (int)i;
+			v->bad_addr = addr;
+			v->bad_opts = o;
+			break;
+		}
 	}
+	/* the last fragment's own option bits may leave the chain open */
+	open = p.unterminated || (g->multi_buffer && (o & XC_DESC_CONTD));
 	v->nfrags = n;
-	v->accepted = descs_ok && n <= max && !d->unterminated &&
+	v->accepted = v->bad < 0 && n <= max && !open &&
 		      (n == 1 || g->multi_buffer);
-	v->absorbs = d->unterminated && descs_ok && g->multi_buffer &&
-		     n % max != 0;
+	v->absorbs = open && v->bad < 0 && g->multi_buffer && n % max != 0;
 }
 
 /* ------------------------------------------------------------ init */
+
+/* A shape listing frag_shapes leaves the old-style layout fields unset. */
+static int xc_check_frag_shapes(const Xceiver__V1__DescShape *d, size_t i,
+				char *err, size_t errlen)
+{
+	const Xceiver__V1__FragShape *f;
+	const char *mixed = NULL;
+	size_t k;
+
+	if (!d->n_frag_shapes)
+		return 0;
+	if (d->n_frag_shapes > XC_GEN_MAX_FRAGS)
+		return xc_errf(err, errlen, EINVAL,
+			       "descs[%zu].frag_shapes: %zu fragments, at most %u",
+			       i, d->n_frag_shapes, XC_GEN_MAX_FRAGS);
+	if (d->n_frags)
+		mixed = "frags";
+	else if (d->offset)
+		mixed = "offset";
+	else if (d->options)
+		mixed = "options";
+	else if (d->len)
+		mixed = "len";
+	else if (d->at)
+		mixed = "at";
+	if (mixed)
+		return xc_errf(err, errlen, EINVAL,
+			       "descs[%zu].%s: set together with frag_shapes (each fragment has its own)",
+			       i, mixed);
+	for (k = 0; k < d->n_frag_shapes; k++) {
+		f = d->frag_shapes[k];
+		if (!f)
+			return xc_errf(err, errlen, EINVAL,
+				       "descs[%zu].frag_shapes[%zu]: missing",
+				       i, k);
+		if (f->at < XC_BASE(CHUNK) || f->at > XC_BASE(UMEM_END))
+			return xc_errf(err, errlen, EINVAL,
+				       "descs[%zu].frag_shapes[%zu].at: unknown base %d",
+				       i, k, (int)f->at);
+	}
+	return 0;
+}
+
+static int xc_check_shape(const Xceiver__V1__DescShape *d, size_t i,
+			  char *err, size_t errlen)
+{
+	if (!d)
+		return xc_errf(err, errlen, EINVAL, "descs[%zu]: missing", i);
+	if (d->n_frags > XC_GEN_MAX_FRAGS)
+		return xc_errf(err, errlen, EINVAL,
+			       "descs[%zu].frags: %zu fragments, at most %u",
+			       i, d->n_frags, XC_GEN_MAX_FRAGS);
+	if (d->at < XC_BASE(CHUNK) || d->at > XC_BASE(UMEM_END))
+		return xc_errf(err, errlen, EINVAL,
+			       "descs[%zu].at: unknown base %d", i, (int)d->at);
+	if (d->valid < XC_VAL(AUTO) || d->valid > XC_VAL(INVALID))
+		return xc_errf(err, errlen, EINVAL,
+			       "descs[%zu].valid: unknown validity %d", i,
+			       (int)d->valid);
+	return xc_check_frag_shapes(d, i, err, errlen);
+}
+
+/* Deep copy of d's repeated fields into c (a flat copy of d). */
+static int xc_copy_shape(Xceiver__V1__DescShape *c,
+			 const Xceiver__V1__DescShape *d)
+{
+	Xceiver__V1__FragShape *f;
+	size_t k;
+
+	if (d->n_frags) {
+		c->frags = malloc(d->n_frags * sizeof(*c->frags));
+		if (!c->frags)
+			return -ENOMEM;
+		memcpy(c->frags, d->frags, d->n_frags * sizeof(*c->frags));
+	}
+	if (!d->n_frag_shapes)
+		return 0;
+	c->frag_shapes = calloc(d->n_frag_shapes, sizeof(*c->frag_shapes));
+	if (!c->frag_shapes)
+		return -ENOMEM;
+	for (k = 0; k < d->n_frag_shapes; k++) {
+		f = malloc(sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		*f = *d->frag_shapes[k];
+		f->base.unknown_fields = NULL;
+		f->base.n_unknown_fields = 0;
+		c->frag_shapes[k] = f;
+		c->n_frag_shapes = k + 1;
+	}
+	return 0;
+}
+
+static void xc_free_shape(Xceiver__V1__DescShape *c)
+{
+	size_t k;
+
+	if (!c)
+		return;
+	for (k = 0; k < c->n_frag_shapes; k++)
+		free(c->frag_shapes[k]);
+	free(c->frag_shapes);
+	free(c->frags);
+	free(c);
+}
 
 static int xc_gen_copy_descs(struct xc_gen *g, const Xceiver__V1__Stream *s,
 			     char *err, size_t errlen)
@@ -524,6 +679,7 @@ static int xc_gen_copy_descs(struct xc_gen *g, const Xceiver__V1__Stream *s,
 	Xceiver__V1__DescShape *c;
 	const Xceiver__V1__DescShape *d;
 	size_t i;
+	int ret;
 
 	if (!s->n_descs)
 		return 0;
@@ -532,21 +688,9 @@ static int xc_gen_copy_descs(struct xc_gen *g, const Xceiver__V1__Stream *s,
 		return xc_errf(err, errlen, ENOMEM, "out of memory");
 	for (i = 0; i < s->n_descs; i++) {
 		d = s->descs[i];
-		if (!d)
-			return xc_errf(err, errlen, EINVAL,
-				       "descs[%zu]: missing", i);
-		if (d->n_frags > XC_GEN_MAX_FRAGS)
-			return xc_errf(err, errlen, EINVAL,
-				       "descs[%zu].frags: %zu fragments, at most %u",
-				       i, d->n_frags, XC_GEN_MAX_FRAGS);
-		if (d->at < XC_BASE(CHUNK) || d->at > XC_BASE(UMEM_END))
-			return xc_errf(err, errlen, EINVAL,
-				       "descs[%zu].at: unknown base %d", i,
-				       (int)d->at);
-		if (d->valid < XC_VAL(AUTO) || d->valid > XC_VAL(INVALID))
-			return xc_errf(err, errlen, EINVAL,
-				       "descs[%zu].valid: unknown validity %d",
-				       i, (int)d->valid);
+		ret = xc_check_shape(d, i, err, errlen);
+		if (ret)
+			return ret;
 		c = malloc(sizeof(*c));
 		if (!c)
 			return xc_errf(err, errlen, ENOMEM, "out of memory");
@@ -554,29 +698,55 @@ static int xc_gen_copy_descs(struct xc_gen *g, const Xceiver__V1__Stream *s,
 		c->base.unknown_fields = NULL;
 		c->base.n_unknown_fields = 0;
 		c->frags = NULL;
+		c->frag_shapes = NULL;
+		c->n_frag_shapes = 0;
 		g->descs[i] = c;
 		g->ndescs = i + 1;
-		if (!d->n_frags)
-			continue;
-		c->frags = malloc(d->n_frags * sizeof(*c->frags));
-		if (!c->frags)
+		if (xc_copy_shape(c, d))
 			return xc_errf(err, errlen, ENOMEM, "out of memory");
-		memcpy(c->frags, d->frags, d->n_frags * sizeof(*c->frags));
 	}
 	return 0;
 }
 
-/* The distinct sizes to judge shapes at: all of a cycle, else the ends. */
-static void xc_probe_sizes(const struct xc_gen *g, const uint32_t **v,
-			   uint32_t *n, uint32_t ends[2])
+static uint32_t xc_gcd(uint32_t a, uint32_t b)
 {
-	ends[0] = g->min_size;
-	ends[1] = g->max_size;
-	*v = ends;
-	*n = 2;
-	if (g->size_mode == XC_SIZE_LIST || g->size_mode == XC_SIZE_IMIX) {
-		*v = g->sizes;
-		*n = g->nsizes;
+	uint32_t t;
+
+	while (b) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The frame sizes (with FCS) shape i meets: of a list or IMIX cycle the
+ * entries its seqs (i, i + nshapes, ...) land on, of a range its ends.
+ */
+static uint32_t xc_shape_nsizes(const struct xc_gen *g)
+{
+	switch (g->size_mode) {
+	case XC_SIZE_LIST:
+	case XC_SIZE_IMIX:
+		return g->nsizes / xc_gcd(g->nshapes, g->nsizes);
+	case XC_SIZE_RANDOM:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static uint32_t xc_shape_size(const struct xc_gen *g, uint32_t i, uint32_t k)
+{
+	switch (g->size_mode) {
+	case XC_SIZE_LIST:
+	case XC_SIZE_IMIX:
+		return g->sizes[(i + (uint64_t)k * g->nshapes) % g->nsizes];
+	case XC_SIZE_RANDOM:
+		return k ? g->size_max : g->size_min;
+	default:
+		return g->frame_size;
 	}
 }
 
@@ -589,56 +759,96 @@ static const char *xc_shape_name(const struct xc_gen *g, uint32_t i,
 	return buf;
 }
 
-/* A shape's verdict at every frame size of the stream; must not vary. */
+static const Xceiver__V1__DescShape *xc_shape_at(const struct xc_gen *g,
+						 uint32_t i)
+{
+	return g->ndescs ? g->descs[i] : &xc_default_shape;
+}
+
+/*
+ * An invalid fragment before the last: the kernel would send the rest as
+ * a packet of its own, which no seq describes.
+ */
+static int xc_check_chain_end(const struct xc_gen *g, uint32_t i,
+			      const struct xc_verdict *v, char *err,
+			      size_t errlen)
+{
+	const Xceiver__V1__DescShape *d = xc_shape_at(g, i);
+
+	if (!d->n_frag_shapes || d->valid != XC_VAL(AUTO) ||
+	    !g->geom.multi_buffer || v->bad < 0 ||
+	    (uint32_t)v->bad + 1 >= v->nfrags)
+		return 0;
+	return xc_errf(err, errlen, EINVAL,
+		       "descs[%u].frag_shapes[%d]: the sender's kernel rejects this fragment (address 0x%llx, len %u, options 0x%x) and starts a new packet at frag_shapes[%d]; an invalid fragment must be the last of its chain (or set valid)",
+		       i, v->bad, (unsigned long long)v->bad_addr,
+		       d->frag_shapes[v->bad]->len, v->bad_opts, v->bad + 1);
+}
+
+/* A shape's verdict at every frame size it meets; must not vary. */
 static int xc_judge_shape(struct xc_gen *g, uint32_t i,
 			  struct xc_verdict *v, char *err, size_t errlen)
 {
-	const Xceiver__V1__DescShape *d = g->ndescs ? g->descs[i] :
-						      &xc_default_shape;
-	uint32_t ends[2], n, k;
-	const uint32_t *sz;
+	const Xceiver__V1__DescShape *d = xc_shape_at(g, i);
+	uint32_t n = xc_shape_nsizes(g), k, s0, sk;
 	struct xc_verdict w;
 	char name[32];
 
-	xc_probe_sizes(g, &sz, &n, ends);
-	xc_judge(&g->geom, d, sz[0] - XC_FCS_LEN, v);
+	s0 = xc_shape_size(g, i, 0);
+	xc_judge(&g->geom, d, s0 - XC_FCS_LEN, v);
 	for (k = 1; k < n; k++) {
-		xc_judge(&g->geom, d, sz[k] - XC_FCS_LEN, &w);
+		sk = xc_shape_size(g, i, k);
+		xc_judge(&g->geom, d, sk - XC_FCS_LEN, &w);
 		if (w.accepted != v->accepted || w.absorbs != v->absorbs)
 			return xc_errf(err, errlen, EINVAL,
 				       "%s: the sender's kernel %s %u-byte frames but %s %u-byte ones (chunk_size %u%s); use one frame size or set valid",
 				       xc_shape_name(g, i, name, sizeof(name)),
 				       v->accepted ? "accepts" : "rejects",
-				       sz[0], w.accepted ? "accepts" : "rejects",
-				       sz[k], g->geom.chunk_size,
+				       s0, w.accepted ? "accepts" : "rejects",
+				       sk, g->geom.chunk_size,
 				       g->geom.multi_buffer ? ", multi-buffer" :
 							      "");
 	}
-	return 0;
+	return xc_check_chain_end(g, i, v, err, errlen);
 }
 
-/* A packet the kernel accepts must carry exactly the frame. */
+static const char *xc_len_field(const Xceiver__V1__DescShape *d)
+{
+	if (d->n_frag_shapes)
+		return "frag_shapes";
+	return d->n_frags ? "frags" : "len";
+}
+
+/* A packet the kernel accepts must carry exactly the frame of each seq. */
 static int xc_check_len(const struct xc_gen *g, uint32_t i, bool valid,
 			char *err, size_t errlen)
 {
+	uint32_t n = xc_shape_nsizes(g), k, s0, sk, dl;
 	const Xceiver__V1__DescShape *d;
-	uint32_t flen = g->min_size - XC_FCS_LEN, dl;
 
 	if (!g->ndescs || !valid)
 		return 0;
 	d = g->descs[i];
-	if (!d->len && !d->n_frags)
+	if (!d->len && !d->n_frags && !d->n_frag_shapes)
 		return 0;
-	if (g->min_size != g->max_size)
+	s0 = xc_shape_size(g, i, 0);
+	for (k = 1; k < n; k++) {
+		sk = xc_shape_size(g, i, k);
+		if (sk != s0)
+			return xc_errf(err, errlen, EINVAL,
+				       "descs[%u].%s: a valid descriptor with its own length needs one frame size (its seqs get %u and %u)",
+				       i, xc_len_field(d), s0, sk);
+	}
+	dl = xc_desc_len(d, s0 - XC_FCS_LEN);
+	if (dl == s0 - XC_FCS_LEN)
+		return 0;
+	if (d->n_frag_shapes)
 		return xc_errf(err, errlen, EINVAL,
-			       "descs[%u].%s: a valid descriptor with its own length needs one frame size",
-			       i, d->n_frags ? "frags" : "len");
-	dl = xc_desc_len(d, flen);
-	if (dl != flen)
-		return xc_errf(err, errlen, EINVAL,
-			       "descs[%u].%s: %u bytes, but the frame is %u (frame_size - 4) and the descriptor is valid",
-			       i, d->n_frags ? "frags" : "len", dl, flen);
-	return 0;
+			       "descs[%u].frag_shapes: the lengths add up to %u bytes, but the frame is %u (frame_size - 4) and the descriptor is valid",
+			       i, dl, s0 - XC_FCS_LEN);
+	return xc_errf(err, errlen, EINVAL,
+		       "descs[%u].%s: %u bytes, but the frame is %u (frame_size - 4) and the descriptor is valid",
+		       i, xc_len_field(d), dl, s0 - XC_FCS_LEN);
 }
 
 static bool xc_forced(const struct xc_gen *g, uint32_t i, bool *valid)
@@ -733,10 +943,8 @@ void xc_gen_free(struct xc_gen *g)
 
 	if (!g)
 		return;
-	for (i = 0; i < g->ndescs; i++) {
-		free(g->descs[i]->frags);
-		free(g->descs[i]);
-	}
+	for (i = 0; i < g->ndescs; i++)
+		xc_free_shape(g->descs[i]);
 	free(g->descs);
 	free(g->sizes);
 	free(g->vflags);
@@ -760,11 +968,6 @@ void xc_gen_pkt(const struct xc_gen *g, uint64_t seq, struct xc_gen_pkt *p)
 	p->frame_len = xc_gen_frame_size(g, seq) - XC_FCS_LEN;
 	p->src_port = g->sport + (g->sport_n > 1 ? seq % g->sport_n : 0);
 	p->dst_port = g->dport + (g->dport_n > 1 ? seq % g->dport_n : 0);
-	p->at = d->at;
-	p->offset = d->offset;
-	p->desc_len = xc_desc_len(d, p->frame_len);
-	p->nfrags = xc_split(&g->geom, d, p->desc_len, p->frag_len);
-	p->options = d->options;
-	p->unterminated = d->unterminated;
+	xc_layout(&g->geom, d, p->frame_len, p);
 	p->valid = xc_gen_valid(g, seq);
 }

@@ -50,21 +50,41 @@ void xc_umem_geom_from(struct xc_umem_geom *g,
 		       const Xceiver__V1__XskConfig *x);
 
 /*
- * Descriptor layout of one packet (what Tx must place):
- * - fragment 0 starts at "at" + offset: DESC_BASE_CHUNK counts from the
- *   start of a chunk Tx picks (validity is judged for a chunk with whole
- *   chunks before and after it: Tx must not pick the first or last chunk
- *   for an offset below 0 or a fragment running past its chunk),
- *   UMEM_START from address 0, UMEM_END from the UMEM size;
- * - fragments 1.. start at the start of chunks Tx picks;
- * - option bits: fragment 0 carries "options"; every fragment but the last
- *   carries XC_DESC_CONTD, the last one too when "unterminated".
+ * Descriptor layout of one packet (what Tx must place). Fragment f is
+ * frag_len[f] bytes at frag_at[f] + frag_offset[f] with option bits
+ * frag_opts[f] | (XC_DESC_CONTD when f + 1 < nfrags or unterminated):
+ * - DESC_BASE_CHUNK counts from the start of a chunk Tx picks for that
+ *   fragment (validity is judged for a chunk with whole chunks before and
+ *   after it: Tx must not pick the first or last chunk for an offset below
+ *   0 or a fragment running past its chunk), UMEM_START from address 0,
+ *   UMEM_END from the UMEM size;
+ * - a shape with frag_shapes gives every fragment's place, length and
+ *   extra options; without them fragment 0 is at the shape's at + offset
+ *   with its options, fragments 1.. at offset 0 of chunks Tx picks with no
+ *   extra options. The frag_* arrays are filled either way: Tx places
+ *   every fragment from them alone. at, offset and options repeat
+ *   fragment 0's (kept for older callers).
  * Without explicit fragments a descriptor is desc_len bytes; with
  * multi-buffer and desc_len above what fits, it is split into fragments of
  * chunk_size bytes (the first one: up to the end of its chunk in aligned
  * mode), the last one the rest. Tx writes the frame (frame_len bytes)
  * across the fragments in order; descriptor bytes beyond the frame are
  * undefined. Only seq, frame_len and the ports matter to xc_frame_*_pkt.
+ *
+ * The sender's kernel (copy mode: __xsk_generic_xmit, xsk_drop_skb) takes
+ * Tx descriptors in ring order, a chain being one packet. At a chain's
+ * first invalid descriptor it counts that descriptor and every earlier
+ * fragment of the chain in tx_invalid_descs, drops them (no completions)
+ * and starts a new packet at the next descriptor, whatever the invalid
+ * one's XDP_PKT_CONTD. So a packet whose only invalid fragment is its last
+ * is dropped whole, nfrags descriptors counted, and the next seq starts
+ * fresh. Fragments after an invalid one would become a packet of their
+ * own: xc_gen_init refuses that for a VALIDITY_AUTO shape with
+ * frag_shapes (an old-style shape with an invalid fragment before its last
+ * is still judged as one dropped packet of nfrags descriptors, which the
+ * kernel does not do). A chain left open (XDP_PKT_CONTD on its last
+ * fragment, from unterminated or extra option bits) with valid
+ * descriptors swallows the next seq's, unless it reached max_frags.
  */
 struct xc_gen_pkt {
 	uint64_t seq;
@@ -72,14 +92,18 @@ struct xc_gen_pkt {
 	uint16_t src_port;
 	uint16_t dst_port;
 	/* descriptor layout */
-	int at;			/* XCEIVER__V1__DESC_BASE__* */
-	int64_t offset;		/* from "at" */
+	int at;			/* XCEIVER__V1__DESC_BASE__*, fragment 0 */
+	int64_t offset;		/* from "at", fragment 0 */
 	uint32_t desc_len;	/* total descriptor bytes over all fragments */
 	uint32_t nfrags;	/* 1 unless multi-buffer */
 	uint32_t frag_len[XC_GEN_MAX_FRAGS];
-	uint32_t options;	/* extra option bits on the first fragment */
+	uint32_t options;	/* extra option bits on fragment 0 */
 	bool unterminated;
 	bool valid;		/* the sender's kernel accepts it */
+	/* per fragment, [0, nfrags): place and extra option bits */
+	int frag_at[XC_GEN_MAX_FRAGS];		/* XCEIVER__V1__DESC_BASE__* */
+	int64_t frag_offset[XC_GEN_MAX_FRAGS];	/* from frag_at */
+	uint32_t frag_opts[XC_GEN_MAX_FRAGS];	/* besides XC_DESC_CONTD */
 };
 
 enum xc_size_mode {
@@ -115,8 +139,11 @@ struct xc_gen {
 
 /*
  * Resolve a stream. Errors name the field: "sizes.imix[2].weight: 0",
- * "descs[1].frags: 33 fragments, at most 32". count must already be final
- * (duration_ms resolved by the caller).
+ * "descs[1].frags: 33 fragments, at most 32", "descs[3].frag_shapes[1].at:
+ * unknown base 7". A shape with its own lengths (len, frags, frag_shapes)
+ * that the kernel accepts must carry exactly the frames of the seqs that
+ * use it. count must already be final (duration_ms resolved by the
+ * caller).
  */
 int xc_gen_init(struct xc_gen *g, const Xceiver__V1__Stream *s,
 		uint64_t run_id, const struct xc_umem_geom *geom,

@@ -558,8 +558,11 @@ static int xc_spec_check_descs(struct xc_sctx *c, const char *p,
 		if (d->n_frags > XC_SPEC_MAX_FRAGS)
 			return xc_serr(c, "%s.descs[%zu].frags: %zu fragments, at most %u",
 				       p, i, d->n_frags, XC_SPEC_MAX_FRAGS);
-		if (d->unterminated && !d->n_frags)
-			return xc_serr(c, "%s.descs[%zu].unterminated: needs frags (the chain to leave open)",
+		if (d->n_frag_shapes > XC_SPEC_MAX_FRAGS)
+			return xc_serr(c, "%s.descs[%zu].frag_shapes: %zu fragments, at most %u",
+				       p, i, d->n_frag_shapes, XC_SPEC_MAX_FRAGS);
+		if (d->unterminated && !d->n_frags && !d->n_frag_shapes)
+			return xc_serr(c, "%s.descs[%zu].unterminated: needs frags or frag_shapes (the chain to leave open)",
 				       p, i);
 	}
 	return 0;

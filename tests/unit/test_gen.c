@@ -639,16 +639,395 @@ static void test_chain_errors(void **state)
 	xc_gen_free(&g);
 }
 
+/* ------------------------------------------------------------ frag_shapes */
+
+static void one_frag(Xceiver__V1__FragShape *f, int at, int64_t off,
+		     uint32_t len, uint32_t options)
+{
+	xceiver__v1__frag_shape__init(f);
+	f->at = at;
+	f->offset = off;
+	f->len = len;
+	f->options = options;
+}
+
+#define CONTD		XC_DESC_CONTD
+#define MAXF		4
+#define NMB		8
+
+struct mb_frag {
+	int at;
+	int64_t offset;
+	uint32_t len;
+	uint32_t options;	/* as the kernel table has them */
+};
+
+/*
+ * The kernel selftest's multi-buffer invalid descriptor table
+ * (testapp_invalid_desc_mb), one chain per row in its order, in a 4K-chunk
+ * UMEM with multi-buffer: frame size, fragments, and the answers in
+ * aligned and unaligned mode.
+ */
+struct mb_case {
+	const char *what;
+	uint32_t size;
+	uint32_t n;
+	struct mb_frag f[MAXF];
+	bool aligned, unaligned;
+};
+
+static const struct mb_case mb_cases[NMB] = {
+	{ "valid packet to start with", 68, 1,
+	  { { AT_CHUNK, 0, 64, 0 } }, true, true },
+	{ "zero-length last fragment", 6148, 3,
+	  { { AT_CHUNK, 0, 3072, CONTD }, { AT_CHUNK, 0, 3072, CONTD },
+	    { AT_CHUNK, 0, 0, 0 } }, false, false },
+	{ "invalid address in the second frame", 6148, 2,
+	  { { AT_CHUNK, 0, 3072, CONTD }, { AT_END, 0, 3072, CONTD } },
+	  false, false },
+	{ "invalid len in the middle", 6148, 2,
+	  { { AT_CHUNK, 0, 3072, CONTD }, { AT_CHUNK, 0, 9001, CONTD } },
+	  false, false },
+	{ "invalid options in the middle", 6148, 2,
+	  { { AT_CHUNK, 0, 3072, CONTD }, { AT_CHUNK, 0, 3072, 0xffff } },
+	  false, false },
+	{ "two full chunks", 8196, 2,
+	  { { AT_CHUNK, 0, 4096, CONTD }, { AT_CHUNK, 0, 4096, 0 } },
+	  true, true },
+	{ "middle frame crosses a chunk boundary", 3140, 2,
+	  { { AT_CHUNK, 0, 3072, CONTD }, { AT_CHUNK, -32, 64, 0 } },
+	  false, true },
+	{ "valid packet to end with", 68, 1,
+	  { { AT_CHUNK, 0, 64, 0 } }, true, true },
+};
+
+struct fspec {
+	struct spec sp;
+	uint32_t sizes[NMB];
+	Xceiver__V1__FragShape f[NMB][MAXF];
+	Xceiver__V1__FragShape *fp[NMB][MAXF];
+};
+
+/* Shape i from the table; the extra options are the table's without the
+ * CONTD Tx sets on every fragment but the last. */
+static void frag_shape(struct fspec *fs, int i, const struct mb_case *c)
+{
+	uint32_t k;
+
+	for (k = 0; k < c->n; k++) {
+		xceiver__v1__frag_shape__init(&fs->f[i][k]);
+		fs->f[i][k].at = c->f[k].at;
+		fs->f[i][k].offset = c->f[k].offset;
+		fs->f[i][k].len = c->f[k].len;
+		fs->f[i][k].options = c->f[k].options;
+		if (k + 1 < c->n)
+			fs->f[i][k].options &= ~CONTD;
+		fs->fp[i][k] = &fs->f[i][k];
+	}
+	fs->sp.d[i].frag_shapes = fs->fp[i];
+	fs->sp.d[i].n_frag_shapes = c->n;
+}
+
+static void mb_table(struct fspec *fs, uint64_t count)
+{
+	int i;
+
+	spec_init(&fs->sp, count, 0);
+	for (i = 0; i < NMB; i++) {
+		fs->sizes[i] = mb_cases[i].size;
+		frag_shape(fs, i, &mb_cases[i]);
+	}
+	fs->sp.s.sizes = &fs->sp.z;
+	fs->sp.z.list = fs->sizes;
+	fs->sp.z.n_list = NMB;
+	shapes(&fs->sp, NMB);
+}
+
+/*
+ * The kernel's copy-mode Tx consumer over the descriptors of seqs
+ * [0, count) in ring order: a chain is one packet; at an invalid
+ * descriptor the chain so far and that descriptor count as invalid and
+ * the next descriptor starts a new packet. sent[seq]: a packet made of
+ * exactly seq's fragments went out. Returns tx_invalid_descs.
+ */
+static uint64_t kernel_tx(const struct xc_gen *g,
+			  const struct xc_umem_geom *geo, uint64_t count,
+			  bool *sent)
+{
+	uint64_t seq, start = 0, inv = 0, ring = 0, addr;
+	uint32_t f, cur = 0, o, cs = geo->chunk_size;
+	struct xc_gen_pkt p;
+	bool last;
+
+	for (seq = 0; seq < count; seq++) {
+		sent[seq] = false;
+		memset(&p, 0, sizeof(p));
+		xc_gen_pkt(g, seq, &p);
+		for (f = 0; f < p.nfrags; f++, ring++) {
+			/* every fragment in a chunk of its own */
+			addr = p.frag_at[f] == AT_START ? 0 :
+			       p.frag_at[f] == AT_END ? geo->size :
+			       (2 + 2 * (ring % 16)) * (uint64_t)cs;
+			addr += (uint64_t)p.frag_offset[f];
+			last = f + 1 == p.nfrags;
+			o = p.frag_opts[f] |
+			    (!last || p.unterminated ? CONTD : 0);
+			if (!cur)
+				start = seq;
+			if (!xc_desc_valid(geo, addr, p.frag_len[f], o)) {
+				inv += cur + 1;
+				cur = 0;
+				continue;
+			}
+			cur++;
+			if (o & CONTD)
+				continue;
+			if (start == seq && cur == p.nfrags && last)
+				sent[seq] = true;
+			cur = 0;
+		}
+	}
+	return inv;
+}
+
+static void check_mb_table(bool unaligned)
+{
+	uint64_t count = 5 * NMB, seq, inv_descs = 0, n = 0;
+	struct xc_umem_geom geo;
+	const struct mb_case *c;
+	struct xc_gen_pkt p;
+	struct fspec fs;
+	struct xc_gen g;
+	bool sent[5 * NMB], want;
+	uint32_t k;
+
+	geom(&geo, 4096, unaligned, true);
+	mb_table(&fs, count);
+	gen_ok(&g, &fs.sp, &geo);
+	for (seq = 0; seq < count; seq++) {
+		c = &mb_cases[seq % NMB];
+		want = unaligned ? c->unaligned : c->aligned;
+		xc_gen_pkt(&g, seq, &p);
+		if (p.valid != want)
+			fail_msg("%s seq %llu: %s: valid %d",
+				 unaligned ? "unaligned" : "aligned",
+				 (unsigned long long)seq, c->what, p.valid);
+		assert_int_equal(p.nfrags, c->n);
+		assert_int_equal(p.frame_len, c->size - 4);
+		for (k = 0; k < c->n; k++) {
+			assert_int_equal(p.frag_at[k], c->f[k].at);
+			assert_int_equal(p.frag_offset[k], c->f[k].offset);
+			assert_int_equal(p.frag_len[k], c->f[k].len);
+			/* what Tx puts on the ring is the kernel's row */
+			assert_int_equal(p.frag_opts[k] |
+					 (k + 1 < c->n ? CONTD : 0),
+					 c->f[k].options);
+		}
+		/* the old fields repeat fragment 0 */
+		assert_int_equal(p.at, p.frag_at[0]);
+		assert_int_equal(p.offset, p.frag_offset[0]);
+		assert_int_equal(p.options, p.frag_opts[0]);
+		if (!p.valid)
+			inv_descs += p.nfrags;
+		n += !p.valid;
+	}
+	assert_int_equal(g.invalid_total, n);
+	assert_int_equal(n, unaligned ? 4 * 5 : 5 * 5);
+	/* the kernel's consumer agrees, descriptor by descriptor */
+	assert_int_equal(kernel_tx(&g, &geo, count, sent), inv_descs);
+	assert_int_equal(inv_descs, unaligned ? 9 * 5 : 11 * 5);
+	for (seq = 0; seq < count; seq++)
+		if (sent[seq] != xc_gen_valid(&g, seq))
+			fail_msg("seq %llu: the kernel %s it, the generator says %s",
+				 (unsigned long long)seq,
+				 sent[seq] ? "sends" : "drops",
+				 xc_gen_valid(&g, seq) ? "valid" : "invalid");
+	xc_gen_free(&g);
+}
+
+static void test_mb_inv_table(void **state)
+{
+	check_mb_table(false);
+	check_mb_table(true);
+}
+
+/* Old-style shapes fill the per-fragment arrays too. */
+static void test_frag_arrays_compat(void **state)
+{
+	struct xc_umem_geom geo;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	struct xc_gen g;
+	uint32_t k, s;
+
+	geom(&geo, 4096, true, true);
+	spec_init(&sp, 6, 9004);
+	sp.d[0].at = AT_START;
+	sp.d[0].offset = 4096 * 3 + 7;
+	sp.d[0].options = XC_DESC_TX_METADATA;
+	sp.d[1].offset = -100;
+	sp.d[2].at = AT_END;
+	sp.d[2].offset = -9000;
+	sp.d[2].len = 60;
+	sp.d[2].valid = XCEIVER__V1__VALIDITY__VALIDITY_INVALID;
+	shapes(&sp, 3);
+	gen_ok(&g, &sp, &geo);
+	for (s = 0; s < 6; s++) {
+		memset(&p, 0xa5, sizeof(p));
+		xc_gen_pkt(&g, s, &p);
+		assert_int_equal(p.frag_at[0], sp.d[s % 3].at);
+		assert_int_equal(p.frag_offset[0], sp.d[s % 3].offset);
+		assert_int_equal(p.frag_opts[0], sp.d[s % 3].options);
+		assert_int_equal(p.at, sp.d[s % 3].at);
+		assert_int_equal(p.offset, sp.d[s % 3].offset);
+		assert_int_equal(p.options, sp.d[s % 3].options);
+		assert_int_equal(p.nfrags, s % 3 == 2 ? 1 : 3);
+		for (k = 1; k < p.nfrags; k++) {
+			assert_int_equal(p.frag_at[k], AT_CHUNK);
+			assert_int_equal(p.frag_offset[k], 0);
+			assert_int_equal(p.frag_opts[k], 0);
+		}
+		assert_false(p.unterminated);
+	}
+	assert_true(xc_gen_valid(&g, 0));
+	assert_true(xc_gen_valid(&g, 1));
+	assert_false(xc_gen_valid(&g, 2));
+	xc_gen_free(&g);
+}
+
+static void test_frag_shape_errors(void **state)
+{
+	Xceiver__V1__FragShape f[40], *fp[40];
+	struct xc_umem_geom geo;
+	struct spec sp;
+	struct xc_gen g;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		one_frag(&f[i], AT_CHUNK, 0, 60, 0);
+		fp[i] = &f[i];
+	}
+	geom(&geo, 4096, false, true);
+	spec_init(&sp, 10, 3 * 60 + 4);
+	sp.d[1].frag_shapes = fp;
+	sp.d[1].n_frag_shapes = 3;
+	shapes(&sp, 2);
+	gen_ok(&g, &sp, &geo);
+	assert_true(xc_gen_valid(&g, 1));
+	xc_gen_free(&g);
+
+	sp.d[1].n_frag_shapes = 33;
+	gen_err(&sp, &geo, "descs[1].frag_shapes: 33 fragments, at most 32");
+	sp.d[1].n_frag_shapes = 3;
+	sp.d[1].n_frags = 1;
+	sp.d[1].frags = sp.frags[1];
+	gen_err(&sp, &geo, "descs[1].frags: set together with frag_shapes");
+	sp.d[1].n_frags = 0;
+	sp.d[1].offset = 8;
+	gen_err(&sp, &geo, "descs[1].offset: set together with frag_shapes");
+	sp.d[1].offset = 0;
+	sp.d[1].options = 2;
+	gen_err(&sp, &geo, "descs[1].options: set together with frag_shapes");
+	sp.d[1].options = 0;
+	sp.d[1].len = 180;
+	gen_err(&sp, &geo, "descs[1].len: set together with frag_shapes");
+	sp.d[1].len = 0;
+	f[2].at = 7;
+	gen_err(&sp, &geo, "descs[1].frag_shapes[2].at: unknown base 7");
+	f[2].at = AT_CHUNK;
+	fp[1] = NULL;
+	gen_err(&sp, &geo, "descs[1].frag_shapes[1]: missing");
+	fp[1] = &f[1];
+
+	/* a valid chain carries exactly the frame */
+	f[2].len = 50;
+	gen_err(&sp, &geo,
+		"descs[1].frag_shapes: the lengths add up to 170 bytes, but the frame is 180");
+	f[2].len = 60;
+
+	/* an invalid fragment before the last, under VALIDITY_AUTO */
+	f[1].options = 0xffff;
+	gen_err(&sp, &geo,
+		"descs[1].frag_shapes[1]: the sender's kernel rejects this fragment");
+	f[1].options = 0;
+	f[0].at = AT_END;
+	gen_err(&sp, &geo,
+		"descs[1].frag_shapes[0]: the sender's kernel rejects this fragment");
+	/* forced: the spec's word */
+	sp.d[1].valid = XCEIVER__V1__VALIDITY__VALIDITY_INVALID;
+	gen_ok(&g, &sp, &geo);
+	assert_false(xc_gen_valid(&g, 1));
+	assert_int_equal(g.invalid_total, 5);
+	xc_gen_free(&g);
+	sp.d[1].valid = 0;
+	/* last: fine, the chain ends there */
+	f[0].at = AT_CHUNK;
+	f[2].at = AT_END;
+	gen_ok(&g, &sp, &geo);
+	assert_false(xc_gen_valid(&g, 1));
+	assert_true(xc_gen_valid(&g, 2));
+	xc_gen_free(&g);
+	f[2].at = AT_CHUNK;
+
+	/* own lengths need one frame size per shape, not per stream */
+	sp.s.frame_size = 0;
+	sp.s.sizes = &sp.z;
+	sp.z.list = (uint32_t []){ 68, 184, 68, 184 };
+	sp.z.n_list = 4;
+	gen_ok(&g, &sp, &geo);
+	assert_true(xc_gen_valid(&g, 1));
+	assert_true(xc_gen_valid(&g, 3));
+	xc_gen_free(&g);
+	sp.z.n_list = 3;	/* shape 1 meets 184 and 68 */
+	gen_err(&sp, &geo,
+		"descs[1].frag_shapes: a valid descriptor with its own length needs one frame size (its seqs get 184 and 68)");
+}
+
+/* A fragment's own CONTD leaves the chain open, as unterminated does. */
+static void test_frag_open_chain(void **state)
+{
+	Xceiver__V1__FragShape f[2], *fp[2] = { &f[0], &f[1] };
+	struct xc_umem_geom geo;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	struct xc_gen g;
+
+	geom(&geo, 4096, false, true);
+	spec_init(&sp, 6, 1004);
+	one_frag(&f[0], AT_CHUNK, 0, 500, 0);
+	one_frag(&f[1], AT_CHUNK, 0, 500, CONTD);
+	sp.d[0].frag_shapes = fp;
+	sp.d[0].n_frag_shapes = 2;
+	shapes(&sp, 3);
+	gen_ok(&g, &sp, &geo);
+	xc_gen_pkt(&g, 0, &p);
+	assert_int_equal(p.frag_opts[1], CONTD);
+	assert_false(xc_gen_valid(&g, 0));
+	assert_false(xc_gen_valid(&g, 1));	/* swallowed */
+	assert_true(xc_gen_valid(&g, 2));
+	assert_false(xc_gen_valid(&g, 3));
+	assert_false(xc_gen_valid(&g, 4));
+	assert_true(xc_gen_valid(&g, 5));
+	assert_int_equal(g.invalid_total, 4);
+	xc_gen_free(&g);
+}
+
 /* invalid_total against a count of xc_gen_valid, for many counts */
 static void test_invalid_total(void **state)
 {
 	static const uint64_t counts[] = { 0, 1, 2, 3, 6, 7, 100, 1001 };
+	Xceiver__V1__FragShape f[4], *open[2] = { &f[0], &f[1] },
+			       *bad[2] = { &f[2], &f[3] };
 	struct xc_umem_geom geo;
 	struct spec sp;
 	struct xc_gen g;
 	uint64_t seq, n;
 	size_t c, nd;
 
+	one_frag(&f[0], AT_CHUNK, 0, 500, 0);
+	one_frag(&f[1], AT_CHUNK, 0, 500, CONTD);	/* left open */
+	one_frag(&f[2], AT_CHUNK, 0, 1000, 0);
+	one_frag(&f[3], AT_CHUNK, 0, 0, 0);		/* zero length */
 	geom(&geo, 4096, false, true);
 	for (nd = 1; nd <= 7; nd++) {
 		for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
@@ -657,6 +1036,12 @@ static void test_invalid_total(void **state)
 			many_frags(&sp, 1 % nd, 2, 500);
 			sp.d[1 % nd].unterminated = true;
 			sp.d[2 % nd].len = 0;
+			if (nd > 4) {
+				sp.d[3].frag_shapes = open;
+				sp.d[3].n_frag_shapes = 2;
+				sp.d[4].frag_shapes = bad;
+				sp.d[4].n_frag_shapes = 2;
+			}
 			shapes(&sp, nd);
 			gen_ok(&g, &sp, &geo);
 			for (seq = 0, n = 0; seq < counts[c]; seq++)
@@ -708,6 +1093,10 @@ int main(void)
 		cmocka_unit_test(test_chain_errors),
 		cmocka_unit_test(test_invalid_total),
 		cmocka_unit_test(test_shape_errors),
+		cmocka_unit_test(test_mb_inv_table),
+		cmocka_unit_test(test_frag_arrays_compat),
+		cmocka_unit_test(test_frag_shape_errors),
+		cmocka_unit_test(test_frag_open_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
