@@ -36,6 +36,10 @@
 #define XC_LOAD(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define XC_STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define XC_ADD(p, v)	__atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
+/* Add to a counter that only the calling thread writes (no locked op). */
+#define XC_BUMP(p, v)	__atomic_store_n((p), \
+			 __atomic_load_n((p), __ATOMIC_RELAXED) + (v), \
+			 __ATOMIC_RELAXED)
 
 struct xc_dp;
 

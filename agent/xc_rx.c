@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -87,7 +88,43 @@ static void xc_rx_sleep(void)
 	nanosleep(&ts, NULL);
 }
 
-static void xc_rx_idle(struct xc_sock *s)
+/*
+ * An empty Rx ring: spin a little for the first few rounds (a batch may
+ * be arriving), then nap. Neither gives the core away for long: after
+ * sched_yield() a busy sender or softirq thread on the same core may keep
+ * it for a whole time slice, longer than the fill ring lasts at full
+ * speed, while a napping worker is woken on time and gets the core back.
+ * A nap of XC_RX_NAP_NS is far shorter than the time the fill ring lasts.
+ */
+#define XC_RX_SPIN	4
+#define XC_RX_SPIN_LOOPS 64
+#define XC_RX_NAP_NS	20000
+
+static inline void xc_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("pause" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static void xc_rx_nap(uint32_t idle)
+{
+	struct timespec ts = { 0, XC_RX_NAP_NS };
+	uint32_t i;
+
+	if (idle >= XC_RX_SPIN) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	for (i = 0; i < XC_RX_SPIN_LOOPS; i++)
+		xc_cpu_relax();
+}
+
+static void xc_rx_idle(struct xc_sock *s, uint32_t idle)
 {
 	const struct xc_xsk_cfg *c = &s->dp->cfg;
 	struct pollfd pfd[XC_MAX_SPQ];
@@ -106,7 +143,10 @@ static void xc_rx_idle(struct xc_sock *s)
 		if (c->busy_poll || (c->need_wakeup &&
 				     xsk_ring_prod__needs_wakeup(&s->fill)))
 			xc_rx_wakeup(s, &s->xs[i]);
-	sched_yield();
+	if (c->busy_poll)
+		sched_yield();
+	else
+		xc_rx_nap(idle);
 }
 
 /*
@@ -139,38 +179,58 @@ static int xc_rx_desc(const struct xc_sock *s, const struct xdp_desc *d,
 	return 0;
 }
 
-static void xc_rx_times(struct xc_sock *s)
-{
-	uint64_t now = xc_mono_ns();
+/*
+ * Counters of one batch, published once per batch: the per-queue totals
+ * are atomics read by other threads, and the clock is read once.
+ */
+struct xc_rx_acc {
+	uint64_t frames;
+	uint64_t bytes;
+	uint64_t valid;
+};
 
+static void xc_rx_publish(struct xc_sock *s, const struct xc_rx_acc *a)
+{
+	uint64_t now;
+
+	if (!a->frames)
+		return;
+	XC_BUMP(&s->rx_frames, a->frames);
+	XC_BUMP(&s->rx_bytes, a->bytes);
+	if (!a->valid)
+		return;
+	XC_BUMP(&s->rx_valid, a->valid);
+	now = xc_mono_ns();
 	if (!XC_LOAD(&s->rx_first_ns))
 		XC_STORE(&s->rx_first_ns, now);
 	XC_STORE(&s->rx_last_ns, now);
 }
 
-/* One whole frame (or a descriptor error) to the validator. */
-static void xc_rx_frame(struct xc_sock *s, const uint8_t *frame,
-			uint32_t len, const uint8_t *meta, uint64_t addr,
-			bool desc_bad)
+/*
+ * One whole frame (or a descriptor error) to the validator. The lock is
+ * only needed when several Rx workers share the validator.
+ */
+static void xc_rx_frame(struct xc_sock *s, struct xc_rx_acc *a,
+			const uint8_t *frame, uint32_t len,
+			const uint8_t *meta, uint64_t addr, bool desc_bad)
 {
 	struct xc_dp *dp = s->dp;
 	uint32_t mlen = meta ? XC_META_LEN : 0;
-	bool ok = false;
+	bool shared = dp->nsocks > 1, ok = false;
 
-	pthread_mutex_lock(&dp->rxv_lock);
+	if (shared)
+		pthread_mutex_lock(&dp->rxv_lock);
 	if (desc_bad)
 		xc_rxv_anomaly(&dp->rxv, XC_ANOMALY_DESC, frame,
 			       frame ? len : 0, addr, s->queue);
 	else
 		ok = xc_rxv_frame_meta(&dp->rxv, frame, len, meta, mlen, addr,
 				       s->queue);
-	pthread_mutex_unlock(&dp->rxv_lock);
-	XC_ADD(&s->rx_frames, 1);
-	XC_ADD(&s->rx_bytes, len);
-	if (ok) {
-		XC_ADD(&s->rx_valid, 1);
-		xc_rx_times(s);
-	}
+	if (shared)
+		pthread_mutex_unlock(&dp->rxv_lock);
+	a->frames++;
+	a->bytes += len;
+	a->valid += ok;
 }
 
 /* Add one fragment to x's chain; true when the chain is complete. */
@@ -204,27 +264,28 @@ static const uint8_t *xc_rx_meta(const struct xc_sock *s,
 }
 
 static void xc_rx_one(struct xc_sock *s, struct xc_xs *x,
-		      const struct xdp_desc *d, uint64_t *chunk)
+		      struct xc_rx_acc *a, const struct xdp_desc *d,
+		      uint64_t *chunk)
 {
 	uint8_t *data;
 	int bad;
 
 	bad = xc_rx_desc(s, d, &data, chunk);
 	if (!(d->options & XDP_PKT_CONTD) && !x->rx_nfrags) {
-		xc_rx_frame(s, data, d->len, xc_rx_meta(s, data), d->addr,
+		xc_rx_frame(s, a, data, d->len, xc_rx_meta(s, data), d->addr,
 			    bad != 0);
 		return;
 	}
 	if (!x->rx_buf) {
 		/* a chain without multi-buffer: wrong descriptor options */
-		xc_rx_frame(s, data, d->len, NULL, d->addr, true);
+		xc_rx_frame(s, a, data, d->len, NULL, d->addr, true);
 		return;
 	}
 	if (!xc_rx_frag(x, d, data, bad, x->rx_nfrags ? NULL :
 			xc_rx_meta(s, data)))
 		return;
-	xc_rx_frame(s, x->rx_bad ? NULL : x->rx_buf, x->rx_len, x->rx_meta,
-		    x->rx_addr0, x->rx_bad);
+	xc_rx_frame(s, a, x->rx_bad ? NULL : x->rx_buf, x->rx_len,
+		    x->rx_meta, x->rx_addr0, x->rx_bad);
 	x->rx_nfrags = 0;
 }
 
@@ -262,6 +323,7 @@ static uint32_t xc_rx_budget(struct xc_sock *s)
 static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 {
 	uint32_t n, idx, i, m = 0, budget = xc_rx_budget(s);
+	struct xc_rx_acc a = { 0 };
 	uint64_t chunk;
 
 	if (!budget)
@@ -270,12 +332,13 @@ static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 	if (!n)
 		return 0;
 	for (i = 0; i < n; i++) {
-		xc_rx_one(s, x, xsk_ring_cons__rx_desc(&x->rx, idx + i),
+		xc_rx_one(s, x, &a, xsk_ring_cons__rx_desc(&x->rx, idx + i),
 			  &chunk);
 		if (chunk < s->umem_len)
 			s->rx_addrs[m++] = chunk;
 	}
-	XC_ADD(&x->rx_descs, n);
+	xc_rx_publish(s, &a);
+	XC_BUMP(&x->rx_descs, n);
 	if (XC_PRESSURE(s->dp, HOLD_RX))
 		return n;	/* never released, never refilled */
 	xc_rx_refill(s, m);
@@ -288,20 +351,23 @@ static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 void *xc_rx_worker(void *arg)
 {
 	struct xc_sock *s = arg;
-	uint32_t i, got;
+	uint32_t i, got, idle = 0;
 
 	xc_worker_pin(s->dp, (uint32_t)(s - s->dp->socks));
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	while (!xc_dp_stopping(s->dp)) {
 		got = 0;
 		for (i = 0; i < s->nxs; i++)
 			got += xc_rx_batch(s, &s->xs[i]);
-		if (got)
+		if (got) {
+			idle = 0;
 			continue;
+		}
 		if (XC_PRESSURE(s->dp, HOLD_RX) ||
 		    (XC_PRESSURE(s->dp, STOP_READING) && !xc_rx_budget(s)))
 			xc_rx_sleep();
 		else
-			xc_rx_idle(s);
+			xc_rx_idle(s, idle < XC_RX_SPIN ? idle++ : idle);
 	}
 	s->rx_cpu_ns = xc_thread_cpu_ns();
 	return NULL;

@@ -3,7 +3,8 @@
  * Tx worker: one thread per queue, serving the queue's sockets batch by
  * batch. For every sequence number the stream's generator (xc_gen.h) gives
  * the frame length, ports and descriptor layout; the frame is built right
- * before it goes on the Tx ring, interleaving the queue's streams
+ * before it goes on the Tx ring (in place in the UMEM when it is one
+ * descriptor of exactly the frame), interleaving the queue's streams
  * round-robin and pacing each stream that has a rate.
  *
  * Placement. A valid descriptor of DESC_BASE_CHUNK sits at a free Tx slot
@@ -45,6 +46,8 @@ struct xc_tx_state {
 	uint8_t *buf;		/* one multi-buffer frame */
 	struct xc_gen_pkt pkt;
 	uint64_t mangled;	/* completions with the low bit lost */
+	uint64_t direct_addr;	/* frame built in place (xc_tx_direct) */
+	uint32_t direct_slot;
 };
 
 static uint64_t xc_slot_base(const struct xc_sock *s, uint32_t slot)
@@ -420,6 +423,31 @@ static void xc_frag_write(struct xc_sock *s, struct xc_tx_state *ts,
 	memcpy(xsk_umem__get_data(s->area, addr), ts->buf + from, len);
 }
 
+/*
+ * A frame of one descriptor that is exactly the frame, at a slot of its
+ * own: built in place in the UMEM, not copied. Takes the slot (kept in
+ * ts->direct_*); false when the frame needs the general path.
+ */
+static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
+			 struct xc_txs *t, const struct xc_gen_pkt *p,
+			 uint32_t tx_us)
+{
+	uint64_t addr;
+
+	if (p->nfrags != 1 || p->frag_len[0] != p->frame_len ||
+	    p->at != XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK ||
+	    p->frame_len > XC_RX_BUF || !s->nfree)
+		return false;
+	addr = xc_slot_base(s, s->free_stack[s->nfree - 1]) + p->offset;
+	if (addr + p->frame_len > s->umem_len || addr + p->frame_len < addr)
+		return false;
+	ts->direct_slot = s->free_stack[--s->nfree];
+	ts->direct_addr = addr;
+	xc_frame_build_pkt(&t->tmpl, p, tx_us,
+			   xsk_umem__get_data(s->area, addr));
+	return true;
+}
+
 /* Put one frame's descriptors on x's Tx ring at idx. */
 static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 		      struct xc_xs *x, struct xc_txs *t, uint32_t idx,
@@ -431,10 +459,16 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 	struct xc_fixed *fx;
 	uint64_t addr;
 
+	bool direct = false;
+
 	if (p->valid)
+		direct = xc_tx_direct(s, ts, t, p, tx_us);
+	if (p->valid && !direct)
 		xc_frame_build_pkt(&t->tmpl, p, tx_us, ts->buf);
 	for (f = 0; f < p->nfrags; f++) {
-		addr = xc_frag_addr(s, p, f, &slot);
+		addr = direct ? ts->direct_addr : xc_frag_addr(s, p, f, &slot);
+		if (direct)
+			slot = ts->direct_slot;
 		d = xsk_ring_prod__tx_desc(&x->tx, idx + f);
 		d->addr = addr;
 		d->len = p->frag_len[f];
@@ -443,7 +477,8 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 		if (f == 0)
 			d->options |= p->options;
 		if (p->valid) {
-			xc_frag_write(s, ts, addr, from, d->len);
+			if (!direct)
+				xc_frag_write(s, ts, addr, from, d->len);
 			xc_flight_add(ts, addr, slot);
 			s->outstanding++;
 			if (slot == XC_SLOT_FIXED) {
@@ -457,11 +492,11 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 		from += d->len;
 	}
 	if (p->valid) {
-		XC_ADD(&t->sent, 1);
-		XC_ADD(&t->bytes, p->desc_len);
+		XC_BUMP(&t->sent, 1);
+		XC_BUMP(&t->bytes, p->desc_len);
 	} else {
 		/* the kernel counts every descriptor of a rejected chain */
-		XC_ADD(&t->invalid_sent, p->nfrags);
+		XC_BUMP(&t->invalid_sent, p->nfrags);
 	}
 }
 
@@ -498,7 +533,7 @@ static uint32_t xc_tx_batch(struct xc_sock *s, struct xc_tx_state *ts,
 	}
 	if (n) {
 		x->tx_pending = true;
-		XC_ADD(&s->tx_frames, n);
+		XC_BUMP(&s->tx_frames, n);
 		s->tx_next_xs = (s->tx_next_xs + 1) % s->nxs;
 	}
 	return n;
