@@ -56,6 +56,19 @@ static uint64_t xc_slot_base(const struct xc_sock *s, uint32_t slot)
 	       s->dp->cfg.chunk_size;
 }
 
+/* Whether a shape places its first or any fragment off the chunk start. */
+static bool xc_shape_offsets(const Xceiver__V1__DescShape *d)
+{
+	size_t k;
+
+	if (d->offset)
+		return true;
+	for (k = 0; k < d->n_frag_shapes; k++)
+		if (d->frag_shapes[k]->offset)
+			return true;
+	return false;
+}
+
 /* Whether any shape of the queue's streams places frames off the slot. */
 static bool xc_tx_spills(const struct xc_sock *s)
 {
@@ -65,7 +78,7 @@ static bool xc_tx_spills(const struct xc_sock *s)
 	for (i = 0; i < s->ntxs; i++) {
 		g = &s->txs[i].gen;
 		for (j = 0; j < g->ndescs; j++)
-			if (g->descs[j]->offset)
+			if (xc_shape_offsets(g->descs[j]))
 				return true;
 		if (xc_gen_max_frame(g) - XC_FCS_LEN > s->dp->cfg.chunk_size &&
 		    !s->dp->cfg.multi_buffer)
@@ -74,36 +87,55 @@ static bool xc_tx_spills(const struct xc_sock *s)
 	return false;
 }
 
-static uint64_t xc_shape_addr(const struct xc_sock *s,
-			      const Xceiver__V1__DescShape *d)
+/* UMEM address of a place that does not depend on the chunk Tx picks. */
+static uint64_t xc_place_addr(const struct xc_sock *s, int at, int64_t offset)
 {
-	if (d->at == XCEIVER__V1__DESC_BASE__DESC_BASE_UMEM_END)
-		return s->umem_len + d->offset;
-	return d->offset;
+	if (at == XCEIVER__V1__DESC_BASE__DESC_BASE_UMEM_END)
+		return s->umem_len + offset;
+	return (uint64_t)offset;
+}
+
+/* Keep the chunks of the absolute place (at, offset) out of the pool. */
+static int xc_tx_fixed_add(struct xc_sock *s, uint8_t *used, int at,
+			   int64_t offset)
+{
+	uint32_t cs = s->dp->cfg.chunk_size;
+	struct xc_fixed *fixed;
+	uint64_t a, c, end;
+
+	if (at == XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK)
+		return 0;
+	a = xc_place_addr(s, at, offset);
+	end = a + XC_MAX_FRAME;
+	for (c = a / cs; c * cs < end && c < s->tx_chunks; c++)
+		used[c] = 1;
+	fixed = realloc(s->fixed, (s->nfixed + 1) * sizeof(*s->fixed));
+	if (!fixed)
+		return -ENOMEM;
+	s->fixed = fixed;
+	s->fixed[s->nfixed].addr = a;
+	s->fixed[s->nfixed++].busy = false;
+	return 0;
 }
 
 /* Absolute places of the queue's streams that lie in the Tx chunks. */
 static int xc_tx_fixed_init(struct xc_sock *s, uint8_t *used)
 {
-	uint32_t cs = s->dp->cfg.chunk_size, i, j;
 	const Xceiver__V1__DescShape *d;
-	uint64_t a, c, end;
+	uint32_t i, j;
+	size_t k;
+	int ret;
 
 	for (i = 0; i < s->ntxs; i++) {
 		for (j = 0; j < s->txs[i].gen.ndescs; j++) {
 			d = s->txs[i].gen.descs[j];
-			if (d->at == XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK)
-				continue;
-			a = xc_shape_addr(s, d);
-			end = a + XC_MAX_FRAME;
-			for (c = a / cs; c * cs < end && c < s->tx_chunks; c++)
-				used[c] = 1;
-			s->fixed = realloc(s->fixed, (s->nfixed + 1) *
-					   sizeof(*s->fixed));
-			if (!s->fixed)
-				return -ENOMEM;
-			s->fixed[s->nfixed].addr = a;
-			s->fixed[s->nfixed++].busy = false;
+			ret = xc_tx_fixed_add(s, used, d->at, d->offset);
+			for (k = 0; !ret && k < d->n_frag_shapes; k++)
+				ret = xc_tx_fixed_add(s, used,
+						      d->frag_shapes[k]->at,
+						      d->frag_shapes[k]->offset);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
@@ -119,8 +151,14 @@ static int xc_tx_slots(struct xc_sock *s, char *err, size_t errlen)
 	if (!used)
 		return xc_errf(err, errlen, ENOMEM, "out of memory");
 	ret = xc_tx_fixed_init(s, used);
-	/* the last Tx chunk is the scratch chunk of invalid descriptors */
-	s->scratch = (uint64_t)(s->tx_chunks - 1) * s->dp->cfg.chunk_size;
+	/*
+	 * The chunk before the last is the scratch chunk of invalid
+	 * descriptors: whole Tx chunks on both sides, so a fragment of an
+	 * invalid chain at an offset from it is judged as the generator
+	 * judged it.
+	 */
+	s->scratch = (uint64_t)(s->tx_chunks - 2) * s->dp->cfg.chunk_size;
+	used[s->tx_chunks - 2] = 1;
 	used[s->tx_chunks - 1] = 1;
 	nslots = s->tx_chunks / s->tx_stride;
 	s->free_stack = calloc(nslots + 1, sizeof(*s->free_stack));
@@ -151,7 +189,7 @@ int xc_tx_init(struct xc_sock *s, char *err, size_t errlen)
 
 	s->tx_chunks = s->dp->has_rx ? c->num_chunks / 2 : c->num_chunks;
 	s->tx_stride = xc_tx_spills(s) ? 2 : 1;
-	if (s->tx_chunks < 2 * s->tx_stride + 1)
+	if (s->tx_chunks < 2 * s->tx_stride + 2)
 		return xc_errf(err, errlen, EINVAL,
 			       "queue %u: %u Tx chunks are too few",
 			       s->queue, s->tx_chunks);
@@ -359,51 +397,37 @@ static void xc_tx_kick(struct xc_sock *s)
 /* Chunks (slots) a valid frame needs from the free stack. */
 static uint32_t xc_pkt_slots(const struct xc_gen_pkt *p)
 {
-	return p->at == XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK ?
-	       p->nfrags : p->nfrags - 1;
+	uint32_t f, n = 0;
+
+	for (f = 0; f < p->nfrags; f++)
+		n += p->frag_at[f] == XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK;
+	return n;
 }
 
 /*
- * Address of fragment f: takes a slot when the place needs one. The shape's
- * offset applies to the first fragment; the others start their own chunk
- * (as xc_gen.c judges them).
+ * Address of fragment f, from the generator's per-fragment layout: an
+ * absolute place, or an offset from a chunk Tx picks (a slot of the pool
+ * for a valid frame, the scratch chunk for an invalid one).
  */
 static uint64_t xc_frag_addr(struct xc_sock *s, const struct xc_gen_pkt *p,
 			     uint32_t f, uint32_t *slot)
 {
-	int64_t off = f ? 0 : p->offset;
+	int64_t off = p->frag_offset[f];
 
 	*slot = XC_SLOT_FIXED;
-	if (f == 0 && p->at == XCEIVER__V1__DESC_BASE__DESC_BASE_UMEM_START)
-		return (uint64_t)p->offset;
-	if (f == 0 && p->at == XCEIVER__V1__DESC_BASE__DESC_BASE_UMEM_END)
-		return s->umem_len + p->offset;
+	if (p->frag_at[f] != XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK)
+		return xc_place_addr(s, p->frag_at[f], off);
 	if (!p->valid)
 		return s->scratch + off;
 	*slot = s->free_stack[--s->nfree];
 	return xc_slot_base(s, *slot) + off;
 }
 
-static uint64_t xc_frag_addr0(const struct xc_sock *s,
-			      const struct xc_gen_pkt *p)
+/* Whether the absolute place at addr is free; a stuck one is freed. */
+static bool xc_fixed_ready(struct xc_sock *s, uint64_t addr)
 {
-	if (p->at == XCEIVER__V1__DESC_BASE__DESC_BASE_UMEM_END)
-		return s->umem_len + p->offset;
-	return (uint64_t)p->offset;
-}
+	struct xc_fixed *f = xc_fixed_find(s, addr);
 
-/* Whether seq's frame can go now (slots free, fixed place not busy). */
-static bool xc_pkt_ready(struct xc_sock *s, const struct xc_gen_pkt *p)
-{
-	struct xc_fixed *f;
-
-	if (!p->valid)
-		return true;
-	if (xc_pkt_slots(p) > s->nfree)
-		return false;
-	if (p->at == XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK)
-		return true;
-	f = xc_fixed_find(s, xc_frag_addr0(s, p));
 	if (f && f->busy && xc_mono_ns() - f->since > XC_TX_DRAIN_NS) {
 		pr_warn("%s queue %u: Tx address 0x%llx never completed; using it again\n",
 			s->dp->ifname, s->queue,
@@ -412,6 +436,23 @@ static bool xc_pkt_ready(struct xc_sock *s, const struct xc_gen_pkt *p)
 		s->outstanding--;
 	}
 	return !f || !f->busy;
+}
+
+/* Whether seq's frame can go now (slots free, fixed places not busy). */
+static bool xc_pkt_ready(struct xc_sock *s, const struct xc_gen_pkt *p)
+{
+	uint32_t f;
+
+	if (!p->valid)
+		return true;
+	if (xc_pkt_slots(p) > s->nfree)
+		return false;
+	for (f = 0; f < p->nfrags; f++)
+		if (p->frag_at[f] != XCEIVER__V1__DESC_BASE__DESC_BASE_CHUNK &&
+		    !xc_fixed_ready(s, xc_place_addr(s, p->frag_at[f],
+						     p->frag_offset[f])))
+			return false;
+	return true;
 }
 
 static void xc_frag_write(struct xc_sock *s, struct xc_tx_state *ts,
@@ -472,10 +513,9 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 		d = xsk_ring_prod__tx_desc(&x->tx, idx + f);
 		d->addr = addr;
 		d->len = p->frag_len[f];
-		d->options = f + 1 < p->nfrags || p->unterminated ?
-			     XDP_PKT_CONTD : 0;
-		if (f == 0)
-			d->options |= p->options;
+		d->options = p->frag_opts[f] |
+			     (f + 1 < p->nfrags || p->unterminated ?
+			      XDP_PKT_CONTD : 0);
 		if (p->valid) {
 			if (!direct)
 				xc_frag_write(s, ts, addr, from, d->len);
