@@ -4,6 +4,7 @@
 # make demo     run the default test on a two-namespace lab (root)
 # make check    unit tests, then integration tests in the lab (root)
 # make bench    full-speed figures through the lab (root)
+# (demo, check and bench first install missing Debian packages: make deps)
 
 BUILD ?= $(CURDIR)/build
 export BUILD
@@ -14,19 +15,26 @@ all:
 	$(MAKE) -C agent
 	$(MAKE) -C controller
 
+# Debian packages for the lab and the tests (installed when missing, as root)
+deps:
+	deploy/deps.sh
+
 unit: all
 	$(MAKE) -C tests/unit
 
-check: all unit
+check: deps
+	$(MAKE) all unit
 	tests/run-all.sh
 
-demo: all
+demo: deps
+	$(MAKE) all
 	deploy/demo.sh
 
-bench: all
+bench: deps
+	$(MAKE) all
 	tests/bench.sh
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit check demo bench clean
+.PHONY: all deps unit check demo bench clean
