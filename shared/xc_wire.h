@@ -78,7 +78,8 @@ struct xc_transport {
 	/* set by the owner */
 	void (*on_data)(struct xc_transport *t, const uint8_t *data,
 			size_t len);
-	void (*on_error)(struct xc_transport *t, int err);	/* EOF: -ECONNRESET/UV_EOF */
+	/* a read or write failed; end of stream is -ECONNRESET */
+	void (*on_error)(struct xc_transport *t, int err);
 	void (*on_closed)(struct xc_transport *t);
 	void *owner;
 };
