@@ -143,13 +143,12 @@ static void load_fails(const char *text, ...)
 	va_end(ap);
 }
 
-/* base_yaml plus extra text loads, then xc_spec_check fails with want. */
-static void check_fails(const char *extra_stream, const char *want)
+/* A whole spec text loads, then xc_spec_check fails with want. */
+static void full_fails(const char *text, const char *want)
 {
 	Xceiver__V1__TestSpec *s;
-	char text[2048], err[512] = "";
+	char err[1024] = "";
 
-	snprintf(text, sizeof(text), "%s%s", base_yaml, extra_stream);
 	s = load_ok(text);
 	assert_int_not_equal(xc_spec_check(s, "t.yaml", err, sizeof(err)), 0);
 	if (!strstr(err, want))
@@ -158,19 +157,36 @@ static void check_fails(const char *extra_stream, const char *want)
 	spec_free(s);
 }
 
-static void check_ok(const char *extra_stream)
+/* A whole spec text loads and passes xc_spec_check. */
+static void full_ok(const char *text)
 {
 	Xceiver__V1__TestSpec *s;
-	char text[2048], err[512] = "";
+	char err[1024] = "";
 	int ret;
 
-	snprintf(text, sizeof(text), "%s%s", base_yaml, extra_stream);
 	s = load_ok(text);
 	ret = xc_spec_check(s, "t.yaml", err, sizeof(err));
 	if (ret)
 		print_error("unexpected error: %s\n", err);
 	assert_int_equal(ret, 0);
 	spec_free(s);
+}
+
+/* base_yaml plus extra text loads, then xc_spec_check fails with want. */
+static void check_fails(const char *extra_stream, const char *want)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "%s%s", base_yaml, extra_stream);
+	full_fails(text, want);
+}
+
+static void check_ok(const char *extra_stream)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "%s%s", base_yaml, extra_stream);
+	full_ok(text);
 }
 
 static void assert_same_msg(const ProtobufCMessage *a,
@@ -550,33 +566,6 @@ static void test_check_streams(void **state)
 		    "streams[0].payload.fill_byte: 256 is not a byte");
 }
 
-/* A whole spec text (not base_yaml) fails the check with want. */
-static void full_fails(const char *text, const char *want)
-{
-	Xceiver__V1__TestSpec *s;
-	char err[1024] = "";
-
-	s = load_ok(text);
-	assert_int_not_equal(xc_spec_check(s, "t.yaml", err, sizeof(err)), 0);
-	if (!strstr(err, want))
-		print_error("'%s' not in '%s'\n", want, err);
-	assert_non_null(strstr(err, want));
-	spec_free(s);
-}
-
-static void full_ok(const char *text)
-{
-	Xceiver__V1__TestSpec *s;
-	char err[1024] = "";
-	int ret;
-
-	s = load_ok(text);
-	ret = xc_spec_check(s, "t.yaml", err, sizeof(err));
-	if (ret)
-		print_error("unexpected error: %s\n", err);
-	assert_int_equal(ret, 0);
-	spec_free(s);
-}
 
 #define EPS(tx, rx) \
 	"tx: {agent: 198.19.0.2:7007, xsk: {ifname: a" tx "}}\n" \
