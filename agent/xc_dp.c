@@ -609,6 +609,7 @@ static int xc_report_xsk(struct xc_dp *dp, Xceiver__V1__Report *r)
 			if (!st)
 				return -ENOMEM;
 			xc_xsk_stats(&dp->socks[i], &dp->socks[i].xs[j], st);
+			st->rx_descs = XC_LOAD(&dp->socks[i].xs[j].rx_descs);
 			r->xsk[r->n_xsk++] = st;
 			if (dp->has_rx && dp->socks[i].nxs > 1)
 				xc_report_spread(&dp->socks[i], j);

@@ -483,14 +483,14 @@ static void xc_print_xsk(const char *side, const Xceiver__V1__Report *r)
 	for (i = 0; r && i < r->n_xsk; i++) {
 		const Xceiver__V1__XskStats *x = r->xsk[i];
 
-		printf("%s xsk queue %u: rx_dropped %" PRIu64
-		       " rx_invalid_descs %" PRIu64 " tx_invalid_descs %"
-		       PRIu64 " rx_ring_full %" PRIu64
+		printf("%s xsk queue %u: rx_descs %" PRIu64 " rx_dropped %"
+		       PRIu64 " rx_invalid_descs %" PRIu64
+		       " tx_invalid_descs %" PRIu64 " rx_ring_full %" PRIu64
 		       " rx_fill_ring_empty_descs %" PRIu64
 		       " tx_ring_empty_descs %" PRIu64 "\n", side, x->queue,
-		       x->rx_dropped, x->rx_invalid_descs, x->tx_invalid_descs,
-		       x->rx_ring_full, x->rx_fill_ring_empty_descs,
-		       x->tx_ring_empty_descs);
+		       x->rx_descs, x->rx_dropped, x->rx_invalid_descs,
+		       x->tx_invalid_descs, x->rx_ring_full,
+		       x->rx_fill_ring_empty_descs, x->tx_ring_empty_descs);
 	}
 }
 
