@@ -21,7 +21,6 @@
 #include "xc_util.h"
 #include "xc_wire.h"
 
-#define XC_AGENT_VERSION	"0.1.0"
 #define XC_PROGRESS_MS		250
 
 struct xc_agent;
@@ -124,7 +123,7 @@ static int xc_on_hello(struct xc_session *s, const Xceiver__V1__Envelope *req)
 					  XC_PROTOCOL_VERSION) ?: -EPROTO;
 	s->hello = true;
 	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_AGENT_VERSION;
+	hello.software_version = XC_VERSION;
 	hello.role = "agent";
 	hello.n_capabilities = XC_ARRAY_SIZE(caps);
 	hello.capabilities = caps;
@@ -510,7 +509,7 @@ int main(int argc, char **argv)
 			level = XC_LOG_WARN;
 			break;
 		case 'V':
-			printf("xceiver-agent %s\n", XC_AGENT_VERSION);
+			printf("xceiver-agent %s\n", XC_VERSION);
 			return 0;
 		case 'h':
 			xc_usage(stdout);

@@ -18,7 +18,6 @@
 #include "xc_spec.h"
 #include "xc_util.h"
 
-#define XC_VERSION		"0.1.0"
 #define XC_FLAG_COUNT		"1000000"
 #define XC_MAX_FLAG_STREAMS	1024
 

@@ -261,7 +261,7 @@ static int xc_send_hello(struct xc_peer *p)
 	Xceiver__V1__Envelope env;
 
 	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = "0.1.0";
+	hello.software_version = XC_VERSION;
 	hello.role = "controller";
 	xc_env_init(&env, 0);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;

@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Version of both binaries, sent in Hello. */
+#define XC_VERSION	"0.1.0"
+
 #define XC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define XC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define XC_MAX(a, b) ((a) > (b) ? (a) : (b))
