@@ -40,9 +40,22 @@ struct xc_flight {
 	uint32_t slot;		/* XC_SLOT_NONE: empty */
 };
 
+/*
+ * What the frame last built in place at a slot was: a frame of the same
+ * stream, length, ports and offset is updated there, not built again.
+ */
+struct xc_slot_key {
+	uint16_t stream;	/* stream index + 1; 0: nothing reusable */
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t len;
+	int32_t offset;
+};
+
 struct xc_tx_state {
 	struct xc_flight *tab;
 	uint32_t mask;
+	struct xc_slot_key *keys;	/* per slot */
 	uint8_t *buf;		/* one multi-buffer frame */
 	struct xc_gen_pkt pkt;
 	uint64_t mangled;	/* completions with the low bit lost */
@@ -423,6 +436,14 @@ static uint64_t xc_frag_addr(struct xc_sock *s, const struct xc_gen_pkt *p,
 	return xc_slot_base(s, *slot) + off;
 }
 
+static bool xc_slot_key_eq(const struct xc_slot_key *a,
+			   const struct xc_slot_key *b)
+{
+	return a->stream == b->stream && a->len == b->len &&
+	       a->sport == b->sport && a->dport == b->dport &&
+	       a->offset == b->offset;
+}
+
 /* Whether the absolute place at addr is free; a stuck one is freed. */
 static bool xc_fixed_ready(struct xc_sock *s, uint64_t addr)
 {
@@ -466,13 +487,25 @@ static void xc_frag_write(struct xc_sock *s, struct xc_tx_state *ts,
 
 /*
  * A frame of one descriptor that is exactly the frame, at a slot of its
- * own: built in place in the UMEM, not copied. Takes the slot (kept in
- * ts->direct_*); false when the frame needs the general path.
+ * own: built in place in the UMEM, not copied. When the slot still holds
+ * a frame of the same stream, length, ports and offset (the usual case:
+ * slots come back in the order they went out), only what depends on seq
+ * is written (xc_frame_update_pkt). Takes the slot (kept in ts->direct_*);
+ * false when the frame needs the general path.
  */
 static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
 			 struct xc_txs *t, const struct xc_gen_pkt *p,
 			 uint32_t tx_us)
 {
+	struct xc_slot_key key = {
+		.stream = (uint16_t)(t - s->txs + 1),
+		.sport = p->src_port,
+		.dport = p->dst_port,
+		.len = p->frame_len,
+		.offset = (int32_t)p->offset,
+	};
+	struct xc_slot_key *k;
+	uint8_t *buf;
 	uint64_t addr;
 
 	if (p->nfrags != 1 || p->frag_len[0] != p->frame_len ||
@@ -484,8 +517,14 @@ static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
 		return false;
 	ts->direct_slot = s->free_stack[--s->nfree];
 	ts->direct_addr = addr;
-	xc_frame_build_pkt(&t->tmpl, p, tx_us,
-			   xsk_umem__get_data(s->area, addr));
+	buf = xsk_umem__get_data(s->area, addr);
+	k = &ts->keys[ts->direct_slot];
+	if (xc_slot_key_eq(k, &key)) {
+		xc_frame_update_pkt(&t->tmpl, p, tx_us, buf);
+		return true;
+	}
+	xc_frame_build_pkt(&t->tmpl, p, tx_us, buf);
+	*k = key;
 	return true;
 }
 
@@ -498,18 +537,22 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 	uint32_t f, slot, from = 0;
 	struct xdp_desc *d;
 	struct xc_fixed *fx;
-	uint64_t addr;
-
 	bool direct = false;
+	uint64_t addr;
 
 	if (p->valid)
 		direct = xc_tx_direct(s, ts, t, p, tx_us);
 	if (p->valid && !direct)
 		xc_frame_build_pkt(&t->tmpl, p, tx_us, ts->buf);
 	for (f = 0; f < p->nfrags; f++) {
-		addr = direct ? ts->direct_addr : xc_frag_addr(s, p, f, &slot);
-		if (direct)
+		if (direct) {
+			addr = ts->direct_addr;
 			slot = ts->direct_slot;
+		} else {
+			addr = xc_frag_addr(s, p, f, &slot);
+			if (slot != XC_SLOT_FIXED)
+				ts->keys[slot].stream = 0;
+		}
 		d = xsk_ring_prod__tx_desc(&x->tx, idx + f);
 		d->addr = addr;
 		d->len = p->frag_len[f];
@@ -677,7 +720,8 @@ static int xc_tx_state_init(struct xc_sock *s, struct xc_tx_state *ts)
 	ts->mask = size - 1;
 	ts->tab = malloc(size * sizeof(*ts->tab));
 	ts->buf = malloc(XC_RX_BUF);
-	if (!ts->tab || !ts->buf)
+	ts->keys = calloc(s->tx_chunks / s->tx_stride, sizeof(*ts->keys));
+	if (!ts->tab || !ts->buf || !ts->keys)
 		return -ENOMEM;
 	for (i = 0; i < size; i++)
 		ts->tab[i].slot = XC_SLOT_NONE;
@@ -722,6 +766,7 @@ void *xc_tx_worker(void *arg)
 		xc_tx_run(s, &ts);
 	free(ts.tab);
 	free(ts.buf);
+	free(ts.keys);
 	xc_tx_finish(s);
 	return NULL;
 }

@@ -611,6 +611,44 @@ uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
 	return xc_build(t, &f, tx_us, buf);
 }
 
+/* One's complement sum of the seq and tx time words of a payload header. */
+static uint16_t xc_phdr_var_sum(const uint8_t *ph)
+{
+	return xc_fold64(xc_csum_native(ph + XC_PHDR_SEQ_OFF,
+					XC_PHDR_LEN - XC_PHDR_SEQ_OFF, 0));
+}
+
+uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
+			     const struct xc_gen_pkt *p, uint32_t tx_us,
+			     uint8_t *buf)
+{
+	uint8_t *ph = buf + t->hdr_len, *csum = buf + t->l4_off + 6;
+	uint16_t c, old;
+	uint64_t acc;
+	struct xc_fp f;
+
+	xc_fp_pkt(t, p, &f);
+	if (t->pattern == XC_PAT_SEEDED &&
+	    f.dlen > (uint32_t)t->hdr_len + XC_PHDR_LEN) {
+		/* the pattern follows seq: write it and sum the payload */
+		xc_put_phdr(t, ph, f.seq, tx_us);
+		acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, &f));
+		acc = xc_pat_gen(t, f.seq, ph + XC_PHDR_LEN,
+				 f.dlen - t->hdr_len - XC_PHDR_LEN, acc);
+		c = xc_udp_final(acc);
+		memcpy(csum, &c, 2);
+		return f.dlen;
+	}
+	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') over the changed words */
+	old = xc_phdr_var_sum(ph);
+	xc_put_phdr(t, ph, f.seq, tx_us);
+	memcpy(&c, csum, 2);
+	acc = (uint64_t)(uint16_t)~c + (uint16_t)~old + xc_phdr_var_sum(ph);
+	c = xc_udp_final(acc);
+	memcpy(csum, &c, 2);
+	return f.dlen;
+}
+
 /* ------------------------------------------------------------ parse */
 
 /* Offset of the UDP header, or -1. */

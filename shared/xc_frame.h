@@ -121,6 +121,16 @@ struct xc_gen_pkt;
 uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
 			    const struct xc_gen_pkt *p, uint32_t tx_us,
 			    uint8_t *buf);
+/*
+ * Turn a frame built by xc_frame_build_pkt for another packet of the same
+ * template, length and ports (a Tx buffer used again) into p's frame:
+ * only the payload header's seq and tx time change, and the UDP checksum
+ * is updated incrementally (RFC 1624); a seeded pattern, which depends on
+ * seq, is written again. The result equals xc_frame_build_pkt's.
+ */
+uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
+			     const struct xc_gen_pkt *p, uint32_t tx_us,
+			     uint8_t *buf);
 int xc_frame_check_pkt(const struct xc_stream_tmpl *t,
 		       const struct xc_gen_pkt *p, const uint8_t *frame,
 		       uint32_t len, uint32_t *bad_off);

@@ -771,6 +771,97 @@ static void test_pkt(void **state)
 	}
 }
 
+/*
+ * A Tx buffer used again: xc_frame_update_pkt on the frame of another
+ * seq gives exactly what a full build gives, for every pattern, headers,
+ * length and checksum corner (seq and time words steered so that the
+ * checksum of the old or the new frame computes to 0, sent as 0xffff).
+ */
+static void update_one(bool ipv6, uint32_t vlan, uint32_t dlen, int pattern,
+		       uint64_t seq0, uint32_t tx0, uint64_t seq1,
+		       uint32_t tx1)
+{
+	uint8_t f[XC_MAX_FRAME], g[XC_MAX_FRAME];
+	struct xc_stream_tmpl t;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	uint32_t bad = 0;
+
+	spec_init(&sp, ipv6, vlan, 1518, pattern);
+	tmpl_ok(&t, &sp);
+	memset(&p, 0, sizeof(p));
+	p.frame_len = dlen;
+	p.src_port = 4000;
+	p.dst_port = 4001 + dlen % 7;
+	p.seq = seq0;
+	xc_frame_build_pkt(&t, &p, tx0, f);
+	p.seq = seq1;
+	assert_int_equal(xc_frame_update_pkt(&t, &p, tx1, f), dlen);
+	xc_frame_build_pkt(&t, &p, tx1, g);
+	assert_memory_equal(f, g, dlen);
+	assert_int_equal(rd16(f + t.l4_off + 6),
+			 ref_udp_csum(f, t.l3_off, t.l4_off, ipv6, dlen));
+	assert_int_equal(xc_frame_check_pkt(&t, &p, f, dlen, &bad), 0);
+}
+
+/* The tx time that makes seq's frame checksum 0xffff (computed 0). */
+static uint32_t update_zero_tx(bool ipv6, uint32_t dlen, int pattern,
+			       uint64_t seq)
+{
+	uint8_t f[XC_MAX_FRAME];
+	struct xc_stream_tmpl t;
+	struct xc_gen_pkt p;
+	struct spec sp;
+	uint32_t sum;
+
+	spec_init(&sp, ipv6, 0, 1518, pattern);
+	tmpl_ok(&t, &sp);
+	memset(&p, 0, sizeof(p));
+	p.frame_len = dlen;
+	p.src_port = 4000;
+	p.dst_port = 4001 + dlen % 7;
+	p.seq = seq;
+	xc_frame_build_pkt(&t, &p, 0, f);
+	/* the sum is linear in the low tx word (see test_udp_csum_zero) */
+	sum = ~rd16(f + t.l4_off + 6) & 0xffff;
+	return 0xffff - sum;
+}
+
+static void test_update(void **state)
+{
+	static const uint32_t lens[] = { 60, 61, 64, 77, 200, 1514 };
+	static const int pats[] = { PAT_SEEDED, PAT_FIXED, PAT_INCREMENT };
+	uint64_t seq = 1;
+	uint32_t z, vlan;
+	size_t i, k;
+	int v6;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			if (lens[i] + XC_FCS_LEN < xc_frame_min_size(false, v6))
+				continue;
+			for (k = 0; k < 3; k++) {
+				seq = seq * 6364136223846793005ull + 1;
+				vlan = k == 1 && lens[i] + XC_FCS_LEN >=
+				       xc_frame_min_size(true, v6) ? 42 : 0;
+				update_one(v6, vlan, lens[i],
+					   pats[k], seq & XC_SEQ_MAX, 17,
+					   (seq >> 9) & XC_SEQ_MAX,
+					   (uint32_t)(seq >> 20));
+				update_one(v6, 0, lens[i], pats[k], 0, 0,
+					   XC_SEQ_MAX, 0xffffffffu);
+				/* from and to a checksum sent as 0xffff */
+				z = update_zero_tx(v6, lens[i], pats[k], 5);
+				update_one(v6, 0, lens[i], pats[k], 5, z, 6,
+					   1000);
+				z = update_zero_tx(v6, lens[i], pats[k], 8);
+				update_one(v6, 0, lens[i], pats[k], 7, 3, 8,
+					   z);
+			}
+		}
+	}
+}
+
 /* Shrunk, grown and header-only checks. */
 static void test_check_part(void **state)
 {
@@ -877,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_tmpl_errors),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_pkt),
+		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_check_part),
 		cmocka_unit_test(test_tmpl_sizes),
 	};
