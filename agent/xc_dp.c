@@ -136,6 +136,9 @@ static int xc_dp_socks(struct xc_dp *dp, const Xceiver__V1__XskConfig *x,
 	size_t n = x->n_queues ? x->n_queues : 1, i;
 	int ret;
 
+	if (x->all_queues && !x->n_queues)
+		return xc_errf(err, errlen, EINVAL,
+			       "xsk.all_queues: the queues were not listed (the controller lists them from IfInfo)");
 	ret = xc_xsk_check_queues(dp, qs, n, err, errlen);
 	if (ret)
 		return ret;

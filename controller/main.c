@@ -34,6 +34,7 @@ static void xc_usage(FILE *f)
 		"agents:\n"
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
 		"  --rx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Rx agent and its NIC queue\n"
+		"      queue=0:1:3 lists queues, queue=all takes every queue of IF\n"
 		"  --mode skb|drv|zerocopy|auto   XDP mode of both sides\n"
 		"streams:\n"
 		"  --count N        frames per stream (flags only: %s)\n"
@@ -103,6 +104,9 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 		*eq = '\0';
 		if (!strcmp(tok, "dev"))
 			field = "xsk.ifname";
+		else if ((!strcmp(tok, "queue") || !strcmp(tok, "queues")) &&
+			 !strcmp(eq + 1, "all"))
+			field = "xsk.all_queues";
 		else if (!strcmp(tok, "queue") || !strcmp(tok, "queues"))
 			field = "xsk.queues";
 		else if (!strcmp(tok, "mode"))
@@ -118,7 +122,8 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			if (*c == ':' || *c == '+')
 				*c = ',';
 		snprintf(path, sizeof(path), "%s.%s", side, field);
-		err = xc_set(s, path, eq + 1, flag);
+		err = xc_set(s, path, strcmp(field, "xsk.all_queues") ?
+			     eq + 1 : "true", flag);
 	}
 	free(copy);
 	return err;

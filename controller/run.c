@@ -60,7 +60,7 @@ struct xc_run;
 struct xc_peer {
 	struct xc_run *run;
 	const char *name;
-	const Xceiver__V1__Endpoint *ep;
+	Xceiver__V1__Endpoint *ep;	/* its xsk.queues may be filled in */
 	const Xceiver__V1__Endpoint *other;
 	struct xc_conn *conn;
 	bool connected;
@@ -362,6 +362,34 @@ static int xc_check_queues(struct xc_peer *p, const Xceiver__V1__IfInfo *info)
 	return 0;
 }
 
+/*
+ * xsk.all_queues: list every queue the agent's interface has (a socket
+ * must fit both its Rx and its Tx queue count).
+ */
+static int xc_all_queues(struct xc_peer *p, const Xceiver__V1__IfInfo *info)
+{
+	Xceiver__V1__XskConfig *x = p->ep->xsk;
+	uint32_t n = info->rx_queues, i;
+
+	if (!x->all_queues || x->n_queues)
+		return 0;
+	if (info->tx_queues && (!n || info->tx_queues < n))
+		n = info->tx_queues;
+	n = n ? n : 1;
+	x->queues = calloc(n, sizeof(*x->queues));
+	if (!x->queues) {
+		xc_run_fail(p->run, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		x->queues[i] = i;
+	x->n_queues = n;
+	x->all_queues = false;
+	pr_info("%s agent %s: all %u queue%s of %s\n", p->name, p->ep->agent,
+		n, n == 1 ? "" : "s", info->ifname);
+	return 0;
+}
+
 /* Keep a copy of a report for the verdict. */
 static int xc_keep_report(struct xc_peer *p, const Xceiver__V1__Report *rep)
 {
@@ -402,7 +430,7 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 			return;
 		}
 		*p->ifinfo = info;
-		if (xc_check_queues(p, info))
+		if (xc_all_queues(p, info) || xc_check_queues(p, info))
 			return;
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_PREPARED:
@@ -892,7 +920,7 @@ bool xc_side_receives(const Xceiver__V1__TestSpec *s, enum xc_side side)
 static int xc_peer_init(struct xc_run *r, enum xc_side side)
 {
 	struct xc_peer *p = &r->peers[side];
-	const Xceiver__V1__TestSpec *s = r->spec;
+	Xceiver__V1__TestSpec *s = r->spec;
 	size_t i;
 
 	*p = (struct xc_peer){

@@ -69,7 +69,7 @@ static int xc_spec_xsk_defaults(Xceiver__V1__XskConfig *x)
 	xc_spec_set_default(&x->chunk_size, XC_SPEC_DEF_CHUNK);
 	xc_spec_set_default(&x->num_chunks, XC_SPEC_DEF_CHUNKS);
 	xc_spec_set_default(&x->batch_size, XC_SPEC_DEF_BATCH);
-	if (!x->n_queues) {
+	if (!x->n_queues && !x->all_queues) {
 		x->queues = calloc(1, sizeof(*x->queues));
 		if (!x->queues)
 			return -ENOMEM;
@@ -251,6 +251,9 @@ static int xc_spec_check_xsk(struct xc_sctx *c, const char *side,
 	if (!xc_spec_enum_ok(&xceiver__v1__xdp_mode__descriptor, x->mode))
 		return xc_serr(c, "%s.xsk.mode: %d is not a valid XdpMode",
 			       side, (int)x->mode);
+	if (x->all_queues && x->n_queues)
+		return xc_serr(c, "%s.xsk.all_queues: give all_queues or a queues list, not both",
+			       side);
 	for (i = 0; i < x->n_queues; i++)
 		for (j = 0; j < i; j++)
 			if (x->queues[i] == x->queues[j])

@@ -45,6 +45,20 @@ for mode in skb drv; do
 				  .rx_descs | n")"
 	done
 done
+
+# queue=all: the controller lists every queue of each interface.
+xc_run --tx "$ep,dev=$a,queue=all" --rx "$ep,dev=$b,queue=all" --mode drv \
+	--streams 2 --count 20000 --size 64 --rate 50000 --json "$XC_JSON"
+xc_assert_rc 0
+for side in tx rx; do
+	xc_assert_eq "all queues: $side queues" "0,1" \
+		"$(xc_jq ".spec.$side.xsk.queues | map(tostring) | join(\",\")")"
+	xc_assert_eq "all queues: $side sockets" 2 "$(xc_jq ".$side.xsk | length")"
+done
+for q in 0 1; do
+	xc_assert_eq "all queues: rx queue $q descriptors" 20000 \
+		"$(xc_jq ".rx.xsk[] | select((.queue | n) == $q) | .rx_descs | n")"
+done
 xc_agent_stop tx && xc_log "ok: agent exited cleanly"
 xc_xdp_check tx
 [ "$XC_FAILS" -eq 0 ] || exit 1

@@ -854,6 +854,20 @@ static void test_defaults(void **state)
 	assert_int_equal(xc_spec_defaults(s), 0);
 	assert_int_equal(st->headers->ttl, 7);
 	spec_free(s);
+	/* all_queues: no default queue, the controller lists them */
+	s = load_ok(base_yaml);
+	assert_int_equal(xc_pb_set_path(&s->base, "rx.xsk.all_queues", "true",
+					err, sizeof(err)), 0);
+	assert_int_equal(xc_spec_defaults(s), 0);
+	assert_int_equal(s->rx->xsk->n_queues, 0);
+	assert_int_equal(s->tx->xsk->n_queues, 1);
+	assert_int_equal(xc_spec_check(s, NULL, err, sizeof(err)), 0);
+	/* both: an error */
+	assert_int_equal(xc_pb_set_path(&s->base, "rx.xsk.queues", "0,1",
+					err, sizeof(err)), 0);
+	assert_int_not_equal(xc_spec_check(s, NULL, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "rx.xsk.all_queues: give all_queues or a queues list, not both"));
+	spec_free(s);
 }
 
 /* ---------------------------------------------------------------- paths */
