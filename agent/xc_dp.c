@@ -91,9 +91,9 @@ static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	c->chunk_size = xc_def(x->chunk_size, XC_DEF_CHUNK_SIZE);
 	c->num_chunks = xc_def(x->num_chunks, XC_DEF_NUM_CHUNKS);
 	c->headroom = x->headroom;
-	c->fill_size = xc_def(x->fill_size, XSK_RING_PROD__DEFAULT_NUM_DESCS);
+	c->fill_size = xc_def(x->fill_size, XC_DEF_RX_RING);
 	c->comp_size = xc_def(x->comp_size, XSK_RING_CONS__DEFAULT_NUM_DESCS);
-	c->rx_size = xc_def(x->rx_size, XSK_RING_CONS__DEFAULT_NUM_DESCS);
+	c->rx_size = xc_def(x->rx_size, XC_DEF_RX_RING);
 	c->tx_size = xc_def(x->tx_size, XSK_RING_PROD__DEFAULT_NUM_DESCS);
 	c->batch = xc_def(x->batch_size, XC_DEF_BATCH);
 	c->spq = xc_def(x->sockets_per_queue, 1);

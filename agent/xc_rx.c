@@ -89,42 +89,48 @@ static void xc_rx_sleep(void)
 }
 
 /*
- * An empty Rx ring: spin a little for the first few rounds (a batch may
- * be arriving), then nap. Neither gives the core away for long: after
- * sched_yield() a busy sender or softirq thread on the same core may keep
- * it for a whole time slice, longer than the fill ring lasts at full
- * speed, while a napping worker is woken on time and gets the core back.
- * A nap of XC_RX_NAP_NS is far shorter than the time the fill ring lasts.
+ * Waiting in the worker. After a batch that found only a few frames the
+ * sender is not ahead of the worker: peeking again at once would pull the
+ * Rx ring's producer line and the next descriptors over to this core for
+ * nearly every frame, and the kernel, writing them on the sending core,
+ * would wait for them back in every xsk_rcv (seen with perf on veth: a
+ * fifth of the sending core in the barrier of sock_def_readable; waiting
+ * XC_RX_LINGER_NS raised the rate by a quarter). The Rx ring holds far
+ * more than arrives in that time at any rate.
+ *
+ * An empty ring: the worker keeps looking for XC_RX_SPIN_NS after the
+ * last frame, then naps XC_RX_NAP_NS at a time, giving the core to a
+ * sender or softirq work that shares it. It does not nap sooner: a
+ * sleeping vCPU may run again much later than asked (seen: stalls of a
+ * millisecond, a fill ring of frames dropped), and at full speed a gap of
+ * a few microseconds is no pause of the stream.
+ *
+ * Waits read the clock, with no pause instruction: a long run of those
+ * makes a KVM guest's vCPU exit.
  */
-#define XC_RX_SPIN	4
-#define XC_RX_SPIN_LOOPS 64
+#define XC_RX_LINGER_NS	4000
+#define XC_RX_FEW(b)	((b) / 4)
+#define XC_RX_LOOK_NS	1000
+#define XC_RX_SPIN_NS	1000000
 #define XC_RX_NAP_NS	20000
 
-static inline void xc_cpu_relax(void)
+static void xc_rx_spin(uint64_t ns)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	__asm__ __volatile__("pause" ::: "memory");
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	__asm__ __volatile__("" ::: "memory");
-#endif
+	uint64_t end = xc_mono_ns() + ns;
+
+	while (xc_mono_ns() < end)
+		;
 }
 
-static void xc_rx_nap(uint32_t idle)
+static void xc_rx_nap(void)
 {
 	struct timespec ts = { 0, XC_RX_NAP_NS };
-	uint32_t i;
 
-	if (idle >= XC_RX_SPIN) {
-		nanosleep(&ts, NULL);
-		return;
-	}
-	for (i = 0; i < XC_RX_SPIN_LOOPS; i++)
-		xc_cpu_relax();
+	nanosleep(&ts, NULL);
 }
 
-static void xc_rx_idle(struct xc_sock *s, uint32_t idle)
+/* Nothing in the Rx rings for idle_ns: wait as the options say. */
+static void xc_rx_idle(struct xc_sock *s, uint64_t idle_ns)
 {
 	const struct xc_xsk_cfg *c = &s->dp->cfg;
 	struct pollfd pfd[XC_MAX_SPQ];
@@ -145,8 +151,10 @@ static void xc_rx_idle(struct xc_sock *s, uint32_t idle)
 			xc_rx_wakeup(s, &s->xs[i]);
 	if (c->busy_poll)
 		sched_yield();
+	else if (idle_ns < XC_RX_SPIN_NS)
+		xc_rx_spin(XC_RX_LOOK_NS);
 	else
-		xc_rx_nap(idle);
+		xc_rx_nap();
 }
 
 /*
@@ -351,7 +359,8 @@ static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 void *xc_rx_worker(void *arg)
 {
 	struct xc_sock *s = arg;
-	uint32_t i, got, idle = 0;
+	uint64_t idle_since = 0, now;
+	uint32_t i, got;
 
 	xc_worker_pin(s->dp, (uint32_t)(s - s->dp->socks));
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
@@ -360,14 +369,21 @@ void *xc_rx_worker(void *arg)
 		for (i = 0; i < s->nxs; i++)
 			got += xc_rx_batch(s, &s->xs[i]);
 		if (got) {
-			idle = 0;
+			idle_since = 0;
+			if (got < XC_RX_FEW(s->dp->cfg.batch) &&
+			    !s->dp->cfg.busy_poll)
+				xc_rx_spin(XC_RX_LINGER_NS);
 			continue;
 		}
 		if (XC_PRESSURE(s->dp, HOLD_RX) ||
-		    (XC_PRESSURE(s->dp, STOP_READING) && !xc_rx_budget(s)))
+		    (XC_PRESSURE(s->dp, STOP_READING) && !xc_rx_budget(s))) {
 			xc_rx_sleep();
-		else
-			xc_rx_idle(s, idle < XC_RX_SPIN ? idle++ : idle);
+			continue;
+		}
+		now = xc_mono_ns();
+		if (!idle_since)
+			idle_since = now;
+		xc_rx_idle(s, now - idle_since);
 	}
 	s->rx_cpu_ns = xc_thread_cpu_ns();
 	return NULL;
