@@ -224,6 +224,25 @@ static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	return 0;
 }
 
+/*
+ * Default burst: a worker that fell behind (the kernel's work for a whole
+ * batch runs in its sendto() on a copy-mode socket) catches up on what
+ * 1 ms at the rate holds, at least one batch; longer stalls are lost and
+ * the achieved rate shows them.
+ */
+#define XC_TX_CATCHUP_NS	1000000ull
+
+static uint32_t xc_txs_burst(const struct xc_dp *dp,
+			     const struct xc_rate_cfg *cfg)
+{
+	double n = xc_rate_cfg_pps(cfg, cfg->frame_bytes) * XC_TX_CATCHUP_NS /
+		   1e9;
+
+	if (n < dp->cfg.batch)
+		return dp->cfg.batch;
+	return n > XC_RATE_BURST_MAX ? XC_RATE_BURST_MAX : (uint32_t)n;
+}
+
 static int xc_txs_init(struct xc_dp *dp, struct xc_txs *t,
 		       const Xceiver__V1__Stream *st,
 		       const Xceiver__V1__XskConfig *x, char *err,
@@ -252,9 +271,8 @@ static int xc_txs_init(struct xc_dp *dp, struct xc_txs *t,
 			   !st->rate_bps ? XC_RATE_UNLIMITED :
 			   st->rate_l1 ? XC_RATE_L1_BPS : XC_RATE_L2_BPS;
 	t->rate_cfg.rate = st->rate_pps ?: st->rate_bps;
-	/* default: a late worker may catch up by one batch */
-	t->rate_cfg.burst = st->burst ?: dp->cfg.batch;
 	t->rate_cfg.frame_bytes = xc_gen_frame_size(&t->gen, 0);
+	t->rate_cfg.burst = st->burst ?: xc_txs_burst(dp, &t->rate_cfg);
 	ret = xc_rate_init(&t->rate, &t->rate_cfg, 0, err, errlen);
 	if (ret)
 		return ret;

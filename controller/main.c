@@ -34,7 +34,8 @@ static void xc_usage(FILE *f)
 		"agents:\n"
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
 		"  --rx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Rx agent and its NIC queue\n"
-		"      queue=0:1:3 lists queues, queue=all takes every queue of IF\n"
+		"      queue=0:1:3 lists queues, queue=all takes every queue of IF;\n"
+		"      cpus=2:3 pins the side's worker i to the i-th CPU listed\n"
 		"  --mode skb|drv|zerocopy|auto   XDP mode of both sides\n"
 		"streams:\n"
 		"  --count N        frames per stream (flags only: %s)\n"
@@ -74,7 +75,7 @@ static int xc_set(Xceiver__V1__TestSpec *s, const char *path,
 	return -EINVAL;
 }
 
-/* "ADDR:PORT,dev=IF,queue=N,mode=M" onto tx or rx. */
+/* "ADDR:PORT,dev=IF,queue=N,mode=M,cpus=C" onto tx or rx. */
 static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			   const char *arg)
 {
@@ -111,9 +112,11 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			field = "xsk.queues";
 		else if (!strcmp(tok, "mode"))
 			field = "xsk.mode";
+		else if (!strcmp(tok, "cpus"))
+			field = "xsk.cpus";
 		else {
 			fprintf(stderr,
-				"xceiver: %s: unknown key '%s' (dev, queue, mode)\n",
+				"xceiver: %s: unknown key '%s' (dev, queue, mode, cpus)\n",
 				flag, tok);
 			err = -EINVAL;
 			break;
