@@ -175,17 +175,6 @@ uint32_t xc_frame_min_size(bool vlan, bool ipv6)
 	       XC_FCS_LEN;
 }
 
-static int xc_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly "aa:bb:cc:dd:ee:ff" (either case). */
 static int xc_parse_mac(const char *s, uint8_t mac[6])
 {
@@ -194,8 +183,8 @@ static int xc_parse_mac(const char *s, uint8_t mac[6])
 	if (!s)
 		return -EINVAL;
 	for (i = 0; i < 6; i++) {
-		hi = xc_hexval(s[0]);
-		lo = hi < 0 ? -1 : xc_hexval(s[1]);
+		hi = xc_hex_digit(s[0]);
+		lo = hi < 0 ? -1 : xc_hex_digit(s[1]);
 		if (lo < 0)
 			return -EINVAL;
 		mac[i] = hi << 4 | lo;

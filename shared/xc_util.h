@@ -26,6 +26,18 @@ static inline uint64_t xc_mono_ns(void)
 	return xc_now_ns(CLOCK_MONOTONIC);
 }
 
+/* Value of a hexadecimal digit (either case), -1 for anything else. */
+static inline int xc_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Format into err (size errlen) and return -code; for error paths. */
 int xc_errf(char *err, size_t errlen, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

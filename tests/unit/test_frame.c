@@ -777,6 +777,21 @@ static void test_pkt(void **state)
  * length and checksum corner (seq and time words steered so that the
  * checksum of the old or the new frame computes to 0, sent as 0xffff).
  */
+static void update_init(struct xc_stream_tmpl *t, struct xc_gen_pkt *p,
+			bool ipv6, uint32_t vlan, uint32_t dlen, int pattern,
+			uint64_t seq)
+{
+	struct spec sp;
+
+	spec_init(&sp, ipv6, vlan, 1518, pattern);
+	tmpl_ok(t, &sp);
+	memset(p, 0, sizeof(*p));
+	p->frame_len = dlen;
+	p->src_port = 4000;
+	p->dst_port = 4001 + dlen % 7;
+	p->seq = seq;
+}
+
 static void update_one(bool ipv6, uint32_t vlan, uint32_t dlen, int pattern,
 		       uint64_t seq0, uint32_t tx0, uint64_t seq1,
 		       uint32_t tx1)
@@ -784,16 +799,9 @@ static void update_one(bool ipv6, uint32_t vlan, uint32_t dlen, int pattern,
 	uint8_t f[XC_MAX_FRAME], g[XC_MAX_FRAME];
 	struct xc_stream_tmpl t;
 	struct xc_gen_pkt p;
-	struct spec sp;
 	uint32_t bad = 0;
 
-	spec_init(&sp, ipv6, vlan, 1518, pattern);
-	tmpl_ok(&t, &sp);
-	memset(&p, 0, sizeof(p));
-	p.frame_len = dlen;
-	p.src_port = 4000;
-	p.dst_port = 4001 + dlen % 7;
-	p.seq = seq0;
+	update_init(&t, &p, ipv6, vlan, dlen, pattern, seq0);
 	xc_frame_build_pkt(&t, &p, tx0, f);
 	p.seq = seq1;
 	assert_int_equal(xc_frame_update_pkt(&t, &p, tx1, f), dlen);
@@ -811,16 +819,9 @@ static uint32_t update_zero_tx(bool ipv6, uint32_t dlen, int pattern,
 	uint8_t f[XC_MAX_FRAME];
 	struct xc_stream_tmpl t;
 	struct xc_gen_pkt p;
-	struct spec sp;
 	uint32_t sum;
 
-	spec_init(&sp, ipv6, 0, 1518, pattern);
-	tmpl_ok(&t, &sp);
-	memset(&p, 0, sizeof(p));
-	p.frame_len = dlen;
-	p.src_port = 4000;
-	p.dst_port = 4001 + dlen % 7;
-	p.seq = seq;
+	update_init(&t, &p, ipv6, 0, dlen, pattern, seq);
 	xc_frame_build_pkt(&t, &p, 0, f);
 	/* the sum is linear in the low tx word (see test_udp_csum_zero) */
 	sum = ~rd16(f + t.l4_off + 6) & 0xffff;
