@@ -32,6 +32,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
+	$(MAKE) -C tests/bench
 	tests/bench.sh
 
 clean:

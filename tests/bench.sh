@@ -7,10 +7,28 @@
 #      10^6 frames each, and 10^7 frames of 64 bytes in skb mode (memory
 #      must stay flat). Per run: Tx Mpps, validated Rx Mpps, missing, CPU
 #      seconds per million frames on each side, peak RSS of each agent.
-#   2. The 64-byte skb run again with payload validation off.
-#   3. Reference: netsniff-ng trafgen sending the same 64-byte frame on
-#      the same veth (one CPU; the Rx host drops it at ingress).
-#   4. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb).
+#   2. Paired rounds, XC_BENCH_REPS of them, each one back to back (even
+#      rounds in the reverse order):
+#      - xceiver, 64 B skb, 10^6 frames, payload check on (all);
+#      - the same with --payload-check off;
+#      - bare AF_XDP: xc-xskref tx (txonly) into xc-xskref rx (rxdrop);
+#      - netsniff-ng trafgen (one CPU) into the same xc-xskref rx, the
+#        receiver kind xceiver has.
+#      Every round's figures are kept; the ratios tx_vs_trafgen,
+#      tx_vs_bare_afxdp and rx_check_on_vs_off are medians over medians
+#      of the rounds that ran (a round whose reference cannot run is n/a
+#      for that reference). Single runs on a shared VM swing by tens of
+#      percent; pairing and medians damp that, they do not remove it.
+#   3. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb).
+#   4. trafgen into an nft ingress drop (cheaper than any AF_XDP receiver;
+#      a second, labelled reference, one run).
+#   The references send the frame of the first 64-byte skb run.
+#
+# Pinning, with two CPUs or more: the sending worker on CPU 0, the
+# receiving one on CPU 1, for everything: the agents' Tx / Rx workers
+# (cpus= of --tx / --rx), xc-xskref tx / rx (--cpu), trafgen's sender
+# (trafgen --cpus 1 pins its one sender to CPU 0 itself; checked, and
+# moved there if a trafgen does otherwise). With one CPU: no pinning.
 #
 # Prints a table and the ratios, writes BUILD/bench.json. Figures the
 # report does not carry yet come from /proc: CPU time from the agents'
@@ -20,7 +38,10 @@
 # ratios of one run, not absolute figures across machines.
 #
 # Environment: BUILD, XC_BENCH_QUICK=1 (10^5 frames, no 10^7 run, short
-# rate runs: checks the script, not the figures), XC_BENCH_JSON (output).
+# rate runs, one paired round: checks the script, not the figures),
+# XC_BENCH_REPS (paired rounds; default 3, 1 with XC_BENCH_QUICK),
+# XC_BENCH_LAB_ID (lab id to use; default: lab.sh picks one),
+# XC_BENCH_JSON (output).
 # shellcheck source=SCRIPTDIR/integration/lib.sh
 . "$(dirname "$0")/integration/lib.sh"
 
@@ -28,18 +49,37 @@ XC_BENCH_DIR=$(cd "$(dirname "$0")/bench" && pwd)
 XC_BENCH_OUT=${XC_BENCH_JSON:-$XC_BUILD/bench.json}
 XC_ROWS=$XC_TMP/rows.jsonl
 XC_TG_PID=""
-XC_TG_JSON='null'
+XC_REFS=$XC_TMP/refs.jsonl
+XC_ORDER=$XC_TMP/order.jsonl
+XC_TG_NFT_JSON='null'
+XC_XSKREF=$XC_BUILD/tests/xc-xskref
+XC_REF_RX_PID=""
+XC_REF_TX_PID=""
+XC_REF_HEX=""
+XC_REF_WHY=""
+XC_REF_OUT='null'
+XC_REF_RX='null'
+XC_REF_NA=""
 XC_ERRORS=0
+XC_TX_CPU=""
+XC_RX_CPU=""
+XC_REF_TX_PIN=()
+XC_REF_RX_PIN=()
+XC_PIN_JSON='null'
 XC_HZ=$(getconf CLK_TCK)
 
 if [ -n "${XC_BENCH_QUICK:-}" ]; then
 	XC_N1=100000
 	XC_N2=""
 	XC_RATE_SECS=0.5
+	XC_REF_SECS=1
+	XC_REPS=${XC_BENCH_REPS:-1}
 else
 	XC_N1=1000000
 	XC_N2=10000000
 	XC_RATE_SECS=2
+	XC_REF_SECS=2
+	XC_REPS=${XC_BENCH_REPS:-3}
 fi
 
 # shellcheck disable=SC2317 # runs from the EXIT trap
@@ -48,6 +88,8 @@ xc_bench_cleanup()
 	local rc=$?
 
 	xc_tg_stop
+	xc_ref_tx_stop
+	xc_ref_rx_stop
 	(exit "$rc")
 	xc_cleanup
 }
@@ -93,9 +135,10 @@ xc_proc_hwm_reset()
 # ------------------------------------------------------------ one run
 
 # xc_bench_run KIND NAME MODE SIZE COUNT [ARGS...]: one controller run,
-# one JSON line in XC_ROWS, the report kept as XC_TMP/NAME.json. Returns
-# 2 if the controller rejected the arguments (exit code 2), 1 on any
-# other failure to run.
+# one JSON line in XC_ROWS (with the fields of the JSON object
+# XC_ROW_EXTRA added), the report kept as XC_TMP/NAME.json. Returns 2 if
+# the controller rejected the arguments (exit code 2), 1 on any other
+# failure to run.
 xc_bench_run()
 {
 	local kind=$1 name=$2 mode=$3 size=$4 count=$5 role pid
@@ -132,6 +175,7 @@ xc_bench_run()
 		--argjson ptx $((cpu1[tx] - cpu0[tx])) \
 		--argjson prx $((cpu1[rx] - cpu0[rx])) \
 		--argjson htx "${hwm[tx]}" --argjson hrx "${hwm[rx]}" \
+		--argjson extra "${XC_ROW_EXTRA:-"{}"}" \
 		-f "$XC_BENCH_DIR/row.jq" "$XC_JSON" >>"$XC_ROWS" ||
 		xc_fatal "$name: cannot read the report $XC_JSON"
 }
@@ -151,21 +195,6 @@ xc_bench_full()
 	fi
 }
 
-xc_bench_payload_off()
-{
-	local rc
-
-	xc_bench_run check-off "check-off-64-skb-$XC_N1" skb 64 "$XC_N1" \
-		--payload-check off
-	rc=$?
-	if [ $rc -eq 2 ]; then
-		xc_log "validation off: n/a (--payload-check not accepted)"
-		echo '{"kind": "check-off", "name": "check-off-64-skb",' \
-			'"na": "controller does not accept --payload-check"}' \
-			>>"$XC_ROWS"
-	fi
-}
-
 xc_bench_rates()
 {
 	local pps count
@@ -177,7 +206,43 @@ xc_bench_rates()
 	done
 }
 
-# ------------------------------------------------------------ trafgen
+# ------------------------------------------------------------ pinning
+
+# xc_bench_pinning: with two CPUs or more, every sender on CPU 0 and every
+# receiver on CPU 1 (XC_EP, XC_REF_*_PIN, XC_TX_CPU); the record in
+# XC_PIN_JSON.
+xc_bench_pinning()
+{
+	local ncpu xc="cpus= of --tx / --rx (the agents' Tx / Rx worker)"
+
+	ncpu=$(nproc)
+	if [ "$ncpu" -lt 2 ]; then
+		XC_PIN_JSON=$(jq -nc --argjson n "$ncpu" '{ tx_cpu: null,
+			rx_cpu: null, none: "\($n) CPU: nothing pinned" }')
+		xc_log "pinning: none ($ncpu CPU)"
+		return
+	fi
+	XC_TX_CPU=0
+	XC_RX_CPU=1
+	XC_REF_TX_PIN=(--cpu "$XC_TX_CPU")
+	XC_REF_RX_PIN=(--cpu "$XC_RX_CPU")
+	if "$XC_CTL" run --help 2>&1 | grep -q 'cpus='; then
+		XC_EP[1]+=",cpus=$XC_TX_CPU"
+		XC_EP[3]+=",cpus=$XC_RX_CPU"
+	else
+		xc="not pinned: this controller takes no cpus="
+	fi
+	XC_PIN_JSON=$(jq -nc --argjson tx "$XC_TX_CPU" \
+		--argjson rx "$XC_RX_CPU" --arg xc "$xc" '
+		{ tx_cpu: $tx, rx_cpu: $rx, xceiver: $xc,
+		  xc_xskref: "--cpu \($tx) (tx) / --cpu \($rx) (rx)",
+		  trafgen: ("--cpus 1 under taskset -c \($tx): its sender" +
+			    " on CPU \($tx)") }')
+	xc_log "pinning: senders on CPU $XC_TX_CPU, receivers on CPU" \
+		"$XC_RX_CPU ($xc)"
+}
+
+# ------------------------------------------------------------ references
 
 xc_tx_packets()
 {
@@ -190,13 +255,18 @@ xc_mac_of()
 	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
 }
 
-# The frame of the first 64-byte run as a trafgen config: the addresses
-# and ports from the report's spec (MACs from the links if it has none).
-xc_tg_config()
+# {"na": REASON}
+xc_na()
 {
-	local args
+	jq -nc --arg why "$*" '{ na: $why }'
+}
 
-	args=$(jq -r --arg smac "$(xc_mac_of "$XC_TX_NS" "$XC_TX_DEV")" \
+# The frame of a 64-byte run as trafgen-cfg.sh's nine words: the
+# addresses and ports from the report's spec (MACs from the links if it
+# has none).
+xc_frame_args()
+{
+	jq -r --arg smac "$(xc_mac_of "$XC_TX_NS" "$XC_TX_DEV")" \
 		--arg dmac "$(xc_mac_of "$XC_RX_NS" "$XC_RX_DEV")" '
 		def n: if . == null then 0 else tonumber end;
 		def s($d): if . == null or . == "" then $d else . end;
@@ -204,18 +274,154 @@ xc_tg_config()
 		[(.src_mac | s($smac)), (.dst_mac | s($dmac)), .src_ip,
 		 .dst_ip, (.udp.src | n), (.udp.dst | n), 64,
 		 (if (.ttl | n) > 0 then (.ttl | n) else 64 end),
-		 (.dscp | n)] | @tsv' "$XC_BENCH_SPEC") || return 1
+		 (.dscp | n)] | @tsv' "$XC_BENCH_SPEC"
+}
+
+# XC_TMP/trafgen.cfg and XC_REF_HEX (xc-xskref's --frame): one frame.
+xc_ref_frame()
+{
+	local args
+
+	[ -s "${XC_BENCH_SPEC:-}" ] || return 1
+	args=$(xc_frame_args) || return 1
 	# shellcheck disable=SC2086 # nine words, none empty
-	"$XC_BENCH_DIR/trafgen-cfg.sh" $args
+	"$XC_BENCH_DIR/trafgen-cfg.sh" $args >"$XC_TMP/trafgen.cfg" &&
+		XC_REF_HEX=$("$XC_BENCH_DIR/trafgen-cfg.sh" --hex $args) &&
+		[ -n "$XC_REF_HEX" ]
+}
+
+# xc_ref_ready: the references' frame, taken once from the first 64-byte
+# skb run (or a paired xceiver run if that one failed); returns 1 with the
+# reason in XC_REF_NA if there is none yet.
+xc_ref_ready()
+{
+	local spec
+
+	[ -z "$XC_REF_HEX" ] || return 0
+	for spec in "$XC_TMP/full-64-skb-$XC_N1.json" \
+		"$XC_TMP"/paired-o*.json; do
+		XC_BENCH_SPEC=$spec
+		xc_ref_frame && return 0
+		XC_REF_HEX=""
+	done
+	XC_REF_NA="no 64-byte run to copy the frame from"
+	return 1
+}
+
+# xc_group_stop PID: SIGTERM to the process group of a setsid'd job, KILL
+# after 5 s, reap it.
+xc_group_stop()
+{
+	kill -TERM -- "-$1" 2>/dev/null
+	xc_wait_gone "$1" 50 || kill -KILL -- "-$1" 2>/dev/null
+	wait "$1" 2>/dev/null
 }
 
 xc_tg_stop()
 {
 	[ -n "$XC_TG_PID" ] || return 0
-	kill -TERM -- "-$XC_TG_PID" 2>/dev/null
-	xc_wait_gone "$XC_TG_PID" 50 || kill -KILL -- "-$XC_TG_PID" 2>/dev/null
-	wait "$XC_TG_PID" 2>/dev/null
+	xc_group_stop "$XC_TG_PID"
 	XC_TG_PID=""
+}
+
+# shellcheck disable=SC2317 # runs from the EXIT trap
+xc_ref_tx_stop()
+{
+	[ -n "$XC_REF_TX_PID" ] || return 0
+	xc_group_stop "$XC_REF_TX_PID"
+	XC_REF_TX_PID=""
+}
+
+# SIGTERM: xc-xskref rx prints its figures, deletes its socket and with it
+# libxdp's XDP program.
+xc_ref_rx_stop()
+{
+	[ -n "$XC_REF_RX_PID" ] || return 0
+	xc_group_stop "$XC_REF_RX_PID"
+	XC_REF_RX_PID=""
+}
+
+# xc_ref_rx_start NAME: xc-xskref rx (rxdrop behind libxdp's default
+# program, skb mode, queue 0, on the receivers' CPU) on the Rx end of the
+# test link until xc_ref_rx_end; output in XC_TMP/NAME-rx.{json,log}.
+# Returns 1 with the reason in XC_REF_WHY when it does not attach.
+xc_ref_rx_start()
+{
+	local name=$1 log=$XC_TMP/$1-rx.log i
+
+	if [ ! -x "$XC_XSKREF" ]; then
+		XC_REF_WHY="no $XC_XSKREF (make -C tests/bench)"
+		return 1
+	fi
+	setsid ip netns exec "$XC_RX_NS" "$XC_XSKREF" rx --dev "$XC_RX_DEV" \
+		--mode skb --seconds 0 "${XC_REF_RX_PIN[@]}" \
+		>"$XC_TMP/$name-rx.json" 2>"$log" &
+	XC_REF_RX_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		if ! kill -0 "$XC_REF_RX_PID" 2>/dev/null; then
+			wait "$XC_REF_RX_PID"
+			XC_REF_WHY="xc-xskref rx exited with $?:"
+			XC_REF_WHY+=" $(grep -v bpffs "$log" | tail -n 1)"
+			XC_REF_RX_PID=""
+			return 1
+		fi
+		if ip -n "$XC_RX_NS" -d link show "$XC_RX_DEV" |
+			grep -q prog/xdp; then
+			# attached; the socket enters the XSKMAP right after
+			sleep 0.2
+			return 0
+		fi
+		sleep 0.1
+	done
+	xc_ref_rx_stop
+	XC_REF_WHY="xc-xskref rx attached no XDP program within 10 s"
+	return 1
+}
+
+# xc_ref_rx_end NAME: stop the receiver, check that its XDP program is
+# gone; its JSON line in XC_REF_RX ("null" if it printed none).
+xc_ref_rx_end()
+{
+	xc_ref_rx_stop
+	xc_wait_xdp rx gone ||
+		xc_fail "XDP program left on $XC_RX_DEV after xc-xskref rx"
+	XC_REF_RX=$(jq -c . "$XC_TMP/$1-rx.json" 2>/dev/null)
+	[ -n "$XC_REF_RX" ] || XC_REF_RX=null
+}
+
+# xc_bench_bare ROUND: bare AF_XDP, xc-xskref tx for XC_REF_SECS (after its
+# 0.5 s warm-up) into xc-xskref rx. Figures in XC_REF_OUT.
+xc_bench_bare()
+{
+	local name=bare-$1 rc
+	local tx=$XC_TMP/bare-$1-tx.json log=$XC_TMP/bare-$1-tx.log
+
+	if ! xc_ref_rx_start "$name"; then
+		XC_REF_OUT=$(xc_na "$XC_REF_WHY")
+		return
+	fi
+	setsid ip netns exec "$XC_TX_NS" timeout -k 2 $((XC_REF_SECS + 10)) \
+		"$XC_XSKREF" tx --dev "$XC_TX_DEV" --mode skb \
+		--seconds "$XC_REF_SECS" --frame "$XC_REF_HEX" \
+		"${XC_REF_TX_PIN[@]}" >"$tx" 2>"$log" &
+	XC_REF_TX_PID=$!
+	wait "$XC_REF_TX_PID"
+	rc=$?
+	XC_REF_TX_PID=""
+	sleep 0.2
+	xc_ref_rx_end "$name"
+	if [ $rc -ne 0 ] || ! jq -e '.frames > 0' "$tx" >/dev/null 2>&1; then
+		XC_REF_OUT=$(xc_na "xc-xskref tx sent nothing (exit $rc):" \
+			"$(grep -v bpffs "$log" | tail -n 1)")
+		return
+	fi
+	XC_REF_OUT=$(jq -c --argjson rx "$XC_REF_RX" '
+		{ tx_mpps: .mpps, frames: .frames, seconds: .seconds,
+		  tx_frames_total: .frames_total, size: 64, mode: "skb",
+		  rx_side: "xc-xskref-rxdrop", rx: $rx,
+		  rx_share: (if $rx != null and .frames_total > 0 then
+			$rx.frames / .frames_total else null end) }' "$tx")
+	xc_log "bare AF_XDP (round $1): $XC_REF_OUT"
 }
 
 # Rx host: drop the test frames at ingress, before the IP stack, so that
@@ -232,52 +438,218 @@ xc_tg_rx_drop()
 	EOF
 }
 
-# trafgen on one CPU, rate from the Tx interface counter over 1 s of the
-# steady state (its start-up is not counted).
-xc_bench_trafgen()
+# Frames the nft drop counted, as an rx JSON object; the table removed.
+xc_tg_rx_drop_end()
 {
-	local cfg=$XC_TMP/trafgen.cfg c1 c2 t1 t2 drop=none
+	ip netns exec "$XC_RX_NS" nft -j list table netdev xc_bench \
+		2>/dev/null | jq -c '{ frames: ([.nftables[] |
+		.rule?.expr[]? | .counter?.packets // empty] | add) }'
+	ip netns exec "$XC_RX_NS" nft delete table netdev xc_bench 2>/dev/null
+}
 
-	if ! command -v trafgen >/dev/null; then
-		XC_TG_JSON='{"na": "trafgen not installed"}'
-		return
-	fi
-	if [ ! -s "${XC_BENCH_SPEC:-}" ] || ! xc_tg_config >"$cfg"; then
-		XC_TG_JSON='{"na": "no 64-byte run to copy the frame from"}'
-		return
-	fi
-	xc_tg_rx_drop && drop=nft-ingress-drop
+# trafgen's senders: the trafgen processes of XC_TG_PID's group whose
+# parent is a trafgen too.
+xc_tg_senders()
+{
+	local pid ppid
+
+	for pid in $(pgrep -g "$XC_TG_PID" -x trafgen); do
+		ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
+		[ "$(cat "/proc/$ppid/comm" 2>/dev/null)" != trafgen ] ||
+			echo "$pid"
+	done
+}
+
+# xc_tg_pin: the CPUs trafgen's senders allowed themselves (trafgen pins
+# sender i to CPU i) in XC_TG_CPUS, one list per sender; a sender not on
+# XC_TX_CPU alone is moved there.
+xc_tg_pin()
+{
+	local pid list
+
+	XC_TG_CPUS=""
+	for pid in $(xc_tg_senders); do
+		list=$(awk '/^Cpus_allowed_list:/ { print $2 }' \
+			"/proc/$pid/status" 2>/dev/null)
+		XC_TG_CPUS+="${XC_TG_CPUS:+ }${list:-?}"
+		if [ -n "$XC_TX_CPU" ] && [ -n "$list" ] &&
+			[ "$list" != "$XC_TX_CPU" ]; then
+			xc_log "trafgen sender $pid on CPUs $list: moving it" \
+				"to CPU $XC_TX_CPU"
+			taskset -pc "$XC_TX_CPU" "$pid" >/dev/null ||
+				xc_log "cannot move trafgen sender $pid"
+		fi
+	done
+}
+
+# xc_trafgen afxdp|nft TAG: trafgen on one CPU into the Rx host's receiver
+# (xc-xskref rx, or the nft ingress drop). Tx rate from the interface
+# counter over 1 s of the steady state (its start-up is not counted); the
+# Rx share over all it sent. Figures in XC_REF_OUT, files tagged TAG.
+xc_trafgen()
+{
+	local side=$1 tag=$2 c0 c1 c2 c3 t1 t2 rx=null label log
+	local -a pin=()
+
+	log=$XC_TMP/trafgen-$side-$tag.log
+	case $side in
+	afxdp)
+		label="xc-xskref-rxdrop"
+		if ! xc_ref_rx_start "trafgen-$tag"; then
+			XC_REF_OUT=$(xc_na "$XC_REF_WHY")
+			return
+		fi ;;
+	nft)
+		label="nft-ingress-drop"
+		if ! xc_tg_rx_drop; then
+			XC_REF_OUT=$(xc_na "cannot add the nft ingress drop")
+			return
+		fi ;;
+	esac
+	[ -z "$XC_TX_CPU" ] || pin=(taskset -c "$XC_TX_CPU")
+	c0=$(xc_tx_packets)
 	# Own process group: trafgen forks a sender per CPU, and a background
 	# job ignores SIGINT; SIGTERM to the group stops them all.
-	setsid ip netns exec "$XC_TX_NS" trafgen --dev "$XC_TX_DEV" \
-		--conf "$cfg" --cpus 1 --num 0 --no-sock-mem --notouch-irq \
-		>"$XC_TMP/trafgen.log" 2>&1 &
+	setsid ip netns exec "$XC_TX_NS" "${pin[@]}" trafgen \
+		--dev "$XC_TX_DEV" --conf "$XC_TMP/trafgen.cfg" --cpus 1 \
+		--num 0 --no-sock-mem --notouch-irq >"$log" 2>&1 &
 	XC_TG_PID=$!
 	sleep 0.5
+	xc_tg_pin
 	t1=$(date +%s.%N); c1=$(xc_tx_packets)
 	sleep 1
 	t2=$(date +%s.%N); c2=$(xc_tx_packets)
 	xc_tg_stop
-	ip netns exec "$XC_RX_NS" nft delete table netdev xc_bench 2>/dev/null
+	c3=$(xc_tx_packets)
+	sleep 0.2
+	if [ "$side" = afxdp ]; then
+		xc_ref_rx_end "trafgen-$tag"
+		rx=$XC_REF_RX
+	else
+		rx=$(xc_tg_rx_drop_end)
+	fi
 	if ! [ "$c2" -gt "$c1" ] 2>/dev/null; then
-		XC_TG_JSON=$(jq -n \
-			--arg log "$(tail -n 2 "$XC_TMP/trafgen.log")" \
-			'{ na: ("trafgen sent nothing: " + $log) }')
+		XC_REF_OUT=$(xc_na "trafgen sent nothing:" \
+			"$(tail -n 2 "$log")")
 		return
 	fi
-	XC_TG_JSON=$(jq -n --argjson c1 "$c1" --argjson c2 "$c2" \
-		--argjson t1 "$t1" --argjson t2 "$t2" --arg drop "$drop" \
-		'{ frames: ($c2 - $c1), seconds: ($t2 - $t1),
-		   tx_mpps: (($c2 - $c1) / ($t2 - $t1) / 1e6),
-		   cpus: 1, size: 64, rx_side: $drop }')
-	xc_log "trafgen: $XC_TG_JSON"
+	[ -n "$c0" ] || c0=$c1
+	[ -n "$c3" ] || c3=$c2
+	XC_REF_OUT=$(jq -nc --argjson c0 "$c0" --argjson c1 "$c1" \
+		--argjson c2 "$c2" --argjson c3 "$c3" --argjson t1 "$t1" \
+		--argjson t2 "$t2" --argjson rx "${rx:-null}" \
+		--arg side "$label" --arg scpus "$XC_TG_CPUS" '
+		{ frames: ($c2 - $c1), seconds: ($t2 - $t1),
+		  tx_mpps: (($c2 - $c1) / ($t2 - $t1) / 1e6),
+		  cpus: 1, sender_cpus: ($scpus | split(" ")),
+		  size: 64, mode: "skb", rx_side: $side,
+		  tx_frames_total: ($c3 - $c0), rx: $rx,
+		  rx_share: (if $rx.frames != null and $c3 > $c0 then
+			$rx.frames / ($c3 - $c0) else null end) }')
+	xc_log "trafgen ($side, $tag): $XC_REF_OUT"
+}
+
+# xc_ref_add REF ROUND: XC_REF_OUT as one line of XC_REFS.
+xc_ref_add()
+{
+	jq -c --arg ref "$1" --argjson round "$2" \
+		'. + { ref: $ref, round: $round }' <<<"$XC_REF_OUT" >>"$XC_REFS"
+}
+
+# ------------------------------------------------------------ paired rounds
+
+# xc_bench_xc ROUND on|off [ARGS...]: one paired xceiver run; a row with
+# the reason if it did not run.
+xc_bench_xc()
+{
+	local r=$1 check=$2 rc why
+	local XC_ROW_EXTRA="{\"round\": $r, \"check\": \"$check\"}"
+
+	shift 2
+	xc_bench_run paired "paired-$check-$r" skb 64 "$XC_N1" "$@"
+	rc=$?
+	[ $rc -ne 0 ] || return 0
+	why="controller exit $XC_RC: $(xc_ctl_text | grep -v '^$' | tail -n 1)"
+	jq -nc --arg name "paired-$check-$r" --argjson round "$r" \
+		--arg check "$check" --arg why "$why" \
+		'{ kind: "paired", name: $name, round: $round, check: $check,
+		   na: $why }' >>"$XC_ROWS"
+}
+
+# xc_bench_step ROUND on|off|bare|trafgen: one figure of a paired round.
+xc_bench_step()
+{
+	local r=$1
+
+	case $2 in
+	on) xc_bench_xc "$r" on ;;
+	off) xc_bench_xc "$r" off --payload-check off ;;
+	bare)
+		if xc_ref_ready; then
+			xc_bench_bare "$r"
+		else
+			XC_REF_OUT=$(xc_na "$XC_REF_NA")
+		fi
+		xc_ref_add bare "$r" ;;
+	trafgen)
+		if ! xc_ref_ready; then
+			XC_REF_OUT=$(xc_na "$XC_REF_NA")
+		elif ! command -v trafgen >/dev/null; then
+			XC_REF_OUT=$(xc_na "trafgen not installed")
+		else
+			xc_trafgen afxdp "$r"
+		fi
+		xc_ref_add trafgen "$r" ;;
+	esac
+}
+
+# xc_bench_round ROUND: xceiver with the payload check on and off, bare
+# AF_XDP, trafgen into xc-xskref rx, back to back; even rounds in the
+# reverse order, so that a drift of the host within a round does not
+# always favour the same figure. The order in XC_ORDER.
+xc_bench_round()
+{
+	local r=$1 step
+	local -a steps=(on off bare trafgen)
+
+	[ $((r % 2)) -eq 1 ] || steps=(trafgen bare off on)
+	xc_log "paired round $r of $XC_REPS: ${steps[*]}"
+	jq -nc '$ARGS.positional' --args "${steps[@]}" >>"$XC_ORDER"
+	for step in "${steps[@]}"; do
+		xc_bench_step "$r" "$step"
+	done
+}
+
+xc_bench_paired()
+{
+	local r
+
+	for ((r = 1; r <= XC_REPS; r++)); do
+		xc_bench_round "$r"
+	done
+}
+
+# trafgen into the nft ingress drop, one run.
+xc_bench_nft()
+{
+	if ! xc_ref_ready; then
+		XC_TG_NFT_JSON=$(xc_na "$XC_REF_NA")
+	elif ! command -v trafgen >/dev/null; then
+		XC_TG_NFT_JSON=$(xc_na "trafgen not installed")
+	else
+		xc_trafgen nft 1
+		XC_TG_NFT_JSON=$XC_REF_OUT
+	fi
 }
 
 # ------------------------------------------------------------ output
 
 xc_bench_write()
 {
-	jq -s --argjson tg "$XC_TG_JSON" --arg date "$(date -Is)" \
+	jq -s --slurpfile refs "$XC_REFS" --slurpfile order "$XC_ORDER" \
+		--argjson tgnft "$XC_TG_NFT_JSON" \
+		--argjson pin "$XC_PIN_JSON" --argjson reps "$XC_REPS" \
+		--argjson count "$XC_N1" --arg date "$(date -Is)" \
 		--arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
 		-f "$XC_BENCH_DIR/summary.jq" "$XC_ROWS" >"$XC_BENCH_OUT.tmp" &&
 		mv "$XC_BENCH_OUT.tmp" "$XC_BENCH_OUT"
@@ -289,8 +661,14 @@ xc_bench_print()
 	jq -r -f "$XC_BENCH_DIR/table.jq" "$XC_BENCH_OUT" |
 	awk -F'\t' '
 	BEGIN { fmt = "%-24s %6s %10s %8s %8s %8s %10s %10s " \
-		"%9s %9s %-7s %s\n" }
+		"%9s %9s %-7s %s\n"; reps = 0 }
 	function f(x, d) { return x == "n/a" ? x : sprintf("%." d "f", x) }
+	function g(x, k) {
+		if (x == "n/a") return x
+		if (k == "s") return sprintf("%.2f%%", x * 100)
+		if (k == "n") return sprintf("%d", x)
+		return sprintf("%.3f", x)
+	}
 	function head(t) { if (!(t in seen)) { seen[t] = 1; print ""; return 1 }
 			   return 0 }
 	$1 == "full" {
@@ -306,6 +684,25 @@ xc_bench_print()
 			f($10, 3), $11, $12, $13, $14
 		cpu = $15; rss = $16
 	}
+	$1 == "phead" {
+		reps = $2
+		head("paired")
+		printf "paired rounds (64 B, skb, %s frames per xceiver run;" \
+			" back to back in each round: xceiver check on," \
+			" off, bare AF_XDP, trafgen, even rounds in the" \
+			" reverse order)\n", $3
+		printf "%-28s", "figure"
+		for (i = 1; i <= reps; i++)
+			printf " %8s", "round " i
+		printf " %8s %8s %8s\n", "median", "min", "max"
+	}
+	$1 == "paired" {
+		printf "%-28s", $2
+		for (i = 4; i <= NF; i++)
+			printf " %8s", g($i, $3)
+		printf "\n"
+	}
+	$1 == "pna" { printf "  round %s, %s: n/a (%s)\n", $2, $3, $4 }
 	$1 == "rate" {
 		if (head("rate"))
 			printf "%-12s %12s %9s %8s  %s\n", "rate pps",
@@ -313,37 +710,70 @@ xc_bench_print()
 		printf "%-12s %12s %9s %8s  %s\n", f($2, 0), f($3, 0),
 			f($4, 3), $5, $6
 	}
-	$1 == "trafgen" {
-		head("trafgen")
-		if ($2 == "n/a")
-			printf "trafgen reference: n/a (%s)\n", $3
-		else
-			printf "trafgen reference: %.3f Mpps" \
-				" (1 CPU, Rx side: %s)\n",
-				$2, $4
+	$1 == "ref" {
+		if (head("ref"))
+			printf "%-30s %8s %9s  %s\n", "reference (64 B, skb)",
+				"Tx Mpps", "Rx share", "Rx side"
+		if ($6 != "-") { printf "%-30s n/a (%s)\n", $2, $6; next }
+		printf "%-30s %8s %9s  %s\n", $2, f($3, 3),
+			$4 == "n/a" ? $4 : sprintf("%.2f%%", $4 * 100), $5
 	}
-	$1 == "ratio" { printf "  %-22s %s\n", $2, f($3, 3) }
+	$1 == "ratio" {
+		if (head("ratio"))
+			printf "ratios (tx_vs_trafgen, tx_vs_bare_afxdp," \
+				" rx_check_on_vs_off: ratios of medians" \
+				" over %d round%s; in brackets the ratio of" \
+				" each round and their median; the others:" \
+				" single runs)\n", reps, (reps == 1 ? "" : "s")
+		printf "  %-22s %s", $2, f($3, 3)
+		if (NF > 4) {
+			printf " ["
+			for (i = 5; i <= NF; i++)
+				printf "%s ", f($i, 3)
+			printf "median %s]", f($4, 3)
+		}
+		printf "\n"
+	}
+	$1 == "pin" {
+		if ($4 != "n/a")
+			pin = "none (" $4 ")"
+		else
+			pin = "senders on CPU " $2 ", receivers on CPU " $3 \
+				" (xceiver: " $5 "; xc-xskref: --cpu;" \
+				" trafgen sender seen on CPU " \
+				($6 == "" ? "n/a" : $6) ")"
+	}
 	END {
 		print ""
 		printf "CPU source (Tx/Rx): %s, RSS source: %s\n", cpu, rss
+		printf "pinning: %s\n", pin
 		print "goals: tx_vs_trafgen >= 1.2," \
 			" rx_check_on_vs_off >= 0.9," \
 			" rss big/small <= 1.1, rate error within 1%, missing 0"
+		print "reference: tx_vs_bare_afxdp about 1"
 	}'
 }
 
 # ------------------------------------------------------------ main
 
 xc_require
+[[ $XC_REPS =~ ^[1-9][0-9]{0,2}$ ]] ||
+	xc_fatal "XC_BENCH_REPS '$XC_REPS': want a number of rounds, 1..999"
 mkdir -p "$(dirname "$XC_BENCH_OUT")"
 : >"$XC_ROWS"
-xc_lab_up
+: >"$XC_REFS"
+: >"$XC_ORDER"
+if [ -n "${XC_BENCH_LAB_ID:-}" ]; then
+	xc_lab_up --id "$XC_BENCH_LAB_ID"
+else
+	xc_lab_up
+fi
+xc_bench_pinning
 xc_agents_start
 xc_bench_full
-XC_BENCH_SPEC=$XC_TMP/full-64-skb-$XC_N1.json
-xc_bench_payload_off
+xc_bench_paired
 xc_bench_rates
-xc_bench_trafgen
+xc_bench_nft
 xc_bench_write || xc_fatal "cannot write $XC_BENCH_OUT"
 xc_bench_print
 echo "report: $XC_BENCH_OUT"

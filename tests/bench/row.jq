@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # One bench row from an "xceiver run --json" report. Arguments: $name,
-# $kind, $mode, $size, $count, and the /proc fallbacks: $ptx, $prx (agents'
-# CPU ns during the run), $htx, $hrx (agents' peak RSS kB during the run).
+# $kind, $mode, $size, $count, the /proc fallbacks: $ptx, $prx (agents'
+# CPU ns during the run), $htx, $hrx (agents' peak RSS kB during the run),
+# and $extra, an object whose fields are added to the row (e.g. round).
 # A figure the report leaves at 0 is taken as not reported.
 
 def n: if . == null then 0 else tonumber end;
@@ -46,4 +47,4 @@ pick($r.peak_rss_kb | n; $hrx; "report") as $rrss |
 	rate_achieved_pps: (if $ach > 0 then $ach
 		elif $tns > 0 then $tf * 1e9 / $tns else null end),
 	rate_src: (if $ach > 0 then "report" else "sent/tx_elapsed" end)
-}
+} + $extra

@@ -1,31 +1,125 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
-# bench.json from the rows (slurped array). Arguments: $tg (trafgen
-# figures or null), $date, $kernel, $cpus.
+# bench.json from the rows (slurped array). Arguments: $refs (the paired
+# rounds' references: one object per reference and round, its figures or
+# {"na": why}, with ref "bare" or "trafgen" and round), $tgnft (trafgen
+# into an nft ingress drop: figures, {"na": why} or null), $pin (the
+# pinning), $reps (paired rounds), $order (each round's order of runs),
+# $count (frames of a paired xceiver run), $date, $kernel, $cpus.
+#
+# A paired figure keeps every round's value (null: n/a in that round) with
+# median, min and max over the rounds that ran. The paired ratios are the
+# median of one figure over the median of the other; round_ratios has the
+# ratio within each round as well.
 
 def ratio($a; $b): if $a != null and $b != null and $b > 0 then $a / $b
 	else null end;
-def first_of(f): (map(select(f)) | .[0]) // null;
+def ran: map(select(. != null));
+def median: ran | sort | length as $n |
+	if $n == 0 then null
+	elif $n % 2 == 1 then .[($n - 1) / 2]
+	else (.[$n / 2 - 1] + .[$n / 2]) / 2 end;
+def stats: { values: ., median: median, min: (ran | min),
+	     max: (ran | max), rounds_ran: (ran | length) };
+# f of every round's object; null where the round has none or it is n/a
+def pick(f): map(if . == null or .na != null then null else f end);
+def xc_row($rows; $check; $r): first($rows[] | select(.kind == "paired"
+	and .check == $check and .round == $r)) // null;
+def ref_of($k; $r): first($refs[] | select(.ref == $k and .round == $r))
+	// null;
+def per_round($a; $b): [range(0; $a | length) as $i | ratio($a[$i]; $b[$i])]
+	| stats;
+# n/a reasons as [{round, what, why}]
+def nas($what): to_entries | map(select(.value.na != null) |
+	{ round: (.key + 1), what: $what, why: .value.na });
+# The top-level reference object: medians, or the first round's reason.
+def ref_summary($list; $tx; $share):
+	($list | map(select(. != null and .na == null))) as $ok |
+	if ($ok | length) > 0 then
+		($ok[0] | del(.frames, .seconds, .tx_frames_total, .rx,
+			      .round, .ref, .sender_cpus)) +
+		{ tx_mpps: $tx.median, rx_share: $share.median,
+		  statistic: "median", rounds_ran: $tx.rounds_ran,
+		  rounds: $reps }
+	else
+		{ na: (($list | map(.na // empty) | .[0]) // "not run") }
+	end;
 
 . as $rows |
+[range(1; $reps + 1)] as $rounds |
 ($rows | map(select(.kind == "full" and .size == 64 and .mode == "skb"))
  | sort_by(.count)) as $f64 |
 ($f64 | .[0] // null) as $small |
 (if ($f64 | length) > 1 then $f64[-1] else null end) as $big |
-first_of(.kind == "full" and .size == 64 and .mode == "drv") as $drv |
-first_of(.kind == "check-off") as $off |
+[$rounds[] as $r | xc_row($rows; "on"; $r)] as $on |
+[$rounds[] as $r | xc_row($rows; "off"; $r)] as $off |
+[$rounds[] as $r | ref_of("bare"; $r)] as $bare |
+[$rounds[] as $r | ref_of("trafgen"; $r)] as $tg |
+($on | pick(.tx_mpps)) as $on_tx |
+($on | pick(.rx_mpps)) as $on_rx |
+($off | pick(.rx_mpps)) as $off_rx |
+($bare | pick(.tx_mpps)) as $bare_tx |
+($tg | pick(.tx_mpps)) as $tg_tx |
+{
+	xceiver_tx_mpps: ($on_tx | stats),
+	xceiver_rx_mpps: ($on_rx | stats),
+	xceiver_missing: ($on | pick(.missing) | stats),
+	xceiver_off_tx_mpps: ($off | pick(.tx_mpps) | stats),
+	xceiver_off_rx_mpps: ($off_rx | stats),
+	xceiver_off_missing: ($off | pick(.missing) | stats),
+	bare_afxdp_tx_mpps: ($bare_tx | stats),
+	bare_afxdp_rx_share: ($bare | pick(.rx_share) | stats),
+	trafgen_tx_mpps: ($tg_tx | stats),
+	trafgen_rx_share: ($tg | pick(.rx_share) | stats)
+} as $fig |
 {
 	date: $date, kernel: $kernel, cpus: $cpus,
+	pinning: ($pin + { trafgen_sender_cpus_seen:
+		([$refs[]?.sender_cpus[]?, $tgnft.sender_cpus[]?] | unique) }),
 	rows: $rows,
-	trafgen: $tg,
+	paired: {
+		rounds: $reps, size: 64, mode: "skb", count: $count,
+		statistic: "median, min, max over the rounds that ran",
+		order: $order,
+		figures: $fig,
+		round_ratios: {
+			tx_vs_trafgen: per_round($on_tx; $tg_tx),
+			tx_vs_bare_afxdp: per_round($on_tx; $bare_tx),
+			rx_check_on_vs_off: per_round($on_rx; $off_rx)
+		},
+		na: (($on | nas("xceiver, check on")) +
+		     ($off | nas("xceiver, check off")) +
+		     ($bare | nas("bare AF_XDP")) + ($tg | nas("trafgen"))),
+		references: $refs
+	},
+	trafgen: ref_summary($tg; $fig.trafgen_tx_mpps; $fig.trafgen_rx_share),
+	trafgen_nft: $tgnft,
+	bare_afxdp: ref_summary($bare; $fig.bare_afxdp_tx_mpps;
+				$fig.bare_afxdp_rx_share),
 	ratios: {
-		tx_vs_trafgen_skb: ratio($small.tx_mpps; $tg.tx_mpps),
-		tx_vs_trafgen_drv: ratio($drv.tx_mpps; $tg.tx_mpps),
-		rx_check_on_vs_off: ratio($small.rx_mpps; $off.rx_mpps),
+		tx_vs_trafgen: ratio($fig.xceiver_tx_mpps.median;
+				     $fig.trafgen_tx_mpps.median),
+		tx_vs_bare_afxdp: ratio($fig.xceiver_tx_mpps.median;
+					$fig.bare_afxdp_tx_mpps.median),
+		tx_vs_trafgen_nft: ratio($fig.xceiver_tx_mpps.median //
+					 $small.tx_mpps; $tgnft.tx_mpps),
+		rx_check_on_vs_off: ratio($fig.xceiver_rx_mpps.median;
+					  $fig.xceiver_off_rx_mpps.median),
 		tx_rss_big_vs_small: ratio($big.tx_peak_rss_kb;
 					   $small.tx_peak_rss_kb),
 		rx_rss_big_vs_small: ratio($big.rx_peak_rss_kb;
 					   $small.rx_peak_rss_kb)
+	},
+	ratios_basis: {
+		tx_vs_trafgen: "median over median of \($reps) paired rounds",
+		tx_vs_bare_afxdp:
+			"median over median of \($reps) paired rounds",
+		rx_check_on_vs_off: ("median over median of \($reps) paired" +
+			" rounds, Rx validated Mpps (delivered / rx elapsed)"),
+		tx_vs_trafgen_nft: ("paired median of xceiver over one" +
+			" trafgen run into the nft drop"),
+		tx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run",
+		rx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run"
 	},
 	rates: [$rows[] | select(.kind == "rate") | {
 		requested_pps: .rate_requested_pps,
@@ -36,7 +130,8 @@ first_of(.kind == "check-off") as $off |
 			.rate_requested_pps else null end),
 		missing: .missing, source: .rate_src }],
 	goals: {
-		tx_vs_trafgen: 1.2, rx_check_on_vs_off: 0.9,
+		tx_vs_trafgen: 1.2, tx_vs_bare_afxdp_about: 1,
+		rx_check_on_vs_off: 0.9,
 		rss_big_vs_small: 1.1, rate_error_pct: 1, rate_missing: 0
 	}
 }
