@@ -85,6 +85,23 @@ static int xc_cfg_cpus(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	return 0;
 }
 
+/*
+ * Default Tx and completion rings. In copy mode the kernel copies a frame
+ * out of the UMEM in sendto(), 32 descriptors a call: descriptors queued
+ * beyond a few batches only put more frames between the worker's write of
+ * a frame and the kernel's read of it, which then misses the cache
+ * (measured on veth, 64-byte frames: 512 entries faster than 2048 in 14
+ * of 18 interleaved runs, about 9% on average). Zero copy, and auto
+ * which tries it first, keep libxdp's 2048 so that a NIC may work
+ * further ahead.
+ */
+static uint32_t xc_def_tx_ring(int mode)
+{
+	return mode == XCEIVER__V1__XDP_MODE__XDP_MODE_SKB ||
+	       mode == XCEIVER__V1__XDP_MODE__XDP_MODE_DRV ?
+	       XC_DEF_TX_RING_COPY : XSK_RING_PROD__DEFAULT_NUM_DESCS;
+}
+
 static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 		       char *err, size_t errlen)
 {
@@ -92,9 +109,9 @@ static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	c->num_chunks = xc_def(x->num_chunks, XC_DEF_NUM_CHUNKS);
 	c->headroom = x->headroom;
 	c->fill_size = xc_def(x->fill_size, XC_DEF_RX_RING);
-	c->comp_size = xc_def(x->comp_size, XSK_RING_CONS__DEFAULT_NUM_DESCS);
+	c->comp_size = xc_def(x->comp_size, xc_def_tx_ring(x->mode));
 	c->rx_size = xc_def(x->rx_size, XC_DEF_RX_RING);
-	c->tx_size = xc_def(x->tx_size, XSK_RING_PROD__DEFAULT_NUM_DESCS);
+	c->tx_size = xc_def(x->tx_size, xc_def_tx_ring(x->mode));
 	c->batch = xc_def(x->batch_size, XC_DEF_BATCH);
 	c->spq = xc_def(x->sockets_per_queue, 1);
 	c->need_wakeup = !x->no_need_wakeup;

@@ -31,6 +31,8 @@
  * (a preempted worker was seen stalling for 3 to 4 ms).
  */
 #define XC_DEF_RX_RING		4096
+/* Tx and completion rings in copy mode (xc_def_tx_ring() in xc_dp.c) */
+#define XC_DEF_TX_RING_COPY	512
 #define XC_MIN_CHUNK_SIZE	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
 #define XC_HUGE_PAGE		(2u << 20)
 #define XC_POLL_MS		10	/* poll() timeout: stop flag latency */
