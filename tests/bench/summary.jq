@@ -121,14 +121,23 @@ def ref_summary($list; $tx; $share):
 		tx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run",
 		rx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run"
 	},
-	rates: [$rows[] | select(.kind == "rate") | {
+	rates: ([$rows[] | select(.kind == "rate") | {
 		requested_pps: .rate_requested_pps,
 		achieved_pps: .rate_achieved_pps,
 		error_pct: (if .rate_requested_pps != null and
 			       .rate_achieved_pps != null then
 			(.rate_achieved_pps - .rate_requested_pps) * 100 /
 			.rate_requested_pps else null end),
-		missing: .missing, source: .rate_src }],
+		missing: .missing, source: .rate_src, round: .round }] |
+		group_by(.requested_pps) | map({
+			requested_pps: .[0].requested_pps,
+			achieved_pps: (map(.achieved_pps) | median),
+			error_pct: (map(.error_pct) | median),
+			error_pct_min: (map(.error_pct) | ran | min),
+			error_pct_max: (map(.error_pct) | ran | max),
+			missing: (map(.missing) | ran | max),
+			source: .[0].source, rounds: .
+		})),
 	goals: {
 		tx_vs_trafgen: 1.2, tx_vs_bare_afxdp_about: 1,
 		rx_check_on_vs_off: 0.9,

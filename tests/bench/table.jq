@@ -37,7 +37,7 @@ def v: if . == null then "n/a" else tostring end;
 	($p.na[] | ["pna", .round, .what, .why])
  else empty end),
 (.rates[] | ["rate", .requested_pps, .achieved_pps, .error_pct, .missing,
-	     .source]),
+	     .source, .error_pct_min, .error_pct_max, (.rounds | length)]),
 (["trafgen, nft ingress drop", .trafgen_nft] | .[0] as $l | .[1] as $r |
  ["ref", $l, ($r.tx_mpps // null), ($r.rx_share // null),
   ($r.rx_side // null), ($r.na // (if $r == null then "not run"
