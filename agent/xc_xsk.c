@@ -157,7 +157,8 @@ static int xc_area_alloc(struct xc_dp *dp, struct xc_sock *s, char *err,
 		if (madvise(s->area, len, MADV_HUGEPAGE))
 			pr_debug("no transparent huge pages for the UMEM: %s\n",
 				 strerror(errno));
-		memset(s->area, 0, len);	/* fault it in now, not in a run */
+		/* fault it in now, not during a run */
+		memset(s->area, 0, len);
 	}
 	return 0;
 }
