@@ -564,14 +564,15 @@ static uint16_t xc_udp_final(uint64_t acc)
 	return c ? c : 0xffff;
 }
 
-static uint32_t xc_build(const struct xc_stream_tmpl *t,
-			 const struct xc_fp *f, uint32_t tx_us, uint8_t *buf)
+/* Payload header, pattern and UDP checksum behind the frame's headers. */
+static uint32_t xc_build_payload(const struct xc_stream_tmpl *t,
+				 const struct xc_fp *f, uint32_t tx_us,
+				 uint8_t *buf)
 {
 	uint8_t *ph = buf + t->hdr_len;
 	uint64_t acc;
 	uint16_t c;
 
-	xc_put_hdr(t, f, buf);
 	xc_put_phdr(t, ph, f->seq, tx_us);
 	acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, f));
 	acc = xc_pat_gen(t, f->seq, ph + XC_PHDR_LEN,
@@ -579,6 +580,13 @@ static uint32_t xc_build(const struct xc_stream_tmpl *t,
 	c = xc_udp_final(acc);
 	memcpy(buf + t->l4_off + 6, &c, 2);
 	return f->dlen;
+}
+
+static uint32_t xc_build(const struct xc_stream_tmpl *t,
+			 const struct xc_fp *f, uint32_t tx_us, uint8_t *buf)
+{
+	xc_put_hdr(t, f, buf);
+	return xc_build_payload(t, f, tx_us, buf);
 }
 
 uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
@@ -617,17 +625,10 @@ uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
 	struct xc_fp f;
 
 	xc_fp_pkt(t, p, &f);
+	/* a seeded pattern follows seq: the whole payload again */
 	if (t->pattern == XC_PAT_SEEDED &&
-	    f.dlen > (uint32_t)t->hdr_len + XC_PHDR_LEN) {
-		/* the pattern follows seq: write it and sum the payload */
-		xc_put_phdr(t, ph, f.seq, tx_us);
-		acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, &f));
-		acc = xc_pat_gen(t, f.seq, ph + XC_PHDR_LEN,
-				 f.dlen - t->hdr_len - XC_PHDR_LEN, acc);
-		c = xc_udp_final(acc);
-		memcpy(csum, &c, 2);
-		return f.dlen;
-	}
+	    f.dlen > (uint32_t)t->hdr_len + XC_PHDR_LEN)
+		return xc_build_payload(t, &f, tx_us, buf);
 	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') over the changed words */
 	old = xc_phdr_var_sum(ph);
 	xc_put_phdr(t, ph, f.seq, tx_us);
