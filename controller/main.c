@@ -89,7 +89,7 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 	for (tok = strtok_r(copy, ",", &save); tok && !err;
 	     tok = strtok_r(NULL, ",", &save), first = false) {
 		char *eq = strchr(tok, '=');
-		const char *field;
+		const char *field, *val;
 
 		if (first) {
 			snprintf(path, sizeof(path), "%s.agent", side);
@@ -103,18 +103,20 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			break;
 		}
 		*eq = '\0';
-		if (!strcmp(tok, "dev"))
+		val = eq + 1;
+		if (!strcmp(tok, "dev")) {
 			field = "xsk.ifname";
-		else if ((!strcmp(tok, "queue") || !strcmp(tok, "queues")) &&
-			 !strcmp(eq + 1, "all"))
+		} else if ((!strcmp(tok, "queue") || !strcmp(tok, "queues")) &&
+			   !strcmp(val, "all")) {
 			field = "xsk.all_queues";
-		else if (!strcmp(tok, "queue") || !strcmp(tok, "queues"))
+			val = "true";
+		} else if (!strcmp(tok, "queue") || !strcmp(tok, "queues")) {
 			field = "xsk.queues";
-		else if (!strcmp(tok, "mode"))
+		} else if (!strcmp(tok, "mode")) {
 			field = "xsk.mode";
-		else if (!strcmp(tok, "cpus"))
+		} else if (!strcmp(tok, "cpus")) {
 			field = "xsk.cpus";
-		else {
+		} else {
 			fprintf(stderr,
 				"xceiver: %s: unknown key '%s' (dev, queue, mode, cpus)\n",
 				flag, tok);
@@ -125,8 +127,7 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			if (*c == ':' || *c == '+')
 				*c = ',';
 		snprintf(path, sizeof(path), "%s.%s", side, field);
-		err = xc_set(s, path, strcmp(field, "xsk.all_queues") ?
-			     eq + 1 : "true", flag);
+		err = xc_set(s, path, val, flag);
 	}
 	free(copy);
 	return err;
