@@ -88,9 +88,9 @@ xc_bench_cleanup()
 {
 	local rc=$?
 
-	xc_tg_stop
-	xc_ref_tx_stop
-	xc_ref_rx_stop
+	xc_job_stop XC_TG_PID
+	xc_job_stop XC_REF_TX_PID
+	xc_job_stop XC_REF_RX_PID
 	(exit "$rc")
 	xc_cleanup
 }
@@ -325,28 +325,17 @@ xc_group_stop()
 	wait "$1" 2>/dev/null
 }
 
-xc_tg_stop()
+# xc_job_stop VAR: stop the job whose PID the variable VAR holds (if
+# any) and clear it. SIGTERM makes xc-xskref rx print its figures and
+# delete its socket, and with it libxdp's XDP program.
+# shellcheck disable=SC2317 # runs from the EXIT trap too
+xc_job_stop()
 {
-	[ -n "$XC_TG_PID" ] || return 0
-	xc_group_stop "$XC_TG_PID"
-	XC_TG_PID=""
-}
+	local -n xc_pid=$1
 
-# shellcheck disable=SC2317 # runs from the EXIT trap
-xc_ref_tx_stop()
-{
-	[ -n "$XC_REF_TX_PID" ] || return 0
-	xc_group_stop "$XC_REF_TX_PID"
-	XC_REF_TX_PID=""
-}
-
-# SIGTERM: xc-xskref rx prints its figures, deletes its socket and with it
-# libxdp's XDP program.
-xc_ref_rx_stop()
-{
-	[ -n "$XC_REF_RX_PID" ] || return 0
-	xc_group_stop "$XC_REF_RX_PID"
-	XC_REF_RX_PID=""
+	[ -n "$xc_pid" ] || return 0
+	xc_group_stop "$xc_pid"
+	xc_pid=""
 }
 
 # xc_ref_rx_start NAME: xc-xskref rx (rxdrop behind libxdp's default
@@ -381,7 +370,7 @@ xc_ref_rx_start()
 		fi
 		sleep 0.1
 	done
-	xc_ref_rx_stop
+	xc_job_stop XC_REF_RX_PID
 	XC_REF_WHY="xc-xskref rx attached no XDP program within 10 s"
 	return 1
 }
@@ -390,7 +379,7 @@ xc_ref_rx_start()
 # gone; its JSON line in XC_REF_RX ("null" if it printed none).
 xc_ref_rx_end()
 {
-	xc_ref_rx_stop
+	xc_job_stop XC_REF_RX_PID
 	xc_wait_xdp rx gone ||
 		xc_fail "XDP program left on $XC_RX_DEV after xc-xskref rx"
 	XC_REF_RX=$(jq -c . "$XC_TMP/$1-rx.json" 2>/dev/null)
@@ -527,7 +516,7 @@ xc_trafgen()
 	t1=$(date +%s.%N); c1=$(xc_tx_packets)
 	sleep 1
 	t2=$(date +%s.%N); c2=$(xc_tx_packets)
-	xc_tg_stop
+	xc_job_stop XC_TG_PID
 	c3=$(xc_tx_packets)
 	sleep 0.2
 	if [ "$side" = afxdp ]; then
