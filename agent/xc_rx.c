@@ -114,14 +114,6 @@ static void xc_rx_sleep(void)
 #define XC_RX_SPIN_NS	1000000
 #define XC_RX_NAP_NS	20000
 
-static void xc_rx_spin(uint64_t ns)
-{
-	uint64_t end = xc_mono_ns() + ns;
-
-	while (xc_mono_ns() < end)
-		;
-}
-
 static void xc_rx_nap(void)
 {
 	struct timespec ts = { 0, XC_RX_NAP_NS };
@@ -152,7 +144,7 @@ static void xc_rx_idle(struct xc_sock *s, uint64_t idle_ns)
 	if (c->busy_poll)
 		sched_yield();
 	else if (idle_ns < XC_RX_SPIN_NS)
-		xc_rx_spin(XC_RX_LOOK_NS);
+		xc_spin_ns(XC_RX_LOOK_NS);
 	else
 		xc_rx_nap();
 }
@@ -372,7 +364,7 @@ void *xc_rx_worker(void *arg)
 			idle_since = 0;
 			if (got < XC_RX_FEW(s->dp->cfg.batch) &&
 			    !s->dp->cfg.busy_poll)
-				xc_rx_spin(XC_RX_LINGER_NS);
+				xc_spin_ns(XC_RX_LINGER_NS);
 			continue;
 		}
 		if (XC_PRESSURE(s->dp, HOLD_RX) ||

@@ -26,6 +26,19 @@ static inline uint64_t xc_mono_ns(void)
 	return xc_now_ns(CLOCK_MONOTONIC);
 }
 
+/*
+ * Wait ns on the clock without giving up the CPU: a vCPU that sleeps can
+ * come back milliseconds late. No pause instruction: on some hosts it
+ * traps to the hypervisor.
+ */
+static inline void xc_spin_ns(uint64_t ns)
+{
+	uint64_t end = xc_mono_ns() + ns;
+
+	while (xc_mono_ns() < end)
+		;
+}
+
 /* Value of a hexadecimal digit (either case), -1 for anything else. */
 static inline int xc_hex_digit(char c)
 {
