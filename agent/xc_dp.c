@@ -560,6 +560,17 @@ static void *xc_msg_new(size_t size, void (*init)(void *))
 #define XC_NEW(type, init) \
 	((type *)xc_msg_new(sizeof(type), (void (*)(void *))(init)))
 
+/* Read after the Tx worker ended: the schedule is no longer written. */
+static void xc_report_pace(Xceiver__V1__TxStreamReport *t,
+			   const struct xc_txs *txs)
+{
+	if (xc_rate_unlimited(&txs->rate))
+		return;
+	t->pace_restarts = txs->rate.resets;
+	t->pace_lost_ns = txs->rate.lost_ns;
+	t->pace_burst = txs->rate.burst;
+}
+
 static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	Xceiver__V1__TxStreamReport *t;
@@ -582,6 +593,7 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 			t->stream_id = s->txs[j].id;
 			t->sent = XC_LOAD(&s->txs[j].sent);
 			t->bytes = XC_LOAD(&s->txs[j].bytes);
+			xc_report_pace(t, &s->txs[j]);
 			r->tx[r->n_tx++] = t;
 			r->tx_bytes += t->bytes;
 			r->tx_invalid_sent += XC_LOAD(&s->txs[j].invalid_sent);

@@ -447,6 +447,10 @@ static void xc_print_stream(const struct xc_vctx *v,
 		printf("full speed\n");
 	printf("  sent        %12" PRIu64 "   %.3f Mpps\n", t ? t->sent : 0,
 	       xc_rate(t ? t->sent : 0, tr ? tr->tx_elapsed_ns : 0) / 1e6);
+	if (t && t->pace_restarts)
+		printf("  pacing      %12" PRIu64
+		       "   restarts of the schedule, more than the burst (%u frames) behind: %.3f ms lost\n",
+		       t->pace_restarts, t->pace_burst, t->pace_lost_ns / 1e6);
 	if (!r) {
 		printf("  (no report from the receiver)\n");
 		return;

@@ -107,13 +107,18 @@ static uint64_t xc_rate_due_count(const struct xc_rate *r, uint64_t now_ns,
 
 /*
  * More than burst frames due: the sender stalled. Restart the schedule so
- * that exactly burst frames of cost c are due now.
+ * that exactly burst frames of cost c are due now; the time between the
+ * old next due time and the new one is lost.
  */
 static void xc_rate_restart(struct xc_rate *r, uint64_t now_ns, uint64_t c)
 {
 	uint64_t back = xc_rate_offset_ns(r, (uint64_t)(r->burst - 1) * c);
+	uint64_t was = r->origin_ns + xc_rate_offset_ns(r, r->units);
+	uint64_t next = now_ns > back ? now_ns - back : 0;
 
-	r->origin_ns = now_ns > back ? now_ns - back : 0;
+	if (next > was)
+		r->lost_ns += next - was;
+	r->origin_ns = next;
 	r->units = 0;
 	r->resets++;
 }

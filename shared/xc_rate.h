@@ -76,6 +76,7 @@ struct xc_rate {
 	uint64_t units;		/* cost granted since origin_ns */
 	uint64_t granted;	/* frames granted since init */
 	uint64_t resets;	/* restarts after a stall longer than burst */
+	uint64_t lost_ns;	/* schedule time those restarts gave up */
 };
 
 /*

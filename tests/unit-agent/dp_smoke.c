@@ -65,6 +65,7 @@ struct xc_smoke {
 	bool busy_poll;
 	bool no_wakeup;
 	uint32_t batch;
+	bool expect_lost;
 	uint32_t cpus[XC_SMOKE_MAX_STREAMS];
 	uint32_t ncpus;
 	Xceiver__V1__RxOptions rxo;
@@ -347,6 +348,30 @@ static int xc_smoke_check_rx(const struct xc_smoke *sm,
 	return bad;
 }
 
+/*
+ * The pacing figures of one Tx stream: the agent's default burst is 1 ms
+ * of frames at the rate, at least one batch; restarts and lost time come
+ * together; with expect_lost (a rate far above what any veth reaches) the
+ * schedule must have restarted.
+ */
+static int xc_smoke_check_pace(const struct xc_smoke *sm,
+			       const Xceiver__V1__TxStreamReport *t)
+{
+	uint64_t burst = sm->pps / 1000;
+
+	printf("tx stream %u: pacing burst %u, %llu restarts, %.3f ms lost\n",
+	       t->stream_id, t->pace_burst,
+	       (unsigned long long)t->pace_restarts, t->pace_lost_ns / 1e6);
+	if (!sm->pps)
+		return t->pace_burst || t->pace_restarts || t->pace_lost_ns;
+	burst = XC_MAX(burst, (uint64_t)(sm->batch ?: 64));
+	if (t->pace_burst != XC_MIN(burst, 65536))
+		return 1;
+	if (!t->pace_restarts != !t->pace_lost_ns)
+		return 1;
+	return sm->expect_lost && !t->pace_restarts;
+}
+
 static int xc_smoke_check_tx(const struct xc_smoke *sm,
 			     const Xceiver__V1__Report *r)
 {
@@ -359,7 +384,8 @@ static int xc_smoke_check_tx(const struct xc_smoke *sm,
 		       r->tx[i]->stream_id,
 		       (unsigned long long)r->tx[i]->sent,
 		       (unsigned long long)r->tx[i]->bytes);
-		if (r->tx[i]->sent != sm->count - sm->invalid)
+		if (r->tx[i]->sent != sm->count - sm->invalid ||
+		    xc_smoke_check_pace(sm, r->tx[i]))
 			bad = 1;
 	}
 	printf("tx: frames %llu elapsed %.3f s (%.0f pps, asked %.0f) invalid sent %llu, tx_invalid_descs %llu, cpu %.3f s\n",
@@ -713,6 +739,7 @@ static int xc_smoke_opt(struct xc_smoke *sm, int c)
 	case 'D': sm->shapes = optarg; break;
 	case 'w': sm->no_wakeup = true; break;
 	case 'z': sm->batch = strtoul(optarg, NULL, 0); break;
+	case 'L': sm->expect_lost = true; break;
 	default: return 1;
 	}
 	return 0;
@@ -723,7 +750,7 @@ static int xc_smoke_args(struct xc_smoke *sm, int argc, char **argv)
 	int c;
 
 	while ((c = getopt(argc, argv,
-			   "t:r:m:n:s:p:S:Q:V:6Pbvc:N:H:ugMA:T:R:F:k:x:f:K:BC:D:wz:")) != -1)
+			   "t:r:m:n:s:p:S:Q:V:6Pbvc:N:H:ugMA:T:R:F:k:x:f:K:BC:D:wz:L")) != -1)
 		if (xc_smoke_opt(sm, c))
 			return 1;
 	return !sm->txif || !sm->rxif || !sm->nstreams ||
@@ -743,7 +770,7 @@ int main(int argc, char **argv)
 	xc_log_set_prefix("dp_smoke");
 	xc_log_route_libs();
 	if (argc < 2 || xc_smoke_args(&sm, argc - 1, argv + 1)) {
-		fprintf(stderr, "usage: %s run|errors -t TXIF -r RXIF [-m skb|drv|auto|zc] [-n COUNT] [-s SIZE] [-p PPS] [-S STREAMS] [-Q Q0,Q1..] [-V VLAN] [-6] [-P] [-b] [-v] [-c CHUNK] [-N CHUNKS] [-H HEADROOM] [-u] [-g] [-M] [-A drop|meta|shrink|grow] [-T BYTES] [-R starve|hold|stop] [-F FILL_POSTED] [-k STOP_AFTER] [-x RX_RING] [-f FILL_RING] [-K SOCKS_PER_QUEUE] [-B] [-C CPU,..] [-D inv-aligned|inv-unaligned|mb-inv] [-w] [-z BATCH]\n",
+		fprintf(stderr, "usage: %s run|errors -t TXIF -r RXIF [-m skb|drv|auto|zc] [-n COUNT] [-s SIZE] [-p PPS] [-S STREAMS] [-Q Q0,Q1..] [-V VLAN] [-6] [-P] [-b] [-v] [-c CHUNK] [-N CHUNKS] [-H HEADROOM] [-u] [-g] [-M] [-A drop|meta|shrink|grow] [-T BYTES] [-R starve|hold|stop] [-F FILL_POSTED] [-k STOP_AFTER] [-x RX_RING] [-f FILL_RING] [-K SOCKS_PER_QUEUE] [-B] [-C CPU,..] [-D inv-aligned|inv-unaligned|mb-inv] [-w] [-z BATCH] [-L]\n",
 			argv[0]);
 		return 2;
 	}

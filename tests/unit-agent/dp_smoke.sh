@@ -143,6 +143,8 @@ case_run "auto (drv copy on veth)" run -m auto -n 20000 -s 128 -p 200000
 case_run "skb poll, 1518B" run -m skb -P -n 20000 -s 1518 -p 100000
 case_run "drv 3 streams" run -m drv -S 3 -n 20000 -s 64 -p 50000
 case_run "skb bidirectional socket" run -m skb -b -n 20000 -s 64 -p 100000
+case_run "skb at 50 Mpps: the schedule restarts, lost time reported" run \
+	-m skb -n 200000 -s 64 -p 50000000 -L
 case_run "skb IPv6 + 802.1Q" run -m skb -6 -V 100 -n 20000 -s 128 \
 	-p 100000
 case_run "drv IPv6 + 802.1Q" run -m drv -6 -V 100 -n 20000 -s 128 \

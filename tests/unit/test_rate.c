@@ -239,6 +239,8 @@ static void test_stall_no_catch_up(void **state)
 	t = T0 + 1000 * 1000 + NS;
 	assert_int_equal(xc_rate_grant(&r, t, 1000, 64), 64);
 	assert_int_equal(r.resets, 1);
+	/* Frame 1000 was due at T0 + 1 ms and now leaves 63 us before t. */
+	assert_int_equal(r.lost_ns, NS - 63 * 1000);
 	assert_int_equal(xc_rate_grant(&r, t, 1000, 64), 0);
 	/* The schedule goes on from now at the rate. */
 	assert_int_equal(xc_rate_next_ns(&r, 1, 64), t + 1000);
@@ -269,9 +271,14 @@ static void test_stall_threshold(void **state)
 	/* Frames 1..16 due: exactly a burst. */
 	assert_int_equal(xc_rate_grant(&r, T0 + 16 * frame, 64, 64), 16);
 	assert_int_equal(r.resets, 0);
-	/* Frames 17..33 due: one more than the burst. */
+	assert_int_equal(r.lost_ns, 0);
+	/*
+	 * Frames 17..33 due: one more than the burst. The 16 that go count
+	 * as due from T0 + 18 frames on: one frame time is lost.
+	 */
 	assert_int_equal(xc_rate_grant(&r, T0 + 33 * frame, 64, 64), 16);
 	assert_int_equal(r.resets, 1);
+	assert_int_equal(r.lost_ns, frame);
 	assert_int_equal(xc_rate_next_ns(&r, 1, 64), T0 + 34 * frame);
 }
 
