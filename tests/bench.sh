@@ -7,20 +7,28 @@
 #      10^6 frames each, and 10^7 frames of 64 bytes in skb mode (memory
 #      must stay flat). Per run: Tx Mpps, validated Rx Mpps, missing, CPU
 #      seconds per million frames on each side, peak RSS of each agent.
-#   2. Paired rounds, XC_BENCH_REPS of them, each one back to back (even
-#      rounds in the reverse order):
-#      - xceiver, 64 B skb, 10^6 frames, payload check on (all);
-#      - the same with --payload-check off;
-#      - bare AF_XDP: xc-xskref tx (txonly) into xc-xskref rx (rxdrop);
-#      - netsniff-ng trafgen (one CPU) into the same xc-xskref rx, the
-#        receiver kind xceiver has.
-#      Every round's figures are kept; the ratios tx_vs_trafgen,
-#      tx_vs_bare_afxdp and rx_check_on_vs_off are medians over medians
-#      of the rounds that ran (a round whose reference cannot run is n/a
-#      for that reference). Single runs on a shared VM swing by tens of
-#      percent; pairing and medians damp that, they do not remove it.
+#   2. Paired rounds, XC_BENCH_REPS of them (default 11), each one back to
+#      back (even rounds in the reverse order), short runs so that a round
+#      takes a few seconds:
+#      - xceiver, 64 B skb, 3 x 10^5 frames, --payload-check off;
+#      - the same with the payload check on (all);
+#      - netsniff-ng trafgen (one CPU) into xc-xskref rx, the receiver
+#        kind xceiver has (0.4 s of its steady state);
+#      - bare AF_XDP: xc-xskref tx (txonly, 0.4 s after a 0.2 s warm-up)
+#        into xc-xskref rx (rxdrop).
+#      Every round's figures are kept. The ratios tx_vs_trafgen,
+#      tx_vs_bare_afxdp and rx_check_on_vs_off are the medians of the
+#      ratios within each round that ran (a round whose reference cannot
+#      run is n/a for that reference); the ratios of the medians are kept
+#      too. This host's speed moves by tens of percent for seconds at a
+#      time: runs seconds apart see the same host, runs in different
+#      rounds may not.
 #   3. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb),
-#      XC_BENCH_REPS rounds, the median error per rate.
+#      XC_BENCH_RATE_REPS rounds (default 5), with a full-speed run before,
+#      between and after the rates. A rate counts towards the 1% goal in a
+#      round when both full-speed runs next to it reached 1.05 x the rate
+#      (the goal is for rates the data path can reach); the error of every
+#      round is printed as well.
 #   4. trafgen into an nft ingress drop (cheaper than any AF_XDP receiver;
 #      a second, labelled reference, one run).
 #   The references send the frame of the first 64-byte skb run.
@@ -39,8 +47,9 @@
 # ratios of one run, not absolute figures across machines.
 #
 # Environment: BUILD, XC_BENCH_QUICK=1 (10^5 frames, no 10^7 run, short
-# rate runs, one paired round: checks the script, not the figures),
-# XC_BENCH_REPS (paired rounds; default 3, 1 with XC_BENCH_QUICK),
+# rate runs, one paired round and one rate round: checks the script, not
+# the figures), XC_BENCH_REPS (paired rounds; default 11),
+# XC_BENCH_RATE_REPS (rate rounds; default 5),
 # XC_BENCH_LAB_ID (lab id to use; default: lab.sh picks one),
 # XC_BENCH_JSON (output).
 # shellcheck source=SCRIPTDIR/integration/lib.sh
@@ -72,16 +81,25 @@ XC_HZ=$(getconf CLK_TCK)
 if [ -n "${XC_BENCH_QUICK:-}" ]; then
 	XC_N1=100000
 	XC_N2=""
+	XC_PAIR_N=100000
+	XC_PROBE_N=100000
 	XC_RATE_SECS=0.5
-	XC_REF_SECS=1
+	XC_REF_SECS=0.3
 	XC_REPS=${XC_BENCH_REPS:-1}
+	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-1}
 else
 	XC_N1=1000000
 	XC_N2=10000000
+	XC_PAIR_N=300000
+	XC_PROBE_N=300000
 	XC_RATE_SECS=2
-	XC_REF_SECS=2
-	XC_REPS=${XC_BENCH_REPS:-3}
+	XC_REF_SECS=0.4
+	XC_REPS=${XC_BENCH_REPS:-11}
+	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-5}
 fi
+# A rate counts towards the goal in a round when the full-speed runs just
+# before and after it both reached it with this much to spare.
+XC_RATE_HEADROOM=1.05
 
 # shellcheck disable=SC2317 # runs from the EXIT trap
 xc_bench_cleanup()
@@ -196,20 +214,35 @@ xc_bench_full()
 	fi
 }
 
-# Rate accuracy: XC_REPS rounds of 100 kpps, 500 kpps and 1 Mpps (the
-# machine's speed moves: a rate above what the data path reaches at that
-# moment falls short, the median over the rounds says what it holds).
+# xc_bench_probe ROUND SLOT: a full-speed run (64 B, skb) between rate runs.
+xc_bench_probe()
+{
+	local XC_ROW_EXTRA="{\"round\": $1, \"slot\": $2}"
+
+	xc_bench_run probe "probe-$1-$2" skb 64 "$XC_PROBE_N"
+}
+
+# Rate accuracy: XC_RATE_REPS rounds of 100 kpps, 500 kpps and 1 Mpps,
+# with a full-speed run before the first rate, between two rates and after
+# the last. The machine's speed moves: a rate above what the data path
+# reaches at that moment falls short, so a rate counts towards the goal in
+# a round only when the full-speed runs on both sides of it reached
+# XC_RATE_HEADROOM x the rate (summary.jq); every round is kept.
 xc_bench_rates()
 {
-	local pps count r XC_ROW_EXTRA
+	local pps count r slot XC_ROW_EXTRA
 
-	for ((r = 1; r <= XC_REPS; r++)); do
+	for ((r = 1; r <= XC_RATE_REPS; r++)); do
+		slot=0
+		xc_bench_probe "$r" "$slot"
 		for pps in 100000 500000 1000000; do
+			slot=$((slot + 1))
 			count=$(awk -v r=$pps -v s=$XC_RATE_SECS \
 				'BEGIN { printf "%d", r * s }')
-			XC_ROW_EXTRA="{\"round\": $r}"
+			XC_ROW_EXTRA="{\"round\": $r, \"slot\": $slot}"
 			xc_bench_run rate "rate-$pps-$r" skb 64 "$count" \
 				--rate "$pps"
+			xc_bench_probe "$r" "$slot"
 		done
 	done
 }
@@ -386,8 +419,8 @@ xc_ref_rx_end()
 	[ -n "$XC_REF_RX" ] || XC_REF_RX=null
 }
 
-# xc_bench_bare ROUND: bare AF_XDP, xc-xskref tx for XC_REF_SECS (after its
-# 0.5 s warm-up) into xc-xskref rx. Figures in XC_REF_OUT.
+# xc_bench_bare ROUND: bare AF_XDP, xc-xskref tx for XC_REF_SECS (after a
+# 0.2 s warm-up) into xc-xskref rx. Figures in XC_REF_OUT.
 xc_bench_bare()
 {
 	local name=bare-$1 rc
@@ -397,9 +430,9 @@ xc_bench_bare()
 		XC_REF_OUT=$(xc_na "$XC_REF_WHY")
 		return
 	fi
-	setsid ip netns exec "$XC_TX_NS" timeout -k 2 $((XC_REF_SECS + 10)) \
+	setsid ip netns exec "$XC_TX_NS" timeout -k 2 30 \
 		"$XC_XSKREF" tx --dev "$XC_TX_DEV" --mode skb \
-		--seconds "$XC_REF_SECS" --frame "$XC_REF_HEX" \
+		--seconds "$XC_REF_SECS" --warmup 0.2 --frame "$XC_REF_HEX" \
 		"${XC_REF_TX_PIN[@]}" >"$tx" 2>"$log" &
 	XC_REF_TX_PID=$!
 	wait "$XC_REF_TX_PID"
@@ -481,7 +514,7 @@ xc_tg_pin()
 
 # xc_trafgen afxdp|nft TAG: trafgen on one CPU into the Rx host's receiver
 # (xc-xskref rx, or the nft ingress drop). Tx rate from the interface
-# counter over 1 s of the steady state (its start-up is not counted); the
+# counter over XC_REF_SECS of the steady state (its start-up is not counted); the
 # Rx share over all it sent. Figures in XC_REF_OUT, files tagged TAG.
 xc_trafgen()
 {
@@ -514,7 +547,7 @@ xc_trafgen()
 	sleep 0.5
 	xc_tg_pin
 	t1=$(date +%s.%N); c1=$(xc_tx_packets)
-	sleep 1
+	sleep "$XC_REF_SECS"
 	t2=$(date +%s.%N); c2=$(xc_tx_packets)
 	xc_job_stop XC_TG_PID
 	c3=$(xc_tx_packets)
@@ -563,7 +596,7 @@ xc_bench_xc()
 	local XC_ROW_EXTRA="{\"round\": $r, \"check\": \"$check\"}"
 
 	shift 2
-	xc_bench_run paired "paired-$check-$r" skb 64 "$XC_N1" "$@"
+	xc_bench_run paired "paired-$check-$r" skb 64 "$XC_PAIR_N" "$@"
 	rc=$?
 	[ $rc -ne 0 ] || return 0
 	why="controller exit $XC_RC: $(xc_ctl_text | grep -v '^$' | tail -n 1)"
@@ -600,16 +633,17 @@ xc_bench_step()
 	esac
 }
 
-# xc_bench_round ROUND: xceiver with the payload check on and off, bare
-# AF_XDP, trafgen into xc-xskref rx, back to back; even rounds in the
-# reverse order, so that a drift of the host within a round does not
-# always favour the same figure. The order in XC_ORDER.
+# xc_bench_round ROUND: xceiver with the payload check off and on, trafgen
+# into xc-xskref rx, bare AF_XDP, back to back: the check-on run sits next
+# to check off and to trafgen, the two goals. Even rounds in the reverse
+# order, so that a drift of the host within a round does not always
+# favour the same figure. The order in XC_ORDER.
 xc_bench_round()
 {
 	local r=$1 step
-	local -a steps=(on off bare trafgen)
+	local -a steps=(off on trafgen bare)
 
-	[ $((r % 2)) -eq 1 ] || steps=(trafgen bare off on)
+	[ $((r % 2)) -eq 1 ] || steps=(bare trafgen on off)
 	xc_log "paired round $r of $XC_REPS: ${steps[*]}"
 	jq -nc '$ARGS.positional' --args "${steps[@]}" >>"$XC_ORDER"
 	for step in "${steps[@]}"; do
@@ -646,7 +680,8 @@ xc_bench_write()
 	jq -s --slurpfile refs "$XC_REFS" --slurpfile order "$XC_ORDER" \
 		--argjson tgnft "$XC_TG_NFT_JSON" \
 		--argjson pin "$XC_PIN_JSON" --argjson reps "$XC_REPS" \
-		--argjson count "$XC_N1" --arg date "$(date -Is)" \
+		--argjson headroom "$XC_RATE_HEADROOM" \
+		--argjson count "$XC_PAIR_N" --arg date "$(date -Is)" \
 		--arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
 		-f "$XC_BENCH_DIR/summary.jq" "$XC_ROWS" >"$XC_BENCH_OUT.tmp" &&
 		mv "$XC_BENCH_OUT.tmp" "$XC_BENCH_OUT"
@@ -656,7 +691,7 @@ xc_bench_write()
 xc_bench_print()
 {
 	jq -r -f "$XC_BENCH_DIR/table.jq" "$XC_BENCH_OUT" |
-	awk -F'\t' '
+	awk -F'\t' -v headroom="$XC_RATE_HEADROOM" '
 	BEGIN { fmt = "%-24s %6s %10s %8s %8s %8s %10s %10s " \
 		"%9s %9s %-7s %s\n"; reps = 0 }
 	function f(x, d) { return x == "n/a" ? x : sprintf("%." d "f", x) }
@@ -685,8 +720,8 @@ xc_bench_print()
 		reps = $2
 		head("paired")
 		printf "paired rounds (64 B, skb, %s frames per xceiver run;" \
-			" back to back in each round: xceiver check on," \
-			" off, bare AF_XDP, trafgen, even rounds in the" \
+			" back to back in each round: xceiver check off," \
+			" on, trafgen, bare AF_XDP, even rounds in the" \
 			" reverse order)\n", $3
 		printf "%-28s", "figure"
 		for (i = 1; i <= reps; i++)
@@ -701,13 +736,20 @@ xc_bench_print()
 	}
 	$1 == "pna" { printf "  round %s, %s: n/a (%s)\n", $2, $3, $4 }
 	$1 == "rate" {
-		if (head("rate"))
-			printf "%-12s %12s %9s %17s %8s  %s\n", "rate pps",
-				"achieved", "error %", "min..max %",
-				"missing", "(medians over rounds)"
-		printf "%-12s %12s %9s %17s %8s  %s, %s round%s\n", f($2, 0),
-			f($3, 0), f($4, 3), f($7, 3) ".." f($8, 3), $5, $6, $9,
-			$9 == 1 ? "" : "s"
+		if (head("rate")) {
+			printf "rate runs (64 B, skb; medians over rounds;" \
+				" lost ms: pacing time lost after the sender" \
+				" fell a burst behind; reachable: the" \
+				" full-speed runs just before and after both" \
+				" sent >= %s x the rate)\n", headroom
+			printf "%-10s %10s %8s %17s %8s %8s %10s %9s" \
+				" %8s\n", "rate pps", "achieved", "error %",
+				"min..max %", "missing", "lost ms",
+				"reachable", "error %", "missing"
+		}
+		printf "%-10s %10s %8s %17s %8s %8s %10s %9s %8s\n",
+			f($2, 0), f($3, 0), f($4, 3), f($7, 3) ".." f($8, 3),
+			$5, f($13, 1), $10 " of " $9, f($11, 3), $12
 	}
 	$1 == "ref" {
 		if (head("ref"))
@@ -720,16 +762,17 @@ xc_bench_print()
 	$1 == "ratio" {
 		if (head("ratio"))
 			printf "ratios (tx_vs_trafgen, tx_vs_bare_afxdp," \
-				" rx_check_on_vs_off: ratios of medians" \
-				" over %d round%s; in brackets the ratio of" \
-				" each round and their median; the others:" \
-				" single runs)\n", reps, (reps == 1 ? "" : "s")
+				" rx_check_on_vs_off: median of the ratios" \
+				" within each of %d round%s; in brackets each" \
+				" round'"'"'s ratio and the ratio of the" \
+				" medians; the others: single runs)\n", reps,
+				(reps == 1 ? "" : "s")
 		printf "  %-22s %s", $2, f($3, 3)
 		if (NF > 4) {
 			printf " ["
 			for (i = 5; i <= NF; i++)
 				printf "%s ", f($i, 3)
-			printf "median %s]", f($4, 3)
+			printf "of medians %s]", f($4, 3)
 		}
 		printf "\n"
 	}
@@ -758,6 +801,9 @@ xc_bench_print()
 xc_require
 [[ $XC_REPS =~ ^[1-9][0-9]{0,2}$ ]] ||
 	xc_fatal "XC_BENCH_REPS '$XC_REPS': want a number of rounds, 1..999"
+[[ $XC_RATE_REPS =~ ^[1-9][0-9]{0,2}$ ]] ||
+	xc_fatal "XC_BENCH_RATE_REPS '$XC_RATE_REPS': want a number of" \
+		"rounds, 1..999"
 mkdir -p "$(dirname "$XC_BENCH_OUT")"
 : >"$XC_ROWS"
 : >"$XC_REFS"

@@ -46,5 +46,7 @@ pick($r.peak_rss_kb | n; $hrx; "report") as $rrss |
 		else null end),
 	rate_achieved_pps: (if $ach > 0 then $ach
 		elif $tns > 0 then $tf * 1e9 / $tns else null end),
-	rate_src: (if $ach > 0 then "report" else "sent/tx_elapsed" end)
+	rate_src: (if $ach > 0 then "report" else "sent/tx_elapsed" end),
+	pace_restarts: ([$t.tx[]?.pace_restarts | n] | add // 0),
+	pace_lost_ms: (([$t.tx[]?.pace_lost_ns | n] | add // 0) / 1e6)
 } + $extra

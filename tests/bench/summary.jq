@@ -5,12 +5,20 @@
 # {"na": why}, with ref "bare" or "trafgen" and round), $tgnft (trafgen
 # into an nft ingress drop: figures, {"na": why} or null), $pin (the
 # pinning), $reps (paired rounds), $order (each round's order of runs),
-# $count (frames of a paired xceiver run), $date, $kernel, $cpus.
+# $count (frames of a paired xceiver run), $headroom (see rates), $date,
+# $kernel, $cpus.
 #
 # A paired figure keeps every round's value (null: n/a in that round) with
-# median, min and max over the rounds that ran. The paired ratios are the
-# median of one figure over the median of the other; round_ratios has the
-# ratio within each round as well.
+# median, min and max over the rounds that ran. A paired ratio is the
+# median of the ratios within each round (the two runs of a round are
+# seconds apart, so a drift of the host's speed between rounds cancels);
+# ratios_of_medians has the median of one figure over the median of the
+# other as well.
+#
+# Rate rows carry round and slot; the probe rows (full speed) of the same
+# round at slot - 1 and slot ran just before and after. A rate is
+# reachable in a round when both probes sent at least $headroom x the
+# rate; the rate's goal figures are over the reachable rounds.
 
 def ratio($a; $b): if $a != null and $b != null and $b > 0 then $a / $b
 	else null end;
@@ -29,6 +37,35 @@ def ref_of($k; $r): first($refs[] | select(.ref == $k and .round == $r))
 	// null;
 def per_round($a; $b): [range(0; $a | length) as $i | ratio($a[$i]; $b[$i])]
 	| stats;
+def probe($rows; $r; $slot): first($rows[] | select(.kind == "probe" and
+	.round == $r and .slot == $slot) | .tx_mpps) // null;
+def rate_row($rows): . as $x |
+	probe($rows; $x.round; $x.slot - 1) as $before |
+	probe($rows; $x.round; $x.slot) as $after |
+	{ requested_pps: .rate_requested_pps, achieved_pps: .rate_achieved_pps,
+	  error_pct: (if .rate_requested_pps != null and
+			 .rate_achieved_pps != null then
+		(.rate_achieved_pps - .rate_requested_pps) * 100 /
+		.rate_requested_pps else null end),
+	  missing: .missing, source: .rate_src, round: .round,
+	  pace_restarts: .pace_restarts, pace_lost_ms: .pace_lost_ms,
+	  full_mpps_before: $before, full_mpps_after: $after,
+	  reachable: ($before != null and $after != null and
+		      .rate_requested_pps != null and
+		      ([$before, $after] | min) * 1e6 >=
+		      $headroom * .rate_requested_pps) };
+def rate_summary: {
+	requested_pps: .[0].requested_pps,
+	achieved_pps: (map(.achieved_pps) | median),
+	error_pct: (map(.error_pct) | median),
+	error_pct_min: (map(.error_pct) | ran | min),
+	error_pct_max: (map(.error_pct) | ran | max),
+	missing: (map(.missing) | ran | max),
+	reachable_rounds: (map(select(.reachable)) | length),
+	reachable_error_pct: (map(select(.reachable) | .error_pct) | median),
+	reachable_missing: (map(select(.reachable) | .missing) | ran | max),
+	pace_lost_ms: (map(.pace_lost_ms) | median),
+	source: .[0].source, rounds: . };
 # n/a reasons as [{round, what, why}]
 def nas($what): to_entries | map(select(.value.na != null) |
 	{ round: (.key + 1), what: $what, why: .value.na });
@@ -73,6 +110,11 @@ def ref_summary($list; $tx; $share):
 	trafgen_rx_share: ($tg | pick(.rx_share) | stats)
 } as $fig |
 {
+	tx_vs_trafgen: per_round($on_tx; $tg_tx),
+	tx_vs_bare_afxdp: per_round($on_tx; $bare_tx),
+	rx_check_on_vs_off: per_round($on_rx; $off_rx)
+} as $rr |
+{
 	date: $date, kernel: $kernel, cpus: $cpus,
 	pinning: ($pin + { trafgen_sender_cpus_seen:
 		([$refs[]?.sender_cpus[]?, $tgnft.sender_cpus[]?] | unique) }),
@@ -82,11 +124,7 @@ def ref_summary($list; $tx; $share):
 		statistic: "median, min, max over the rounds that ran",
 		order: $order,
 		figures: $fig,
-		round_ratios: {
-			tx_vs_trafgen: per_round($on_tx; $tg_tx),
-			tx_vs_bare_afxdp: per_round($on_tx; $bare_tx),
-			rx_check_on_vs_off: per_round($on_rx; $off_rx)
-		},
+		round_ratios: $rr,
 		na: (($on | nas("xceiver, check on")) +
 		     ($off | nas("xceiver, check off")) +
 		     ($bare | nas("bare AF_XDP")) + ($tg | nas("trafgen"))),
@@ -97,47 +135,40 @@ def ref_summary($list; $tx; $share):
 	bare_afxdp: ref_summary($bare; $fig.bare_afxdp_tx_mpps;
 				$fig.bare_afxdp_rx_share),
 	ratios: {
-		tx_vs_trafgen: ratio($fig.xceiver_tx_mpps.median;
-				     $fig.trafgen_tx_mpps.median),
-		tx_vs_bare_afxdp: ratio($fig.xceiver_tx_mpps.median;
-					$fig.bare_afxdp_tx_mpps.median),
+		tx_vs_trafgen: $rr.tx_vs_trafgen.median,
+		tx_vs_bare_afxdp: $rr.tx_vs_bare_afxdp.median,
 		tx_vs_trafgen_nft: ratio($fig.xceiver_tx_mpps.median //
 					 $small.tx_mpps; $tgnft.tx_mpps),
-		rx_check_on_vs_off: ratio($fig.xceiver_rx_mpps.median;
-					  $fig.xceiver_off_rx_mpps.median),
+		rx_check_on_vs_off: $rr.rx_check_on_vs_off.median,
 		tx_rss_big_vs_small: ratio($big.tx_peak_rss_kb;
 					   $small.tx_peak_rss_kb),
 		rx_rss_big_vs_small: ratio($big.rx_peak_rss_kb;
 					   $small.rx_peak_rss_kb)
 	},
+	ratios_of_medians: {
+		tx_vs_trafgen: ratio($fig.xceiver_tx_mpps.median;
+				     $fig.trafgen_tx_mpps.median),
+		tx_vs_bare_afxdp: ratio($fig.xceiver_tx_mpps.median;
+					$fig.bare_afxdp_tx_mpps.median),
+		rx_check_on_vs_off: ratio($fig.xceiver_rx_mpps.median;
+					  $fig.xceiver_off_rx_mpps.median)
+	},
 	ratios_basis: {
-		tx_vs_trafgen: "median over median of \($reps) paired rounds",
-		tx_vs_bare_afxdp:
-			"median over median of \($reps) paired rounds",
-		rx_check_on_vs_off: ("median over median of \($reps) paired" +
-			" rounds, Rx validated Mpps (delivered / rx elapsed)"),
+		tx_vs_trafgen: ("median of the ratios within \($reps) paired" +
+			" rounds, Tx Mpps"),
+		tx_vs_bare_afxdp: ("median of the ratios within \($reps)" +
+			" paired rounds, Tx Mpps"),
+		rx_check_on_vs_off: ("median of the ratios within \($reps)" +
+			" paired rounds, Rx validated Mpps (delivered / rx" +
+			" elapsed)"),
 		tx_vs_trafgen_nft: ("paired median of xceiver over one" +
 			" trafgen run into the nft drop"),
 		tx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run",
 		rx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run"
 	},
-	rates: ([$rows[] | select(.kind == "rate") | {
-		requested_pps: .rate_requested_pps,
-		achieved_pps: .rate_achieved_pps,
-		error_pct: (if .rate_requested_pps != null and
-			       .rate_achieved_pps != null then
-			(.rate_achieved_pps - .rate_requested_pps) * 100 /
-			.rate_requested_pps else null end),
-		missing: .missing, source: .rate_src, round: .round }] |
-		group_by(.requested_pps) | map({
-			requested_pps: .[0].requested_pps,
-			achieved_pps: (map(.achieved_pps) | median),
-			error_pct: (map(.error_pct) | median),
-			error_pct_min: (map(.error_pct) | ran | min),
-			error_pct_max: (map(.error_pct) | ran | max),
-			missing: (map(.missing) | ran | max),
-			source: .[0].source, rounds: .
-		})),
+	rate_headroom: $headroom,
+	rates: ([$rows[] | select(.kind == "rate") | rate_row($rows)] |
+		group_by(.requested_pps) | map(rate_summary)),
 	goals: {
 		tx_vs_trafgen: 1.2, tx_vs_bare_afxdp_about: 1,
 		rx_check_on_vs_off: 0.9,

@@ -4,12 +4,14 @@
 # first, "n/a" for what was not measured; a reference's last field is its
 # n/a reason or "-". A paired line: label, format (m: Mpps, s: share,
 # n: count), one value per round, median, min, max. A ratio line: name,
-# value, and for a paired ratio the median of the per-round ratios and
-# each round's ratio.
+# value, and for a paired ratio the ratio of the medians and each round's
+# ratio. A rate line ends with the rounds where the rate was reachable, the
+# median error and the most missing over them, and the median pacing time
+# lost (the Tx schedule restarted after the sender fell a burst behind).
 
 def v: if . == null then "n/a" else tostring end;
 
-.paired as $p |
+.paired as $p | (.ratios_of_medians // {}) as $rm |
 (.rows[] | select(.kind == "full") |
  if .na then ["full", .name, "n/a: \(.na)"] else
  ["full", .name, .mode, .size, .tx_frames, .tx_mpps, .rx_mpps, .missing,
@@ -37,14 +39,16 @@ def v: if . == null then "n/a" else tostring end;
 	($p.na[] | ["pna", .round, .what, .why])
  else empty end),
 (.rates[] | ["rate", .requested_pps, .achieved_pps, .error_pct, .missing,
-	     .source, .error_pct_min, .error_pct_max, (.rounds | length)]),
+	     .source, .error_pct_min, .error_pct_max, (.rounds | length),
+	     .reachable_rounds, .reachable_error_pct, .reachable_missing,
+	     .pace_lost_ms]),
 (["trafgen, nft ingress drop", .trafgen_nft] | .[0] as $l | .[1] as $r |
  ["ref", $l, ($r.tx_mpps // null), ($r.rx_share // null),
   ($r.rx_side // null), ($r.na // (if $r == null then "not run"
 				    else "-" end))]),
-(.ratios | to_entries[] | ["ratio", .key, .value] +
- ($p.round_ratios[.key] // null |
-  if . == null then [] else [.median] + .values end)),
+(.ratios | to_entries[] | .key as $k | ["ratio", $k, .value] +
+ ($p.round_ratios[$k] // null |
+  if . == null then [] else [$rm[$k]] + .values end)),
 (.pinning // {} |
  ["pin", .tx_cpu, .rx_cpu, .none, .xceiver,
   (.trafgen_sender_cpus_seen // [] | join(","))])
