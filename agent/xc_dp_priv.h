@@ -94,6 +94,8 @@ struct xc_txs {
 	uint64_t sent;		/* atomic: valid frames */
 	uint64_t bytes;		/* atomic */
 	uint64_t invalid_sent;	/* atomic: invalid descriptors, all fragments */
+	uint64_t first_ns;	/* first and last frame queued (Tx worker) */
+	uint64_t last_ns;
 };
 
 /*

@@ -610,7 +610,9 @@ static uint32_t xc_tx_batch(struct xc_sock *s, struct xc_tx_state *ts,
 		}
 		xc_tx_put(s, ts, x, t, idx, tx_us);
 		xsk_ring_prod__submit(&x->tx, ts->pkt.nfrags);
-		t->next_seq++;
+		if (!t->next_seq++)
+			t->first_ns = now;
+		t->last_ns = now;
 		xc_rate_grant(&t->rate, now, 1, ts->pkt.frame_len + XC_FCS_LEN);
 		n++;
 	}

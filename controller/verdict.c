@@ -423,6 +423,15 @@ static void xc_size_text(const Xceiver__V1__Stream *s, char *buf, size_t len)
 	}
 }
 
+static void xc_print_rate(double want, double got)
+{
+	printf("  rate        requested %.0f pps, achieved %.0f pps",
+	       want, got);
+	if (want > 0)
+		printf(" (%+.3f%%)", (got - want) * 100 / want);
+	printf("\n");
+}
+
 static void xc_print_stream(const struct xc_vctx *v,
 			    const Xceiver__V1__Stream *s)
 {
@@ -447,6 +456,9 @@ static void xc_print_stream(const struct xc_vctx *v,
 		printf("full speed\n");
 	printf("  sent        %12" PRIu64 "   %.3f Mpps\n", t ? t->sent : 0,
 	       xc_rate(t ? t->sent : 0, tr ? tr->tx_elapsed_ns : 0) / 1e6);
+	if ((s->rate_pps || s->rate_bps) && t && t->sent > 1 && t->span_ns)
+		xc_print_rate(xc_spec_stream_pps(s),
+			      (t->sent - 1) * 1e9 / t->span_ns);
 	if (t && t->pace_restarts)
 		printf("  pacing      %12" PRIu64
 		       "   restarts of the schedule, more than the burst (%u frames) behind: %.3f ms lost\n",
