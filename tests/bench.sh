@@ -24,11 +24,12 @@
 #      time: runs seconds apart see the same host, runs in different
 #      rounds may not.
 #   3. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb),
-#      XC_BENCH_RATE_REPS rounds (default 5), with a full-speed run before,
-#      between and after the rates. A rate counts towards the 1% goal in a
-#      round when both full-speed runs next to it reached 1.05 x the rate
-#      (the goal is for rates the data path can reach); the error of every
-#      round is printed as well.
+#      XC_BENCH_RATE_REPS rounds (default 5), each rate run between two
+#      full-speed runs. The goal is for rates the data path can reach: a
+#      rate waits for a full-speed run that reached 1.05 x the rate (up to
+#      8 full-speed runs, then it runs anyway), and it counts towards the
+#      1% goal in a round when the full-speed run after it reached that
+#      too. The error of every round is printed as well.
 #   4. trafgen into an nft ingress drop (cheaper than any AF_XDP receiver;
 #      a second, labelled reference, one run).
 #   The references send the frame of the first 64-byte skb run.
@@ -61,6 +62,8 @@ XC_ROWS=$XC_TMP/rows.jsonl
 XC_TG_PID=""
 XC_REFS=$XC_TMP/refs.jsonl
 XC_ORDER=$XC_TMP/order.jsonl
+XC_RATE_CTX=$XC_TMP/rate-ctx.jsonl
+XC_PROBE_MPPS=null
 XC_TG_NFT_JSON='null'
 XC_XSKREF=$XC_BUILD/tests/xc-xskref
 XC_REF_RX_PID=""
@@ -87,6 +90,7 @@ if [ -n "${XC_BENCH_QUICK:-}" ]; then
 	XC_REF_SECS=0.3
 	XC_REPS=${XC_BENCH_REPS:-1}
 	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-1}
+	XC_RATE_TRIES=2
 else
 	XC_N1=1000000
 	XC_N2=10000000
@@ -96,6 +100,7 @@ else
 	XC_REF_SECS=0.4
 	XC_REPS=${XC_BENCH_REPS:-11}
 	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-5}
+	XC_RATE_TRIES=8
 fi
 # A rate counts towards the goal in a round when the full-speed runs just
 # before and after it both reached it with this much to spare.
@@ -214,35 +219,56 @@ xc_bench_full()
 	fi
 }
 
-# xc_bench_probe ROUND SLOT: a full-speed run (64 B, skb) between rate runs.
+# xc_bench_probe ROUND TAG: a full-speed run (64 B, skb) next to the rate
+# runs; its Tx Mpps in XC_PROBE_MPPS (null if it did not run).
 xc_bench_probe()
 {
-	local XC_ROW_EXTRA="{\"round\": $1, \"slot\": $2}"
+	local XC_ROW_EXTRA="{\"round\": $1, \"probe\": \"$2\"}"
 
-	xc_bench_run probe "probe-$1-$2" skb 64 "$XC_PROBE_N"
+	XC_PROBE_MPPS=null
+	xc_bench_run probe "probe-$1-$2" skb 64 "$XC_PROBE_N" || return 0
+	XC_PROBE_MPPS=$(tail -n 1 "$XC_ROWS" | jq '.tx_mpps // null')
+}
+
+# xc_fast_for PPS: the last probe reached XC_RATE_HEADROOM x PPS.
+xc_fast_for()
+{
+	awk -v m="$XC_PROBE_MPPS" -v p="$1" -v h="$XC_RATE_HEADROOM" \
+		'BEGIN { exit !(m != "null" && m * 1e6 >= h * p) }'
 }
 
 # Rate accuracy: XC_RATE_REPS rounds of 100 kpps, 500 kpps and 1 Mpps,
-# with a full-speed run before the first rate, between two rates and after
-# the last. The machine's speed moves: a rate above what the data path
-# reaches at that moment falls short, so a rate counts towards the goal in
-# a round only when the full-speed runs on both sides of it reached
-# XC_RATE_HEADROOM x the rate (summary.jq); every round is kept.
+# each rate run between two full-speed runs. The machine's speed moves: a
+# rate above what the data path reaches at that moment falls short. So
+# when the full-speed run before a rate fell below XC_RATE_HEADROOM x the
+# rate, up to XC_RATE_TRIES full-speed runs in all are made, until one
+# reaches it; the rate runs after the last of them either way. A rate
+# counts towards the goal in a round when the full-speed runs just before
+# and after it both reached XC_RATE_HEADROOM x the rate (summary.jq); every
+# round is kept. Each rate run's neighbours go to XC_RATE_CTX.
 xc_bench_rates()
 {
-	local pps count r slot XC_ROW_EXTRA
+	local pps count r try before XC_ROW_EXTRA
 
 	for ((r = 1; r <= XC_RATE_REPS; r++)); do
-		slot=0
-		xc_bench_probe "$r" "$slot"
+		xc_bench_probe "$r" start
 		for pps in 100000 500000 1000000; do
-			slot=$((slot + 1))
+			for ((try = 1; try < XC_RATE_TRIES; try++)); do
+				xc_fast_for "$pps" && break
+				xc_bench_probe "$r" "wait-$pps-$try"
+			done
+			before=$XC_PROBE_MPPS
 			count=$(awk -v r=$pps -v s=$XC_RATE_SECS \
 				'BEGIN { printf "%d", r * s }')
-			XC_ROW_EXTRA="{\"round\": $r, \"slot\": $slot}"
+			XC_ROW_EXTRA="{\"round\": $r}"
 			xc_bench_run rate "rate-$pps-$r" skb 64 "$count" \
 				--rate "$pps"
-			xc_bench_probe "$r" "$slot"
+			xc_bench_probe "$r" "after-$pps"
+			jq -nc --arg name "rate-$pps-$r" --argjson b "$before" \
+				--argjson a "$XC_PROBE_MPPS" --argjson t "$try" \
+				'{ name: $name, full_mpps_before: $b,
+				   full_mpps_after: $a, full_runs_before: $t }' \
+				>>"$XC_RATE_CTX"
 		done
 	done
 }
@@ -678,6 +704,7 @@ xc_bench_nft()
 xc_bench_write()
 {
 	jq -s --slurpfile refs "$XC_REFS" --slurpfile order "$XC_ORDER" \
+		--slurpfile rctx "$XC_RATE_CTX" \
 		--argjson tgnft "$XC_TG_NFT_JSON" \
 		--argjson pin "$XC_PIN_JSON" --argjson reps "$XC_REPS" \
 		--argjson headroom "$XC_RATE_HEADROOM" \
@@ -808,6 +835,7 @@ mkdir -p "$(dirname "$XC_BENCH_OUT")"
 : >"$XC_ROWS"
 : >"$XC_REFS"
 : >"$XC_ORDER"
+: >"$XC_RATE_CTX"
 if [ -n "${XC_BENCH_LAB_ID:-}" ]; then
 	xc_lab_up --id "$XC_BENCH_LAB_ID"
 else

@@ -5,8 +5,8 @@
 # {"na": why}, with ref "bare" or "trafgen" and round), $tgnft (trafgen
 # into an nft ingress drop: figures, {"na": why} or null), $pin (the
 # pinning), $reps (paired rounds), $order (each round's order of runs),
-# $count (frames of a paired xceiver run), $headroom (see rates), $date,
-# $kernel, $cpus.
+# $count (frames of a paired xceiver run), $headroom and $rctx (see
+# rates), $date, $kernel, $cpus.
 #
 # A paired figure keeps every round's value (null: n/a in that round) with
 # median, min and max over the rounds that ran. A paired ratio is the
@@ -15,9 +15,9 @@
 # ratios_of_medians has the median of one figure over the median of the
 # other as well.
 #
-# Rate rows carry round and slot; the probe rows (full speed) of the same
-# round at slot - 1 and slot ran just before and after. A rate is
-# reachable in a round when both probes sent at least $headroom x the
+# $rctx has, per rate run (by name), the Tx Mpps of the full-speed runs
+# just before and after it and how many full-speed runs it waited for. A
+# rate is reachable in a round when both sent at least $headroom x the
 # rate; the rate's goal figures are over the reachable rounds.
 
 def ratio($a; $b): if $a != null and $b != null and $b > 0 then $a / $b
@@ -37,11 +37,9 @@ def ref_of($k; $r): first($refs[] | select(.ref == $k and .round == $r))
 	// null;
 def per_round($a; $b): [range(0; $a | length) as $i | ratio($a[$i]; $b[$i])]
 	| stats;
-def probe($rows; $r; $slot): first($rows[] | select(.kind == "probe" and
-	.round == $r and .slot == $slot) | .tx_mpps) // null;
-def rate_row($rows): . as $x |
-	probe($rows; $x.round; $x.slot - 1) as $before |
-	probe($rows; $x.round; $x.slot) as $after |
+def rate_ctx($name): first($rctx[] | select(.name == $name)) // {};
+def rate_row: rate_ctx(.name) as $c |
+	$c.full_mpps_before as $before | $c.full_mpps_after as $after |
 	{ requested_pps: .rate_requested_pps, achieved_pps: .rate_achieved_pps,
 	  error_pct: (if .rate_requested_pps != null and
 			 .rate_achieved_pps != null then
@@ -50,6 +48,7 @@ def rate_row($rows): . as $x |
 	  missing: .missing, source: .rate_src, round: .round,
 	  pace_restarts: .pace_restarts, pace_lost_ms: .pace_lost_ms,
 	  full_mpps_before: $before, full_mpps_after: $after,
+	  full_runs_before: ($c.full_runs_before // null),
 	  reachable: ($before != null and $after != null and
 		      .rate_requested_pps != null and
 		      ([$before, $after] | min) * 1e6 >=
@@ -167,7 +166,7 @@ def ref_summary($list; $tx; $share):
 		rx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run"
 	},
 	rate_headroom: $headroom,
-	rates: ([$rows[] | select(.kind == "rate") | rate_row($rows)] |
+	rates: ([$rows[] | select(.kind == "rate") | rate_row] |
 		group_by(.requested_pps) | map(rate_summary)),
 	goals: {
 		tx_vs_trafgen: 1.2, tx_vs_bare_afxdp_about: 1,
