@@ -23,13 +23,13 @@
 #      too. This host's speed moves by tens of percent for seconds at a
 #      time: runs seconds apart see the same host, runs in different
 #      rounds may not.
-#   3. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb),
-#      XC_BENCH_RATE_REPS rounds (default 5), each rate run between two
-#      full-speed runs. The goal is for rates the data path can reach: a
-#      rate waits for a full-speed run that reached 1.05 x the rate (up to
-#      8 full-speed runs, then it runs anyway), and it counts towards the
-#      1% goal in a round when the full-speed run after it reached that
-#      too. The error of every round is printed as well.
+#   3. Rate accuracy at 100 kpps, 500 kpps and 1 Mpps (64 bytes, skb, 0.5 s
+#      each), XC_BENCH_RATE_REPS rounds (default 7), each rate run between
+#      two full-speed runs. The goal is for rates the data path can reach:
+#      a rate waits for a full-speed run that reached 1.05 x the rate (up
+#      to 8 full-speed runs, then it runs anyway), and it counts towards
+#      the 1% goal in a round when the full-speed run after it reached
+#      that too. The error of every round is printed as well.
 #   4. trafgen into an nft ingress drop (cheaper than any AF_XDP receiver;
 #      a second, labelled reference, one run).
 #   The references send the frame of the first 64-byte skb run.
@@ -50,7 +50,7 @@
 # Environment: BUILD, XC_BENCH_QUICK=1 (10^5 frames, no 10^7 run, short
 # rate runs, one paired round and one rate round: checks the script, not
 # the figures), XC_BENCH_REPS (paired rounds; default 11),
-# XC_BENCH_RATE_REPS (rate rounds; default 5),
+# XC_BENCH_RATE_REPS (rate rounds; default 7),
 # XC_BENCH_LAB_ID (lab id to use; default: lab.sh picks one),
 # XC_BENCH_JSON (output).
 # shellcheck source=SCRIPTDIR/integration/lib.sh
@@ -96,10 +96,10 @@ else
 	XC_N2=10000000
 	XC_PAIR_N=300000
 	XC_PROBE_N=300000
-	XC_RATE_SECS=2
+	XC_RATE_SECS=0.5
 	XC_REF_SECS=0.4
 	XC_REPS=${XC_BENCH_REPS:-11}
-	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-5}
+	XC_RATE_REPS=${XC_BENCH_RATE_REPS:-7}
 	XC_RATE_TRIES=8
 fi
 # A rate counts towards the goal in a round when the full-speed runs just
