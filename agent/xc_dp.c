@@ -573,6 +573,30 @@ static void xc_report_pace(Xceiver__V1__TxStreamReport *t,
 	t->pace_burst = txs->rate.burst;
 }
 
+/* The side's achieved rate over the span of all its streams. */
+static double xc_report_tx_rate(const struct xc_dp *dp,
+				const Xceiver__V1__Report *r)
+{
+	uint64_t first = UINT64_MAX, last = 0;
+	const struct xc_txs *t;
+	uint32_t i, j;
+
+	for (i = 0; i < dp->nsocks; i++) {
+		for (j = 0; j < dp->socks[i].ntxs; j++) {
+			t = &dp->socks[i].txs[j];
+			if (!t->next_seq)
+				continue;
+			first = XC_MIN(first, t->first_ns);
+			last = XC_MAX(last, t->last_ns);
+		}
+	}
+	if (r->tx_frames > 1 && last > first)
+		return (r->tx_frames - 1) * 1e9 / (last - first);
+	if (r->tx_elapsed_ns)
+		return r->tx_frames * 1e9 / r->tx_elapsed_ns;
+	return 0;
+}
+
 static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	Xceiver__V1__TxStreamReport *t;
@@ -606,9 +630,7 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	}
 	r->tx_elapsed_ns = XC_LOAD(&dp->tx_elapsed_ns);
 	r->tx_rate_requested_pps = dp->tx_rate_pps;
-	if (r->tx_elapsed_ns)
-		r->tx_rate_achieved_pps = r->tx_frames * 1e9 /
-					  r->tx_elapsed_ns;
+	r->tx_rate_achieved_pps = xc_report_tx_rate(dp, r);
 	return 0;
 }
 
