@@ -573,23 +573,14 @@ static void xc_report_pace(Xceiver__V1__TxStreamReport *t,
 	t->pace_burst = txs->rate.burst;
 }
 
-/* The side's achieved rate over the span of all its streams. */
-static double xc_report_tx_rate(const struct xc_dp *dp,
-				const Xceiver__V1__Report *r)
+/*
+ * The side's achieved rate: frames less one over the time from the first
+ * frame queued to the last (first..last over all streams); frames over
+ * the Tx elapsed time when no span is known.
+ */
+static double xc_report_tx_rate(const Xceiver__V1__Report *r,
+				uint64_t first, uint64_t last)
 {
-	uint64_t first = UINT64_MAX, last = 0;
-	const struct xc_txs *t;
-	uint32_t i, j;
-
-	for (i = 0; i < dp->nsocks; i++) {
-		for (j = 0; j < dp->socks[i].ntxs; j++) {
-			t = &dp->socks[i].txs[j];
-			if (!t->next_seq)
-				continue;
-			first = XC_MIN(first, t->first_ns);
-			last = XC_MAX(last, t->last_ns);
-		}
-	}
 	if (r->tx_frames > 1 && last > first)
 		return (r->tx_frames - 1) * 1e9 / (last - first);
 	if (r->tx_elapsed_ns)
@@ -599,7 +590,9 @@ static double xc_report_tx_rate(const struct xc_dp *dp,
 
 static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
+	uint64_t first = UINT64_MAX, last = 0;
 	Xceiver__V1__TxStreamReport *t;
+	const struct xc_txs *txs;
 	struct xc_sock *s;
 	uint32_t i, j;
 
@@ -616,21 +609,26 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 				   xceiver__v1__tx_stream_report__init);
 			if (!t)
 				return -ENOMEM;
-			t->stream_id = s->txs[j].id;
-			t->sent = XC_LOAD(&s->txs[j].sent);
-			t->bytes = XC_LOAD(&s->txs[j].bytes);
-			xc_report_pace(t, &s->txs[j]);
-			t->span_ns = s->txs[j].last_ns - s->txs[j].first_ns;
+			txs = &s->txs[j];
+			t->stream_id = txs->id;
+			t->sent = XC_LOAD(&txs->sent);
+			t->bytes = XC_LOAD(&txs->bytes);
+			xc_report_pace(t, txs);
+			t->span_ns = txs->last_ns - txs->first_ns;
+			if (txs->next_seq) {
+				first = XC_MIN(first, txs->first_ns);
+				last = XC_MAX(last, txs->last_ns);
+			}
 			r->tx[r->n_tx++] = t;
 			r->tx_bytes += t->bytes;
-			r->tx_invalid_sent += XC_LOAD(&s->txs[j].invalid_sent);
+			r->tx_invalid_sent += XC_LOAD(&txs->invalid_sent);
 		}
 		r->tx_frames += XC_LOAD(&s->tx_frames);
 		r->tx_cpu_ns += s->tx_cpu_ns;
 	}
 	r->tx_elapsed_ns = XC_LOAD(&dp->tx_elapsed_ns);
 	r->tx_rate_requested_pps = dp->tx_rate_pps;
-	r->tx_rate_achieved_pps = xc_report_tx_rate(dp, r);
+	r->tx_rate_achieved_pps = xc_report_tx_rate(r, first, last);
 	return 0;
 }
 
