@@ -4,9 +4,7 @@
 # $kind, $mode, $size, $count, the /proc fallbacks: $ptx, $prx (agents'
 # CPU ns during the run), $htx, $hrx (agents' peak RSS kB during the run),
 # and $extra, an object whose fields are added to the row (e.g. round).
-# A figure the report leaves at 0 is taken as not reported. The achieved
-# rate: per Tx stream (sent - 1) over its span from first to last frame,
-# summed; from reports without spans, frames over the Tx elapsed time.
+# A figure the report leaves at 0 is taken as not reported.
 
 def n: if . == null then 0 else tonumber end;
 def mpps($f; $ns): if $ns > 0 then $f * 1000 / $ns else null end;
@@ -25,8 +23,6 @@ pick($t.tx_cpu_ns | n; $ptx; "report") as $tcpu |
 pick($r.rx_cpu_ns | n; $prx; "report") as $rcpu |
 pick($t.peak_rss_kb | n; $htx; "report") as $trss |
 pick($r.peak_rss_kb | n; $hrx; "report") as $rrss |
-([$t.tx[]? | select((.sent | n) > 1 and (.span_ns | n) > 0) |
-  ((.sent | n) - 1) * 1e9 / (.span_ns | n)] | add // 0) as $span |
 ($t.tx_rate_achieved_pps | n) as $ach |
 ($t.tx_rate_requested_pps | n) as $req |
 ([.spec.streams[]?.rate_pps | n] | add // 0) as $sreq |
@@ -48,10 +44,9 @@ pick($r.peak_rss_kb | n; $hrx; "report") as $rrss |
 	rx_rss_src: (if $rrss[1] == "proc" then "proc-vmhwm" else $rrss[1] end),
 	rate_requested_pps: (if $req > 0 then $req elif $sreq > 0 then $sreq
 		else null end),
-	rate_achieved_pps: (if $span > 0 then $span elif $ach > 0 then $ach
+	rate_achieved_pps: (if $ach > 0 then $ach
 		elif $tns > 0 then $tf * 1e9 / $tns else null end),
-	rate_src: (if $span > 0 then "stream span" elif $ach > 0 then "report"
-		   else "sent/tx_elapsed" end),
+	rate_src: (if $ach > 0 then "report" else "sent/tx_elapsed" end),
 	pace_restarts: ([$t.tx[]?.pace_restarts | n] | add // 0),
 	pace_lost_ms: (([$t.tx[]?.pace_lost_ns | n] | add // 0) / 1e6)
 } + $extra
