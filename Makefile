@@ -1,19 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # make          build xceiver (controller) and xceiver-agent into build/
+# make unit     the unit tests (build/tests/test_*, no root needed)
 # make demo     run the default test on a two-namespace lab (root)
 # make check    unit tests, then integration tests in the lab (root)
 # make bench    full-speed figures through the lab (root)
 # (demo, check and bench first install missing Debian packages: make deps)
+#
+# Variables (see shared/common.mk): CFLAGS, LDFLAGS, LDLIBS are the user's;
+# WERROR=1 adds -Werror; SANITIZE=1 builds everything with ASan and UBSan
+# (use its own build directory: make SANITIZE=1 BUILD=build-san all unit);
+# BUILD is the build directory (default build/).
 
 BUILD ?= $(CURDIR)/build
+override BUILD := $(abspath $(BUILD))
 export BUILD
+# the sub-makes get the absolute BUILD, not a relative one from the command
+# line (they run in other directories)
+MAKEOVERRIDES := $(filter-out BUILD=%,$(MAKEOVERRIDES))
 
 all:
 	$(MAKE) -C proto
 	$(MAKE) -C shared
 	$(MAKE) -C agent
 	$(MAKE) -C controller
+	$(MAKE) -C tests/bench
 
 # Debian packages for the lab and the tests (installed when missing, as root)
 deps:

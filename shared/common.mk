@@ -2,6 +2,21 @@
 #
 # Settings shared by every directory's Makefile. Objects and binaries go to
 # $(BUILD); generated protobuf-c code goes to $(BUILD)/proto.
+#
+# The flags the code needs are kept apart from the user's, as libbpf's
+# Makefile does: CFLAGS, LDFLAGS and LDLIBS are the user's own (make
+# CFLAGS="-O1 -g" replaces the default -O2 -g and nothing else), the rules
+# use ALL_CFLAGS, ALL_LDFLAGS and ALL_LDLIBS.
+#
+#   WERROR=1     warnings are errors
+#   SANITIZE=1   ASan and UBSan, any report fatal (use another BUILD, e.g.
+#                BUILD=build-san); the BPF object is never sanitized
+#   FUZZ=1       clang's libFuzzer instrumentation with ASan and UBSan, for
+#                the objects tests/fuzz links (make fuzz sets it)
+#
+# A directory names the pkg-config packages it needs beyond the common ones
+# in DIR_PKGS (and other libraries in DIR_LIBS) before including this file,
+# so that only the agent links libbpf and libxdp.
 
 .DEFAULT_GOAL := all
 
@@ -14,16 +29,34 @@ BPFTOOL ?= bpftool
 PROTOC_C ?= protoc-c
 PKG_CONFIG ?= pkg-config
 
-PKGS := libbpf libxdp libprotobuf-c libuv yaml-0.1 jansson
-
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
-	  -Wno-missing-field-initializers -D_GNU_SOURCE \
-	  -I$(TOPDIR)/shared -I$(BUILD)/proto -I$(BUILD) \
-	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz -lpthread -lm
+
+BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson
+PKGS := $(BASE_PKGS) $(DIR_PKGS)
+
+XC_SAN_COMMON := -fsanitize=address,undefined -fno-sanitize-recover=all \
+		 -fno-omit-frame-pointer
+ifeq ($(FUZZ),1)
+XC_SAN := $(XC_SAN_COMMON) -fsanitize=fuzzer-no-link
+else ifeq ($(SANITIZE),1)
+XC_SAN := $(XC_SAN_COMMON)
+endif
+
+XC_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+	     -Wno-missing-field-initializers -D_GNU_SOURCE \
+	     -I$(TOPDIR)/shared -I$(BUILD)/proto -I$(BUILD) \
+	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
+ifeq ($(WERROR),1)
+XC_CFLAGS += -Werror
+endif
+
+ALL_CFLAGS := $(XC_CFLAGS) $(XC_SAN) $(CFLAGS)
+ALL_LDFLAGS := $(XC_SAN) $(LDFLAGS)
+ALL_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) $(DIR_LIBS) -lpthread \
+	      -lm $(LDLIBS)
 
 LIBXC := $(BUILD)/libxc.a
+LIBXCCTL := $(BUILD)/libxcctl.a
 PROTO_C := $(BUILD)/proto/xceiver.pb-c.c
 PROTO_H := $(BUILD)/proto/xceiver.pb-c.h
 
@@ -35,7 +68,7 @@ endif
 
 $(BUILD)/%.o: %.c $(PROTO_H) $(wildcard $(TOPDIR)/shared/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 	@echo "  CC      $<"
 
 $(BUILD):

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <stdio.h>
 #include <time.h>
-#include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 
 #include "xc_log.h"
 
@@ -41,34 +39,4 @@ void xc_log(enum xc_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	xc_vlog(level, fmt, ap);
 	va_end(ap);
-}
-
-static int xc_libbpf_print(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	enum xc_log_level l = XC_LOG_DEBUG;
-
-	if (level == LIBBPF_WARN)
-		l = XC_LOG_WARN;
-	else if (level == LIBBPF_INFO)
-		l = XC_LOG_DEBUG;
-	xc_vlog(l, fmt, ap);
-	return 0;
-}
-
-static int xc_libxdp_print(enum libxdp_print_level level, const char *fmt,
-			   va_list ap)
-{
-	enum xc_log_level l = XC_LOG_DEBUG;
-
-	if (level == LIBXDP_WARN)
-		l = XC_LOG_WARN;
-	xc_vlog(l, fmt, ap);
-	return 0;
-}
-
-void xc_log_route_libs(void)
-{
-	libbpf_set_print(xc_libbpf_print);
-	libxdp_set_print(xc_libxdp_print);
 }

@@ -20,7 +20,10 @@ enum xc_log_level xc_log_get_level(void);
 void xc_log(enum xc_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xc_vlog(enum xc_log_level level, const char *fmt, va_list ap);
-/* Send libbpf's and libxdp's own messages through xc_log. */
+/*
+ * Send libbpf's and libxdp's own messages through xc_log (xc_log_libs.c: a
+ * program that calls it links libbpf and libxdp).
+ */
 void xc_log_route_libs(void);
 
 #define pr_warn(fmt, ...) xc_log(XC_LOG_WARN, fmt, ##__VA_ARGS__)

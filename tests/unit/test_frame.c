@@ -767,7 +767,9 @@ static void test_pkt(void **state)
 		pkt_one(false, 0, lens[i], 1000 + i, 2000 - i, i * 77);
 		if (lens[i] >= 84)
 			pkt_one(true, 7, lens[i], 65535, 1, i);
-		pkt_one(false, 9, lens[i] + 4, 9000, 9001 + i, i);
+		/* 4 bytes more with the tag, within the largest frame */
+		pkt_one(false, 9, lens[i] + 4 <= XC_MAX_FRAME - XC_FCS_LEN ?
+			lens[i] + 4 : lens[i], 9000, 9001 + i, i);
 	}
 }
 

@@ -65,7 +65,8 @@ static size_t xc_t_put_msg(uint8_t *out, const uint8_t *body, uint32_t len)
 	out[1] = len >> 16;
 	out[2] = len >> 8;
 	out[3] = len;
-	memcpy(out + 4, body, len);
+	if (len)
+		memcpy(out + 4, body, len);
 	return 4 + len;
 }
 
