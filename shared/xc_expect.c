@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Verdict expectations: parsing "[stream N] COUNTER OP VALUE" and judging a
- * measured value against it.
+ * Verdict expectations: parsing "[stream N] COUNTER OP VALUE" (or "[stream
+ * N] COUNTER not judged") and judging a measured value against it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -41,6 +41,7 @@ static const struct {
 } xc_ops[] = {
 	{ "==", XC_OP_EQ }, { "!=", XC_OP_NE }, { "<=", XC_OP_LE },
 	{ ">=", XC_OP_GE }, { "<", XC_OP_LT }, { ">", XC_OP_GT },
+	{ "not judged", XC_OP_NOT_JUDGED },
 };
 
 const char *xc_counter_name(enum xc_counter c)
@@ -187,7 +188,31 @@ static int xc_parse_op(const char **p, struct xc_expect *e, char *err,
 		}
 	}
 	return xc_errf(err, errlen, EINVAL,
-		       "expected an operator (== != <= >= < >) at '%s'", *p);
+		       "expected an operator (== != <= >= < >) or 'not judged' at '%s'",
+		       *p);
+}
+
+/*
+ * A check whose outcome does not depend on the measurement: ">= 0" and
+ * "<= max" always hold, "< 0" and "> max" never do.
+ */
+static int xc_check_vacuous(const struct xc_expect *e, char *err,
+			    size_t errlen)
+{
+	const char *name = xc_counter_name(e->counter);
+	const char *op = xc_expect_op_str(e->op);
+
+	if ((e->op == XC_OP_GE && !e->value) ||
+	    (e->op == XC_OP_LE && e->value == UINT64_MAX))
+		return xc_errf(err, errlen, EINVAL,
+			       "'%s %s %" PRIu64 "' holds whatever is measured; to leave %s out of the verdict, say '%s not judged'",
+			       name, op, e->value, name, name);
+	if ((e->op == XC_OP_LT && !e->value) ||
+	    (e->op == XC_OP_GT && e->value == UINT64_MAX))
+		return xc_errf(err, errlen, EINVAL,
+			       "'%s %s %" PRIu64 "' can never hold (counters are unsigned 64-bit)",
+			       name, op, e->value);
+	return 0;
 }
 
 int xc_expect_parse(const char *text, struct xc_expect *e, char *err,
@@ -210,14 +235,15 @@ int xc_expect_parse(const char *text, struct xc_expect *e, char *err,
 		ret = xc_parse_op(&p, e, err, errlen);
 	if (ret)
 		return ret;
-	if (xc_parse_u64(&p, &e->value))
+	if (e->op != XC_OP_NOT_JUDGED && xc_parse_u64(&p, &e->value))
 		return xc_errf(err, errlen, EINVAL,
 			       "'%s' is not an unsigned integer value", p);
 	p = xc_skip_ws(p);
 	if (*p)
-		return xc_errf(err, errlen, EINVAL,
-			       "unexpected '%s' after the value", p);
-	return 0;
+		return xc_errf(err, errlen, EINVAL, "unexpected '%s' after %s",
+			       p, e->op == XC_OP_NOT_JUDGED ? "'not judged'" :
+			       "the value");
+	return xc_check_vacuous(e, err, errlen);
 }
 
 int xc_expect_parse_list(char *const *checks, size_t n,
@@ -262,12 +288,20 @@ bool xc_expect_eval(const struct xc_expect *e, uint64_t v)
 		return v < e->value;
 	case XC_OP_GT:
 		return v > e->value;
+	case XC_OP_NOT_JUDGED:
+		break;
 	}
 	return false;
 }
 
 int xc_expect_format(const struct xc_expect *e, char *buf, size_t len)
 {
+	if (e->op == XC_OP_NOT_JUDGED)
+		return e->has_stream ?
+		       snprintf(buf, len, "stream %" PRIu32 " %s not judged",
+				e->stream_id, xc_counter_name(e->counter)) :
+		       snprintf(buf, len, "%s not judged",
+				xc_counter_name(e->counter));
 	if (e->has_stream)
 		return snprintf(buf, len, "stream %" PRIu32 " %s %s %" PRIu64,
 				e->stream_id, xc_counter_name(e->counter),

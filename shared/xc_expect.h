@@ -14,6 +14,11 @@
  *     tx_invalid_descs tx_ring_empty_descs on the sending side.
  *
  * A check replaces the verdict's default check of its counter.
+ * "[stream N] COUNTER not judged" removes the counter from the verdict: the
+ * summary and the JSON list it as not judged, never as passed.
+ *
+ * A check that holds (or fails) whatever is measured ("missing >= 0",
+ * "late < 0") is refused: it would judge nothing.
  */
 #ifndef XC_EXPECT_H
 #define XC_EXPECT_H
@@ -51,6 +56,7 @@ enum xc_expect_op {
 	XC_OP_GE,
 	XC_OP_LT,
 	XC_OP_GT,
+	XC_OP_NOT_JUDGED,	/* "COUNTER not judged": no value */
 };
 
 struct xc_expect {
@@ -69,7 +75,7 @@ int xc_counter_from_name(const char *name);
 bool xc_counter_per_stream(enum xc_counter c);
 /* Socket counters (XskStats), summed over sockets. */
 bool xc_counter_is_socket(enum xc_counter c);
-/* "==" */
+/* "==", "not judged" */
 const char *xc_expect_op_str(enum xc_expect_op op);
 
 /*
@@ -86,10 +92,13 @@ int xc_expect_parse(const char *text, struct xc_expect *e, char *err,
 int xc_expect_parse_list(char *const *checks, size_t n,
 			 struct xc_expect **out, char *err, size_t errlen);
 
-/* Whether measured satisfies the check. */
+/* Whether measured satisfies the check (never for XC_OP_NOT_JUDGED). */
 bool xc_expect_eval(const struct xc_expect *e, uint64_t measured);
 
-/* The check in canonical form: "stream 2 missing <= 10". */
+/*
+ * The check in canonical form: "stream 2 missing <= 10", "reordered not
+ * judged".
+ */
 int xc_expect_format(const struct xc_expect *e, char *buf, size_t len);
 
 #endif /* XC_EXPECT_H */

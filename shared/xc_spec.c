@@ -16,6 +16,7 @@
 
 #include "xc_expect.h"
 #include "xc_frame.h"
+#include "xc_limits.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
@@ -27,8 +28,6 @@
 #define XC_SPEC_DEF_CONNECT_MS	5000
 #define XC_SPEC_DEF_REPLY_MS	10000
 #define XC_SPEC_DEF_DRAIN_MS	1000
-#define XC_SPEC_DEF_RANGES	1024
-#define XC_SPEC_MAX_STREAM_ID	65535
 #define XC_SPEC_MAX_COUNT	(1ull << 48)
 #define XC_SPEC_MIN_CHUNK	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
 #define XC_SPEC_MAX_CHUNK	65536	/* largest chunk (SZ_64K) */
@@ -41,6 +40,25 @@
 #define XC_SPEC_L1_OVERHEAD	20	/* preamble + SFD + IFG */
 
 /* ---------------------------------------------------------------- defaults */
+
+static uint32_t xc_spec_max_anomalies(const Xceiver__V1__TestSpec *s)
+{
+	if (s->rx_options && s->rx_options->max_anomalies)
+		return s->rx_options->max_anomalies;
+	return XC_DEF_MAX_ANOMALIES;
+}
+
+/*
+ * Missing ranges kept per stream: XC_DEF_MAX_RANGES, or fewer where that
+ * many streams' ranges would not fit one report (at least 1).
+ */
+static uint32_t xc_spec_def_ranges(const Xceiver__V1__TestSpec *s)
+{
+	uint64_t fit = xc_report_max_ranges(s->n_streams,
+					    xc_spec_max_anomalies(s));
+
+	return XC_MAX(XC_MIN(fit, (uint64_t)XC_DEF_MAX_RANGES), 1);
+}
 
 static int xc_spec_sub(ProtobufCMessage **p,
 		       const ProtobufCMessageDescriptor *d)
@@ -122,7 +140,7 @@ int xc_spec_defaults(Xceiver__V1__TestSpec *s)
 	xc_spec_set_default(&t->reply_ms, XC_SPEC_DEF_REPLY_MS);
 	xc_spec_set_default(&t->drain_idle_ms, XC_SPEC_DEF_DRAIN_MS);
 	xc_spec_set_default(&s->expect->max_missing_ranges,
-			    XC_SPEC_DEF_RANGES);
+			    xc_spec_def_ranges(s));
 	if (s->rx_options && s->rx_options->payload_check ==
 	    XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_SAMPLED)
 		xc_spec_set_default(&s->rx_options->sample_every,
@@ -608,9 +626,9 @@ static int xc_spec_check_stream(struct xc_sctx *c, const struct xc_sstream *ss)
 	const char *p = ss->p;
 	int ret;
 
-	if (st->id > XC_SPEC_MAX_STREAM_ID)
+	if (st->id > XC_MAX_STREAM_ID)
 		return xc_serr(c, "%s.id: %" PRIu32 " is above the maximum of %u",
-			       p, st->id, XC_SPEC_MAX_STREAM_ID);
+			       p, st->id, XC_MAX_STREAM_ID);
 	if (!xc_spec_enum_ok(&xceiver__v1__direction__descriptor,
 			     st->direction))
 		return xc_serr(c, "%s.direction: %d is not a valid Direction",
@@ -670,6 +688,9 @@ static int xc_spec_check_streams(struct xc_sctx *c,
 
 	if (!s->n_streams)
 		return xc_serr(c, "streams: missing (at least one stream)");
+	if (s->n_streams > XC_MAX_STREAMS)
+		return xc_serr(c, "streams: %zu streams, above the maximum of %u",
+			       s->n_streams, XC_MAX_STREAMS);
 	for (i = 0; i < s->n_streams; i++) {
 		if (!s->streams[i])
 			return xc_serr(c, "streams[%zu]: missing", i);
@@ -707,6 +728,28 @@ static int xc_spec_check_shrink(struct xc_sctx *c,
 				       low, i, adj,
 				       low > min ? low - min : 0);
 	}
+	return 0;
+}
+
+/*
+ * Everything an agent reports must fit one control message: kept
+ * anomalies and missing ranges are refused beyond what fits, never cut.
+ */
+static int xc_spec_check_report_size(struct xc_sctx *c,
+				     const Xceiver__V1__TestSpec *s)
+{
+	uint32_t anomalies = xc_spec_max_anomalies(s);
+	uint32_t ranges = s->expect ? s->expect->max_missing_ranges : 0;
+	uint64_t fit;
+
+	if (anomalies > XC_MAX_ANOMALIES)
+		return xc_serr(c, "rx_options.max_anomalies: %" PRIu32 " is above the maximum of %u",
+			       anomalies, XC_MAX_ANOMALIES);
+	fit = xc_report_max_ranges(s->n_streams, anomalies);
+	if (ranges > fit)
+		return xc_serr(c, "expect.max_missing_ranges: %" PRIu32 " ranges for each of %zu streams (with %" PRIu32 " anomalies kept) do not fit a report of %u MiB: at most %" PRIu64,
+			       ranges, s->n_streams, anomalies,
+			       XC_MSG_MAX >> 20, fit);
 	return 0;
 }
 
@@ -820,6 +863,8 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		ret = xc_spec_check_streams(&c, s);
 	if (!ret)
 		ret = xc_spec_check_rx_options(&c, s);
+	if (!ret)
+		ret = xc_spec_check_report_size(&c, s);
 	if (!ret)
 		ret = xc_spec_check_requires(&c, s);
 	if (!ret && s->repeat > XC_SPEC_MAX_REPEAT)

@@ -25,11 +25,9 @@
 
 #include "xc_frame.h"
 #include "xc_gen.h"
+#include "xc_limits.h"
 
 #define XC_DEF_WINDOW_BITS	(1u << 20)
-#define XC_DEF_MAX_RANGES	1024
-#define XC_DEF_MAX_ANOMALIES	16
-#define XC_MAX_ANOMALIES	1024	/* kept at most, whatever asked */
 #define XC_DEF_SAMPLE_EVERY	100	/* PAYLOAD_CHECK_SAMPLED, 0 given */
 #define XC_META_LEN		8	/* XDP_ACTION_METADATA: u64 seq */
 

@@ -19,10 +19,11 @@
 #include <sys/socket.h>
 #include <uv.h>
 
+#include "xc_limits.h"
 #include "xceiver.pb-c.h"
 
 #define XC_PROTOCOL_VERSION	1
-#define XC_WIRE_MAX_MSG		(16u << 20)	/* 16 MiB */
+#define XC_WIRE_MAX_MSG		XC_MSG_MAX	/* 16 MiB */
 #define XC_WIRE_HDR_LEN		4
 
 /* ------------------------------------------------------------ framer */
@@ -107,6 +108,19 @@ struct xc_conn_ops {
 /* A connection that owns a new plain TCP transport. */
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data);
+/*
+ * A connection over a transport the caller made (it sets t's owner and
+ * callbacks and owns t from here on; NULL t fails). Start it with
+ * xc_conn_accept/xc_conn_connect for a TCP transport, or with
+ * xc_conn_open when t is connected already (the fuzz targets' in-memory
+ * transport).
+ */
+struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
+				      struct xc_transport *t,
+				      const struct xc_conn_ops *ops,
+				      void *data);
+/* Start reading on a transport connected already; peer names it in logs. */
+int xc_conn_open(struct xc_conn *c, const char *peer);
 void *xc_conn_data(struct xc_conn *c);
 const char *xc_conn_peer(struct xc_conn *c);	/* "ADDR:PORT" */
 /* Accept a pending connection from server and start reading. */

@@ -100,7 +100,11 @@ static void test_parse_errors(void **state)
 	parse_fails("mising <= 10",
 		    "unknown counter 'mising' (known: sent, delivered, missing,");
 	parse_fails("missing", "expected an operator");
-	parse_fails("missing =< 3", "expected an operator (== != <= >= < >) at '=< 3'");
+	parse_fails("missing =< 3",
+		    "expected an operator (== != <= >= < >) or 'not judged' at '=< 3'");
+	parse_fails("missing not", "expected an operator");
+	parse_fails("missing not judged 0",
+		    "unexpected '0' after 'not judged'");
 	parse_fails("missing = 3", "expected an operator");
 	parse_fails("missing <= ten", "'ten' is not an unsigned integer");
 	parse_fails("missing <= -1", "'-1' is not an unsigned integer");
@@ -115,6 +119,45 @@ static void test_parse_errors(void **state)
 	parse_fails("stream 2 foreign == 0",
 		    "foreign is a total, not a per-stream counter");
 	parse_fails("stream 1 rx_dropped > 0", "rx_dropped is a total");
+}
+
+/* A check whose outcome cannot depend on the measurement is refused. */
+static void test_vacuous(void **state)
+{
+	parse_fails("reordered >= 0",
+		    "'reordered >= 0' holds whatever is measured; to leave reordered out of the verdict, say 'reordered not judged'");
+	parse_fails("stream 2 missing >= 0x0", "holds whatever is measured");
+	parse_fails("late <= 18446744073709551615",
+		    "holds whatever is measured");
+	parse_fails("late < 0", "'late < 0' can never hold");
+	parse_fails("stream 1 sent > 18446744073709551615", "can never hold");
+	/* the nearest checks that can go either way are accepted */
+	parse_ok("reordered >= 1");
+	parse_ok("late <= 18446744073709551614");
+	parse_ok("late < 1");
+	parse_ok("sent > 18446744073709551614");
+}
+
+static void test_not_judged(void **state)
+{
+	struct xc_expect e;
+	char buf[128];
+
+	e = parse_ok("reordered not judged");
+	assert_false(e.has_stream);
+	assert_int_equal(e.counter, XC_CTR_REORDERED);
+	assert_int_equal(e.op, XC_OP_NOT_JUDGED);
+	/* never a pass, whatever the value */
+	assert_false(xc_expect_eval(&e, 0));
+	assert_false(xc_expect_eval(&e, 5));
+	xc_expect_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "reordered not judged");
+	e = parse_ok(" stream 4  duplicates not judged ");
+	xc_expect_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "stream 4 duplicates not judged");
+	e = parse_ok(buf);
+	assert_int_equal(e.stream_id, 4);
+	assert_string_equal(xc_expect_op_str(XC_OP_NOT_JUDGED), "not judged");
 }
 
 static void test_parse_list(void **state)
@@ -189,6 +232,8 @@ int main(void)
 		cmocka_unit_test(test_parse_forms),
 		cmocka_unit_test(test_every_counter),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_vacuous),
+		cmocka_unit_test(test_not_judged),
 		cmocka_unit_test(test_parse_list),
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_format),

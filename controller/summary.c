@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * The summary a person reads: per stream what was sent and what arrived,
+ * both sides' socket counters, the first anomalies in detail, and every
+ * check with its measured value; then the verdict line.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xc_output.h"
+#include "xc_pb.h"
+#include "xc_spec.h"
+#include "xc_util.h"
+
+#define XC_SHOW_RANGES		8
+#define XC_SHOW_ANOMALIES	8
+
+static const char *xc_enum(const ProtobufCEnumDescriptor *e, int v,
+			   char *buf, size_t len)
+{
+	if (!xc_pb_enum_name(e, v, buf, len))
+		snprintf(buf, len, "%d", v);
+	return buf;
+}
+
+const char *xc_mode_str(Xceiver__V1__XdpMode m, char *buf, size_t len)
+{
+	return xc_enum(&xceiver__v1__xdp_mode__descriptor, m, buf, len);
+}
+
+static double xc_rate(uint64_t frames, uint64_t ns)
+{
+	return ns ? (double)frames * 1e9 / (double)ns : 0.0;
+}
+
+static void xc_print_ranges(FILE *out, const Xceiver__V1__RxStreamReport *r)
+{
+	size_t i, n = XC_MIN(r->n_missing_ranges, (size_t)XC_SHOW_RANGES);
+
+	if (!r->missing)
+		return;
+	fprintf(out, "    missing ranges (%" PRIu64 "):",
+		r->missing_range_count);
+	for (i = 0; i < n; i++) {
+		const Xceiver__V1__SeqRange *g = r->missing_ranges[i];
+
+		if (g->first == g->last)
+			fprintf(out, " %" PRIu64, g->first);
+		else
+			fprintf(out, " %" PRIu64 "-%" PRIu64, g->first,
+				g->last);
+	}
+	if (r->missing_range_count > n)
+		fprintf(out, " ... (--json has %zu)", r->n_missing_ranges);
+	fprintf(out, "\n");
+}
+
+/* "64 bytes", "sizes 64,128", "64..1518 bytes", "IMIX" */
+static void xc_size_text(const Xceiver__V1__Stream *s, char *buf, size_t len)
+{
+	const Xceiver__V1__Sizes *z = s->sizes;
+	size_t i, off;
+
+	if (z && (z->n_imix || z->standard_imix)) {
+		snprintf(buf, len, "%s IMIX (mean %.0f bytes)",
+			 z->n_imix ? "custom" : "standard",
+			 xc_spec_stream_mean_frame(s));
+	} else if (z && z->n_list) {
+		off = snprintf(buf, len, "sizes");
+		for (i = 0; i < z->n_list && off < len; i++)
+			off += snprintf(buf + off, len - off, "%s%u",
+					i ? "," : " ", z->list[i]);
+	} else if (z && (z->min || z->max)) {
+		snprintf(buf, len, "%u..%u bytes", z->min, z->max);
+	} else {
+		snprintf(buf, len, "%u bytes", s->frame_size);
+	}
+}
+
+static void xc_print_rate(FILE *out, double want, double got)
+{
+	fprintf(out, "  rate        requested %.0f pps, achieved %.0f pps",
+		want, got);
+	if (want > 0)
+		fprintf(out, " (%+.3f%%)", (got - want) * 100 / want);
+	fprintf(out, "\n");
+}
+
+static void xc_print_stream_head(FILE *out, const Xceiver__V1__Stream *s)
+{
+	enum xc_side from = xc_stream_sender(s);
+	const Xceiver__V1__Headers *h = s->headers;
+	char size[96];
+
+	xc_size_text(s, size, sizeof(size));
+	fprintf(out, "stream %u (%s -> %s): %" PRIu64
+		" frames, %s, %s:%u -> %s:%u, ", s->id,
+		from == XC_TX ? "tx" : "rx", from == XC_TX ? "rx" : "tx",
+		s->count, size, h->src_ip, h->udp->src, h->dst_ip,
+		h->udp->dst);
+	if (h->vlan_id)
+		fprintf(out, "(vlan %u) ", h->vlan_id);
+	if (s->rate_pps || s->rate_bps)
+		fprintf(out, "%.0f pps\n", xc_spec_stream_pps(s));
+	else
+		fprintf(out, "full speed\n");
+}
+
+static void xc_print_sent(FILE *out, const struct xc_view *v, size_t i)
+{
+	const Xceiver__V1__Stream *s = v->spec->streams[i];
+	const Xceiver__V1__Report *tr = xc_view_report(v, xc_stream_sender(s));
+	const Xceiver__V1__TxStreamReport *t = v->tx[i];
+	bool paced = s->rate_pps || s->rate_bps;
+
+	fprintf(out, "  sent        %12" PRIu64 "   %.3f Mpps\n",
+		t ? t->sent : 0,
+		xc_rate(t ? t->sent : 0, tr ? tr->tx_elapsed_ns : 0) / 1e6);
+	if (paced && t && t->sent > 1 && t->span_ns)
+		xc_print_rate(out, xc_spec_stream_pps(s),
+			      (t->sent - 1) * 1e9 / t->span_ns);
+	if (t && t->pace_restarts)
+		fprintf(out, "  pacing      %12" PRIu64
+			"   restarts of the schedule, more than the burst (%u frames) behind: %.3f ms lost\n",
+			t->pace_restarts, t->pace_burst,
+			t->pace_lost_ns / 1e6);
+}
+
+static void xc_print_received(FILE *out, const Xceiver__V1__RxStreamReport *r,
+			      const Xceiver__V1__Report *rr)
+{
+	fprintf(out, "  expected    %12" PRIu64, r->expected);
+	if (r->invalid_sent || r->xdp_dropped)
+		fprintf(out, "   (%" PRIu64 " sent invalid, %" PRIu64
+			" dropped by XDP on purpose)", r->invalid_sent,
+			r->xdp_dropped);
+	fprintf(out, "\n  delivered   %12" PRIu64 "   %.3f Mpps validated\n",
+		r->delivered,
+		xc_rate(r->delivered, rr ? rr->rx_elapsed_ns : 0) / 1e6);
+	fprintf(out, "  missing     %12" PRIu64 "\n", r->missing);
+	xc_print_ranges(out, r);
+	fprintf(out, "  corrupt     %12" PRIu64, r->corrupt);
+	if (r->has_corrupt)
+		fprintf(out, "   first: seq %" PRIu64 " at byte %u",
+			r->first_corrupt_seq, r->first_corrupt_offset);
+	fprintf(out, "\n  duplicates  %12" PRIu64 "\n", r->duplicates);
+	fprintf(out, "  reordered   %12" PRIu64 "   max displacement %" PRIu64
+		"\n", r->reordered, r->max_reorder);
+	fprintf(out, "  unexpected  %12" PRIu64 "\n", r->unexpected);
+	if (r->desc_errors)
+		fprintf(out, "  desc errors %12" PRIu64 "\n", r->desc_errors);
+	if (r->late)
+		fprintf(out, "  late        %12" PRIu64
+			"   (older than the window, counted missing)\n",
+			r->late);
+}
+
+static void xc_print_stream(FILE *out, const struct xc_view *v, size_t i)
+{
+	const Xceiver__V1__Stream *s = v->spec->streams[i];
+	enum xc_side to = xc_stream_sender(s) == XC_TX ? XC_RX : XC_TX;
+
+	xc_print_stream_head(out, s);
+	xc_print_sent(out, v, i);
+	if (!v->rx[i]) {
+		fprintf(out, "  (no report from the receiver)\n");
+		return;
+	}
+	xc_print_received(out, v->rx[i], xc_view_report(v, to));
+}
+
+static void xc_print_xsk(FILE *out, const char *side,
+			 const Xceiver__V1__Report *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n_xsk; i++) {
+		const Xceiver__V1__XskStats *x = r->xsk[i];
+
+		fprintf(out, "%s xsk queue %u: rx_descs %" PRIu64
+			" rx_dropped %" PRIu64 " rx_invalid_descs %" PRIu64
+			" tx_invalid_descs %" PRIu64 " rx_ring_full %" PRIu64
+			" rx_fill_ring_empty_descs %" PRIu64
+			" tx_ring_empty_descs %" PRIu64 "\n", side, x->queue,
+			x->rx_descs, x->rx_dropped, x->rx_invalid_descs,
+			x->tx_invalid_descs, x->rx_ring_full,
+			x->rx_fill_ring_empty_descs, x->tx_ring_empty_descs);
+	}
+}
+
+static void xc_print_anomaly(FILE *out, const char *side,
+			     const Xceiver__V1__Anomaly *a)
+{
+	char kind[32];
+
+	xc_enum(&xceiver__v1__anomaly_kind__descriptor, a->kind, kind,
+		sizeof(kind));
+	if (a->kind == XCEIVER__V1__ANOMALY_KIND__ANOMALY_FOREIGN)
+		fprintf(out, "  %s: foreign frame: length %u", side,
+			a->seen_len);
+	else
+		fprintf(out, "  %s: %s stream %u seq %" PRIu64
+			": length %u (expected %u)", side, kind, a->stream_id,
+			a->seq, a->seen_len, a->expected_len);
+	if (a->kind == XCEIVER__V1__ANOMALY_KIND__ANOMALY_CORRUPT ||
+	    a->kind == XCEIVER__V1__ANOMALY_KIND__ANOMALY_METADATA)
+		fprintf(out, ", first bad byte %u", a->bad_offset);
+	fprintf(out, ", queue %u, umem addr 0x%" PRIx64 "\n", a->queue,
+		a->addr);
+}
+
+static void xc_print_anomalies(FILE *out, const struct xc_view *v,
+			       const struct xc_ctl_opts *opts)
+{
+	size_t i, kept = 0, shown = 0;
+	uint64_t total = 0;
+	int side;
+
+	for (side = XC_TX; side <= XC_RX; side++) {
+		const Xceiver__V1__Report *r = xc_view_report(v, side);
+
+		total += r ? r->anomaly_count : 0;
+		kept += r ? r->n_anomalies : 0;
+	}
+	if (!total)
+		return;
+	fprintf(out, "anomalies: %" PRIu64 "%s\n", total, opts->pcap_path ?
+		"" : " (--pcap FILE writes the kept frames)");
+	for (side = XC_TX; side <= XC_RX; side++) {
+		const Xceiver__V1__Report *r = xc_view_report(v, side);
+
+		for (i = 0; r && i < r->n_anomalies &&
+		     shown < XC_SHOW_ANOMALIES; i++, shown++)
+			xc_print_anomaly(out, side == XC_TX ? "tx" : "rx",
+					 r->anomalies[i]);
+	}
+	if (total > shown)
+		fprintf(out, "  ... (--json has the %zu kept in detail)\n",
+			kept);
+}
+
+/* What Rx verified, from the receiving agents' reports. */
+static void xc_payload_text(const struct xc_view *v, char *buf, size_t len)
+{
+	const Xceiver__V1__RxOptions *o = v->spec->rx_options;
+	const Xceiver__V1__Report *r = NULL;
+	char name[16];
+	int side;
+
+	for (side = XC_TX; side <= XC_RX && !r; side++)
+		if (xc_side_receives(v->spec, side))
+			r = xc_view_report(v, side);
+	xc_enum(&xceiver__v1__payload_check__descriptor,
+		r ? r->payload_check : 0, name, sizeof(name));
+	if (r && r->payload_check ==
+	    XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_SAMPLED)
+		snprintf(buf, len, "%s (every byte of 1 frame in %u)", name,
+			 o ? o->sample_every : 0);
+	else if (r && r->payload_check ==
+		 XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_OFF)
+		snprintf(buf, len, "%s (headers, length and sequence only)",
+			 name);
+	else
+		snprintf(buf, len, "%s (every byte of every frame)", name);
+}
+
+static const char *xc_result_tag(enum xc_check_result r)
+{
+	switch (r) {
+	case XC_RESULT_PASS:
+		return "ok";
+	case XC_RESULT_FAIL:
+		return "FAIL";
+	case XC_RESULT_NOT_JUDGED:
+		return "--";
+	}
+	return "?";
+}
+
+static void xc_print_checks(FILE *out, const struct xc_judgement *j)
+{
+	char text[160];
+	size_t i;
+
+	fprintf(out, "checks (measured value on the right):\n");
+	for (i = 0; i < j->n; i++) {
+		const struct xc_check *c = &j->checks[i];
+
+		xc_check_text(c, text, sizeof(text));
+		if (c->result == XC_RESULT_NOT_JUDGED)
+			fprintf(out, "  %-4s %-44s %12s%s\n", "--", text,
+				"not judged", "   (spec)");
+		else
+			fprintf(out, "  %-4s %-44s %12" PRIu64 "%s\n",
+				xc_result_tag(c->result), text, c->got,
+				c->from_spec ? "   (spec)" : "");
+	}
+}
+
+static void xc_print_repetition(FILE *out, const struct xc_ctl_opts *opts)
+{
+	if (opts->repeat > 1)
+		fprintf(out, "repetition %u of %u: ", opts->repetition,
+			opts->repeat);
+}
+
+static void xc_print_run_line(FILE *out, const struct xc_view *v)
+{
+	const Xceiver__V1__TestSpec *spec = v->spec;
+	const struct xc_run_result *res = v->res;
+	char txm[16], rxm[16];
+
+	xc_mode_str(res->tx_mode, txm, sizeof(txm));
+	xc_mode_str(res->rx_mode, rxm, sizeof(rxm));
+	if (spec->name && *spec->name)
+		fprintf(out, "%s: ", spec->name);
+	fprintf(out, "run %016" PRIx64 ": tx %s %s (%s), rx %s %s (%s)\n",
+		res->run_id, spec->tx->agent, spec->tx->xsk->ifname, txm,
+		spec->rx->agent, spec->rx->xsk->ifname, rxm);
+}
+
+void xc_summary_print(FILE *out, const struct xc_view *v,
+		      const struct xc_judgement *j,
+		      const struct xc_ctl_opts *opts)
+{
+	const struct xc_run_result *res = v->res;
+	char payload[96];
+	size_t i;
+
+	xc_print_repetition(out, opts);
+	xc_print_run_line(out, v);
+	for (i = 0; i < v->spec->n_streams; i++)
+		xc_print_stream(out, v, i);
+	xc_payload_text(v, payload, sizeof(payload));
+	fprintf(out, "payload check: %s\n", payload);
+	fprintf(out, "foreign frames %" PRIu64 ", rx frames %" PRIu64 "\n",
+		xc_total_value(v, XC_CTR_FOREIGN),
+		(res->tx ? res->tx->rx_frames : 0) +
+		(res->rx ? res->rx->rx_frames : 0));
+	xc_print_xsk(out, "tx", res->tx);
+	xc_print_xsk(out, "rx", res->rx);
+	xc_print_anomalies(out, v, opts);
+	xc_print_checks(out, j);
+}
+
+void xc_verdict_print(FILE *out, const struct xc_judgement *j,
+		      const struct xc_ctl_opts *opts)
+{
+	size_t judged = j->n - j->not_judged;
+
+	if (opts->repeat > 1)
+		xc_print_repetition(out, opts);
+	else
+		fprintf(out, "verdict: ");
+	if (xc_judgement_pass(j))
+		fprintf(out, "PASS (%zu checks: every expectation held",
+			judged);
+	else
+		fprintf(out, "FAIL (%zu of %zu checks failed", j->failed,
+			judged);
+	if (j->not_judged)
+		fprintf(out, "; %zu not judged", j->not_judged);
+	fprintf(out, ")\n");
+}
+
+const char *xc_payload_mode(const struct xc_view *v, char *buf, size_t len)
+{
+	xc_payload_text(v, buf, len);
+	*strchrnul(buf, ' ') = '\0';
+	return buf;
+}
