@@ -598,6 +598,15 @@ uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
 	return xc_build(t, &f, tx_us, buf);
 }
 
+void xc_frame_hdr_pkt(const struct xc_stream_tmpl *t,
+		      const struct xc_gen_pkt *p, uint8_t *buf)
+{
+	struct xc_fp f;
+
+	xc_fp_pkt(t, p, &f);
+	xc_put_hdr(t, &f, buf);
+}
+
 uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
 			    const struct xc_gen_pkt *p, uint32_t tx_us,
 			    uint8_t *buf)

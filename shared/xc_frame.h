@@ -122,6 +122,12 @@ uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
 			    const struct xc_gen_pkt *p, uint32_t tx_us,
 			    uint8_t *buf);
 /*
+ * Only the headers (t->hdr_len bytes: lengths and the IPv4 checksum set,
+ * the UDP checksum 0) of p's frame.
+ */
+void xc_frame_hdr_pkt(const struct xc_stream_tmpl *t,
+		      const struct xc_gen_pkt *p, uint8_t *buf);
+/*
  * Turn a frame built by xc_frame_build_pkt for another packet of the same
  * template, length and ports (a Tx buffer used again) into p's frame:
  * only the payload header's seq and tx time change, and the UDP checksum

@@ -413,6 +413,7 @@ static int xc_rxv_add(struct xc_rxv *v, size_t i,
 	vs->fixed = vs->gen.size_mode == XC_SIZE_FIXED &&
 		    vs->gen.sport_n == 1 && vs->gen.dport_n == 1;
 	vs->drop_half = v->xdp_action == XC_ACT(DROP_HALF);
+	xc_path_expect_init(&v->path, &vs->tmpl, &vs->cur, &vs->cur_changes);
 	xc_rxv_counts(vs);
 	return xc_rxv_check_tail(v, vs, i, err, errlen);
 }
@@ -464,6 +465,8 @@ int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
 	ret = xc_rxv_options(v, o->rx, err, errlen);
 	if (ret)
 		goto err_free;
+	xc_path_rules_from(&v->path, o->path, o->vlan_strip);
+	v->path_any = xc_path_rules_any(&v->path);
 	xc_umem_geom_from(&geom, o->peer_xsk);
 	if (!o->peer_xsk)
 		geom.multi_buffer = true;
@@ -615,35 +618,107 @@ static bool xc_rxv_full_check(const struct xc_rxv *v, uint64_t seq)
 	return true;
 }
 
-/* Check a frame of E; returns 0 when intact, sets *exp_len. */
-static int xc_rxv_check(const struct xc_rxv *v,
-			const struct xc_rxv_stream *vs, uint64_t seq,
-			const uint8_t *frame, uint32_t len, uint32_t *exp_len,
-			uint32_t *bad_off)
+/* The generator's packet for seq (length without FCS, ports). */
+static void xc_rxv_pkt(const struct xc_rxv_stream *vs, uint64_t seq,
+		       struct xc_gen_pkt *p)
 {
 	const struct xc_gen *g = &vs->gen;
+
+	p->seq = seq;
+	p->frame_len = xc_gen_frame_size(g, seq) - XC_FCS_LEN;
+	p->src_port = g->sport + (g->sport_n > 1 ? seq % g->sport_n : 0);
+	p->dst_port = g->dport + (g->dport_n > 1 ? seq % g->dport_n : 0);
+}
+
+/*
+ * Check a frame of E against template t, whose frames are delta bytes
+ * longer than the generator's; returns 0 when intact, sets *exp_len.
+ */
+static int xc_rxv_check_tmpl(const struct xc_rxv *v,
+			     const struct xc_rxv_stream *vs,
+			     const struct xc_stream_tmpl *t, int delta,
+			     uint64_t seq, const uint8_t *frame, uint32_t len,
+			     uint32_t *exp_len, uint32_t *bad_off)
+{
 	bool full = xc_rxv_full_check(v, seq);
 	bool tail = v->xdp_action == XC_ACT(SHRINK_TAIL) ||
 		    v->xdp_action == XC_ACT(GROW_TAIL);
 	struct xc_gen_pkt p;
 
 	if (vs->fixed && full && !tail) {
-		*exp_len = vs->tmpl.frame_size - XC_FCS_LEN;
-		return xc_frame_check(&vs->tmpl, seq, frame, len, bad_off);
+		*exp_len = t->frame_size - XC_FCS_LEN;
+		return xc_frame_check(t, seq, frame, len, bad_off);
 	}
-	p.seq = seq;
-	p.frame_len = xc_gen_frame_size(g, seq) - XC_FCS_LEN;
-	p.src_port = g->sport + (g->sport_n > 1 ? seq % g->sport_n : 0);
-	p.dst_port = g->dport + (g->dport_n > 1 ? seq % g->dport_n : 0);
+	xc_rxv_pkt(vs, seq, &p);
+	p.frame_len += delta;
 	*exp_len = p.frame_len;
 	if (v->xdp_action == XC_ACT(SHRINK_TAIL))
 		*exp_len -= v->tail_adjust;
 	else if (v->xdp_action == XC_ACT(GROW_TAIL))
 		*exp_len += v->tail_adjust;
 	if (full && !tail)
-		return xc_frame_check_pkt(&vs->tmpl, &p, frame, len, bad_off);
-	return xc_frame_check_part(&vs->tmpl, &p, frame, len, *exp_len, full,
+		return xc_frame_check_pkt(t, &p, frame, len, bad_off);
+	return xc_frame_check_part(t, &p, frame, len, *exp_len, full,
 				   bad_off);
+}
+
+/* An arrival that passed with the path's current changes. */
+static void xc_rxv_count_path(struct xc_rxv_stream *vs)
+{
+	unsigned int c = vs->cur_changes;
+
+	vs->path_macs += !!(c & XC_PATH_MACS);
+	vs->path_ttl += !!(c & XC_PATH_TTL);
+	vs->path_vlan += !!(c & XC_PATH_VLAN);
+	vs->path_dscp += !!(c & XC_PATH_DSCP);
+	vs->vlan_unverified += !!(c & XC_PATH_VLAN_UNVERIFIED);
+}
+
+/*
+ * With path rules: against what the path was last seen to deliver; a
+ * frame that differs is judged against what Tx sent (xc_path_judge) and,
+ * when only allowed changes made it differ, becomes the new expectation.
+ */
+static int xc_rxv_check_path(const struct xc_rxv *v,
+			     struct xc_rxv_stream *vs, uint64_t seq,
+			     const uint8_t *frame, uint32_t len,
+			     uint32_t *exp_len, uint32_t *bad_off)
+{
+	struct xc_stream_tmpl cur;
+	struct xc_gen_pkt p;
+	unsigned int changes;
+	int delta, ret;
+
+	ret = xc_rxv_check_tmpl(v, vs, &vs->cur, vs->cur_delta, seq, frame,
+				len, exp_len, bad_off);
+	if (!ret)
+		goto passed;
+	xc_rxv_pkt(vs, seq, &p);
+	if (xc_path_judge(&v->path, &vs->tmpl, &p, frame, len, &cur, &delta,
+			  &changes, bad_off))
+		return -EBADMSG;
+	vs->cur = cur;
+	vs->cur_delta = delta;
+	vs->cur_changes = changes;
+	ret = xc_rxv_check_tmpl(v, vs, &vs->cur, delta, seq, frame, len,
+				exp_len, bad_off);
+	if (ret)
+		return ret;
+passed:
+	xc_rxv_count_path(vs);
+	return 0;
+}
+
+/* Check a frame of E; returns 0 when intact, sets *exp_len. */
+static int xc_rxv_check(const struct xc_rxv *v, struct xc_rxv_stream *vs,
+			uint64_t seq, const uint8_t *frame, uint32_t len,
+			uint32_t *exp_len, uint32_t *bad_off)
+{
+	if (v->path_any)
+		return xc_rxv_check_path(v, vs, seq, frame, len, exp_len,
+					 bad_off);
+	return xc_rxv_check_tmpl(v, vs, &vs->tmpl, 0, seq, frame, len,
+				 exp_len, bad_off);
 }
 
 static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
@@ -747,6 +822,11 @@ static int xc_rxv_report_streams(struct xc_rxv *v, Xceiver__V1__Report *r)
 		x->desc_errors = vs->desc_errors;
 		x->invalid_sent = vs->invalid_sent;
 		x->xdp_dropped = vs->xdp_dropped;
+		x->path_macs_rewritten = vs->path_macs;
+		x->path_ttl_decremented = vs->path_ttl;
+		x->path_vlan_changed = vs->path_vlan;
+		x->path_dscp_remarked = vs->path_dscp;
+		x->vlan_unverified = vs->vlan_unverified;
 		r->rx[i] = x;
 		r->n_rx = i + 1;
 	}
@@ -805,6 +885,7 @@ int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r)
 	r->rx_frames = v->frames;
 	r->anomaly_count = v->anomaly_count;
 	r->payload_check = v->payload_check;
+	r->path_routed_hops = v->path.hops;
 	ret = xc_rxv_report_streams(v, r);
 	if (!ret)
 		ret = xc_rxv_report_anoms(v, r);

@@ -25,6 +25,7 @@
 
 #include "xc_frame.h"
 #include "xc_gen.h"
+#include "xc_path.h"
 #include "xc_limits.h"
 
 #define XC_DEF_WINDOW_BITS	(1u << 20)
@@ -105,6 +106,19 @@ struct xc_rxv_stream {
 	uint64_t desc_errors;		/* ANOMALY_DESC reports */
 	uint64_t invalid_sent;		/* seqs sent invalid */
 	uint64_t xdp_dropped;		/* valid seqs XDP drops */
+	/*
+	 * With path rules: the template of the frames as the path was last
+	 * seen to deliver them (its length: the generator's plus cur_delta)
+	 * and what it changed; arrivals that passed, counted per change.
+	 */
+	struct xc_stream_tmpl cur;
+	int cur_delta;
+	unsigned int cur_changes;	/* enum xc_path_change bits */
+	uint64_t path_macs;
+	uint64_t path_ttl;
+	uint64_t path_vlan;
+	uint64_t path_dscp;
+	uint64_t vlan_unverified;
 };
 
 /* One of the first max_anomalies anomalies, with a copy of the frame. */
@@ -132,6 +146,9 @@ struct xc_rxv_opts {
 	const Xceiver__V1__XskConfig *peer_xsk;
 	uint32_t window_bits;
 	uint32_t max_ranges;
+	const Xceiver__V1__Path *path;	/* what may change; NULL: nothing */
+	/* the Rx host may take a tag out where it cannot be read back */
+	bool vlan_strip;
 };
 
 struct xc_rxv {
@@ -145,6 +162,8 @@ struct xc_rxv {
 	uint32_t tail_adjust;
 	int payload_check;		/* XCEIVER__V1__PAYLOAD_CHECK__* */
 	uint32_t sample_every;
+	struct xc_path_rules path;	/* what may change on the way */
+	bool path_any;
 	/* anomalies: the first max_anomalies kept, all counted */
 	struct xc_rxv_anom *anoms;
 	uint32_t max_anomalies;
