@@ -106,8 +106,8 @@ int xc_frame_parse(const uint8_t *frame, uint32_t len, struct xc_phdr *ph);
  * Check a received frame against what the stream says seq must be: length,
  * every header byte, checksums, payload header and every payload byte.
  * Returns 0 when intact. Otherwise returns -EBADMSG and sets *bad_off to
- * the first offset that differs (the expected length when only the length
- * is wrong).
+ * the first offset that differs, a missing or extra byte counting as
+ * different: min(len, expected length) when only the length is wrong.
  */
 int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
 		   const uint8_t *frame, uint32_t len, uint32_t *bad_off);

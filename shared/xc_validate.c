@@ -205,6 +205,43 @@ static void xc_first_arrival(struct xc_rxstream *s, uint64_t seq,
 	}
 }
 
+/* Only first arrivals (and late ones) are judged for order (RFC 4737). */
+static void xc_order(struct xc_rxstream *s, uint64_t seq)
+{
+	if (s->any_seen && seq < s->highest) {
+		s->reordered++;
+		s->max_reorder = XC_MAX(s->max_reorder, s->highest - seq);
+	} else {
+		s->highest = seq;
+		s->any_seen = true;
+	}
+}
+
+/*
+ * Whether seq of E, below the window, was counted missing: it lies in a
+ * kept missing range or the open one. Ranges past max_ranges are not kept;
+ * a seq after the last kept range then cannot be told and counts as
+ * missing (late).
+ */
+static bool xc_was_missing(const struct xc_rxstream *s, uint64_t seq)
+{
+	uint32_t lo = 0, hi = s->nranges, mid;
+
+	if (s->open_range && seq >= s->cur.first && seq <= s->cur.last)
+		return true;
+	if (s->range_count > s->nranges + s->open_range &&
+	    (!s->nranges || seq > s->ranges[s->nranges - 1].last))
+		return true;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->ranges[mid].last < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nranges && s->ranges[lo].first <= seq;
+}
+
 void xc_rxstream_arrival(struct xc_rxstream *s, uint64_t seq, bool intact,
 			 uint32_t bad_off, uint32_t bytes)
 {
@@ -215,14 +252,13 @@ void xc_rxstream_arrival(struct xc_rxstream *s, uint64_t seq, bool intact,
 		s->unexpected++;
 		return;
 	}
-	if (s->any_seen && seq < s->highest) {
-		s->reordered++;
-		s->max_reorder = XC_MAX(s->max_reorder, s->highest - seq);
-	} else {
-		s->highest = seq;
-		s->any_seen = true;
-	}
 	if (seq < s->base) {
+		/* a copy of a frame that came before is a duplicate */
+		if (!xc_was_missing(s, seq)) {
+			s->duplicates++;
+			return;
+		}
+		xc_order(s, seq);
 		s->late++;
 		return;
 	}
@@ -235,6 +271,7 @@ void xc_rxstream_arrival(struct xc_rxstream *s, uint64_t seq, bool intact,
 		return;
 	}
 	*w |= bit;
+	xc_order(s, seq);
 	xc_first_arrival(s, seq, intact, bad_off);
 }
 

@@ -1,18 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * Rx validation, exactly as DESIGN.md defines it. Per stream, over the set E
- * of sequence numbers the spec expects:
+ * Rx validation, as README.md ("The verdict") defines it. Per stream, over
+ * the set E of sequence numbers the spec expects:
  *   delivered  first arrival intact
  *   corrupt    first arrival with a matching header but wrong length or
- *              payload (first bad offset kept)
+ *              bytes; the first corrupt arrival's seq and first bad offset
+ *              are kept: the first byte that differs from the frame Tx
+ *              sent, a missing or extra byte counting as different (a
+ *              frame that is only too short: its length; only too long:
+ *              the expected length)
  *   missing    never arrived (count + ranges)
  * and every seq in E is exactly one of these three. Beside them:
- *   duplicates extra copies of a seq already seen (intact or not)
- *   reordered  arrivals with a seq below the highest seen so far
+ *   duplicates extra copies of a seq already seen (intact or not), also
+ *              when the copy comes after the window moved past the seq
+ *   reordered  first arrivals (late ones too) with a seq below the highest
+ *              seen so far; extra copies are duplicates, not reordered
+ *              (RFC 4737); max_reorder is the largest highest - seq
  *   unexpected test frames whose seq is outside E
- *   late       arrivals older than the sliding window: they were already
- *              counted missing and stay missing; counted here explicitly
- *   foreign    frames that are not this run's test frames (per validator)
+ *   late       first arrivals of seqs the window had already passed and
+ *              counted missing: they stay missing (so does a further copy
+ *              of them; past max_ranges kept ranges a seq that cannot be
+ *              looked up counts as late)
+ *   foreign    frames that are not this run's test frames (per validator),
+ *              also a test frame cut too short to hold its payload header
  *
  * Memory does not grow with the packet count: a bitmap of window_bits
  * sequence numbers slides forward, flushing missing ranges as it moves.
