@@ -220,6 +220,17 @@ static void xc_dp_rx_fit(struct xc_dp *dp)
 	}
 }
 
+static bool xc_dp_rx_tagged(const Xceiver__V1__Prepare *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_rx_streams; i++)
+		if (p->rx_streams[i]->headers &&
+		    p->rx_streams[i]->headers->vlan_id)
+			return true;
+	return false;
+}
+
 static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 			 char *err, size_t errlen)
 {
@@ -228,6 +239,7 @@ static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 		.peer_xsk = p->peer_xsk,
 		.window_bits = XC_DEF_WINDOW_BITS,
 		.max_ranges = xc_def(p->max_missing_ranges, XC_DEF_MAX_RANGES),
+		.path = p->path,
 	};
 	int ret;
 
@@ -236,6 +248,7 @@ static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	if (ret)
 		return ret;
 	dp->rxv_ready = true;
+	dp->rx_vlan = xc_dp_rx_tagged(p);
 	xc_dp_ports(dp, p);
 	xc_dp_rx_fit(dp);
 	return 0;
@@ -404,6 +417,9 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 		ret = xc_dp_tx_init(dp, p, err, errlen);
 	if (!ret)
 		ret = xc_xsk_setup(dp, p->xsk->mode, err, errlen);
+	/* a tag taken out is unknown unless the program reads it back */
+	if (!ret && dp->has_rx)
+		xc_rxv_set_vlan_strip(&dp->rxv, dp->rx_vlan && !dp->vlan_bound);
 	if (!ret)
 		ret = xc_dp_umem_split(dp, err, errlen);
 	return ret;
@@ -699,6 +715,32 @@ static void xc_report_rss(Xceiver__V1__Report *r)
 		r->peak_rss_kb = ru.ru_maxrss;
 }
 
+#define XC_VLAN_RX(x)	XCEIVER__V1__VLAN_RX__VLAN_RX_##x
+
+/*
+ * How the tags of tagged Rx streams were seen: in the frames, read back
+ * from XDP metadata where the offload took them out, or (a program that
+ * cannot read them) not known for the frames counted vlan_unverified.
+ */
+static void xc_report_vlan(const struct xc_dp *dp, Xceiver__V1__Report *r)
+{
+	uint64_t unverified = 0;
+	size_t i;
+
+	if (!dp->rx_vlan) {
+		r->vlan_rx = XC_VLAN_RX(NONE);
+		return;
+	}
+	for (i = 0; i < r->n_rx; i++)
+		unverified += r->rx[i]->vlan_unverified;
+	if (dp->vlan_bound && (r->vlan_restored || r->vlan_unknown))
+		r->vlan_rx = r->vlan_unknown ? XC_VLAN_RX(UNKNOWN) :
+					       XC_VLAN_RX(XDP_METADATA);
+	else
+		r->vlan_rx = unverified ? XC_VLAN_RX(UNKNOWN) :
+					  XC_VLAN_RX(INLINE);
+}
+
 int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 {
 	Xceiver__V1__Report *r;
@@ -727,6 +769,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 	}
 	xc_report_rss(r);
 	xc_xdp_report(dp, r);
+	xc_report_vlan(dp, r);
 	*out = r;
 	return 0;
 }

@@ -185,7 +185,14 @@ struct xc_dp {
 	uint16_t port_lo;	/* Rx: UDP destination ports to redirect */
 	uint16_t port_hi;
 	struct xc_xdp *skel;	/* Rx side only */
+	struct bpf_program *prog;	/* the one of skel's programs loaded */
 	uint32_t xdp_flags;	/* attach flags, when attached */
+	/*
+	 * An Rx stream is tagged; the program reads a tag the offload took
+	 * out back from XDP metadata (device-bound, native mode only).
+	 */
+	bool rx_vlan;
+	bool vlan_bound;
 	/*
 	 * The program is attached through a BPF link: if the agent dies
 	 * without cleaning up (SIGKILL), the kernel detaches it when the

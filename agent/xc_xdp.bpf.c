@@ -7,6 +7,15 @@
  * number as metadata, or shrink/grow the frame's tail. The program is
  * fragment-aware (loaded with BPF_F_XDP_HAS_FRAGS for multi-buffer runs):
  * it only reads the headers, which are in the first buffer.
+ *
+ * VLAN: where the Rx host's offloads took a test frame's 802.1Q tag out of
+ * the frame, the *_vlan programs read it back with the
+ * bpf_xdp_metadata_rx_vlan_tag kfunc and put it into the frame again, so
+ * that Rx checks the tag as it was on the wire. The kfunc needs a
+ * device-bound program (native mode only); the agent loads one of four
+ * programs, with or without the kfunc and with or without the metadata
+ * action (a kernel may refuse bpf_xdp_adjust_meta: only a run that asks
+ * for metadata needs it).
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -24,6 +33,12 @@
 #define XC_IP_MF	0x2000
 #define XC_IP_OFFSET	0x1fff
 #define XC_PHDR_LEN	18	/* payload header, see shared/xc_frame.h */
+#define XC_MAC_LEN	12	/* destination and source MAC */
+#define XC_ENODATA	61	/* ENODATA: the frame had no tag */
+
+extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx,
+					__be16 *vlan_proto,
+					__u16 *vlan_tci) __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -125,7 +140,8 @@ static __always_inline int xc_meta(struct xdp_md *ctx, __u64 seq)
 }
 
 /* The run's action on a test frame: XDP_DROP, or 0 to go on. */
-static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq)
+static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq,
+				     bool meta)
 {
 	int delta = (int)xc_cfg.tail_adjust;
 
@@ -137,7 +153,7 @@ static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq)
 		}
 		return 0;
 	case XC_XDP_ACT_METADATA:
-		if (xc_meta(ctx, seq))
+		if (!meta || xc_meta(ctx, seq))
 			xc_count(XC_STAT_ACTION_FAIL);
 		return 0;
 	case XC_XDP_ACT_SHRINK_TAIL:
@@ -152,24 +168,85 @@ static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq)
 	}
 }
 
-SEC("xdp")
-int xc_xdp_filter(struct xdp_md *ctx)
+/* An untagged frame: its ethertype is the L3 protocol's. */
+static __always_inline bool xc_untagged(void *data, void *end)
 {
-	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > end)
+		return false;
+	return eth->h_proto != bpf_htons(ETH_P_8021Q) &&
+	       eth->h_proto != bpf_htons(ETH_P_8021AD);
+}
+
+/*
+ * Put the tag the Rx offload took out back in front of the ethertype.
+ * The verifier forgets every packet pointer across the calls: read them
+ * again afterwards.
+ */
+static __always_inline void xc_vlan_restore(struct xdp_md *ctx)
+{
+	__be16 proto = 0;
+	__u16 tci = 0;
+	__u8 *p;
+	int ret;
+
+	ret = bpf_xdp_metadata_rx_vlan_tag(ctx, &proto, &tci);
+	if (ret) {
+		if (ret != -XC_ENODATA)
+			xc_count(XC_STAT_VLAN_UNKNOWN);
+		return;
+	}
+	if (bpf_xdp_adjust_head(ctx, -XC_VLAN_HLEN)) {
+		xc_count(XC_STAT_ACTION_FAIL);
+		return;
+	}
+	p = (void *)(long)ctx->data;
+	if ((void *)(p + XC_MAC_LEN + XC_VLAN_HLEN) >
+	    (void *)(long)ctx->data_end)
+		return;
+	__builtin_memmove(p, p + XC_VLAN_HLEN, XC_MAC_LEN);
+	*(__be16 *)(p + XC_MAC_LEN) = proto;
+	*(__be16 *)(p + XC_MAC_LEN + 2) = bpf_htons(tci);
+	xc_count(XC_STAT_VLAN_RESTORED);
+}
+
+/* The UDP header of a test frame of the run's port range, or NULL. */
+static __always_inline struct udphdr *xc_test_udp(struct xdp_md *ctx)
+{
 	void *end = (void *)(long)ctx->data_end;
-	struct udphdr *udp = xc_udp(data, end);
-	__u32 key = ctx->rx_queue_index, spq = xc_cfg.socks_per_queue;
-	__u64 seq = 0;
+	struct udphdr *udp = xc_udp((void *)(long)ctx->data, end);
 	__u16 port;
+
+	if (!udp)
+		return NULL;
+	port = bpf_ntohs(udp->dest);
+	if (port < xc_cfg.port_lo || port > xc_cfg.port_hi)
+		return NULL;
+	return udp;
+}
+
+static __always_inline int xc_filter(struct xdp_md *ctx, bool meta,
+				     bool vlan)
+{
+	__u32 key = ctx->rx_queue_index, spq = xc_cfg.socks_per_queue;
+	struct udphdr *udp = xc_test_udp(ctx);
+	__u64 seq = 0;
 	long ret;
 
 	if (!udp)
 		goto pass;
-	port = bpf_ntohs(udp->dest);
-	if (port < xc_cfg.port_lo || port > xc_cfg.port_hi)
-		goto pass;
-	if (xc_seq(udp, end, &seq)) {
-		ret = xc_action(ctx, seq);
+	if (vlan && xc_untagged((void *)(long)ctx->data,
+				(void *)(long)ctx->data_end)) {
+		xc_vlan_restore(ctx);
+		/* the old pointers are gone: parse the frame again */
+		asm volatile("" ::: "memory");
+		udp = xc_test_udp(ctx);
+		if (!udp)
+			goto pass;	/* cannot be: it was one */
+	}
+	if (xc_seq(udp, (void *)(long)ctx->data_end, &seq)) {
+		ret = xc_action(ctx, seq, meta);
 		if (ret)
 			return ret;
 		if (spq > 1)
@@ -184,6 +261,30 @@ int xc_xdp_filter(struct xdp_md *ctx)
 pass:
 	xc_count(XC_STAT_PASSED);
 	return XDP_PASS;
+}
+
+SEC("xdp")
+int xc_xdp_filter(struct xdp_md *ctx)
+{
+	return xc_filter(ctx, false, false);
+}
+
+SEC("xdp")
+int xc_xdp_filter_meta(struct xdp_md *ctx)
+{
+	return xc_filter(ctx, true, false);
+}
+
+SEC("xdp")
+int xc_xdp_filter_vlan(struct xdp_md *ctx)
+{
+	return xc_filter(ctx, false, true);
+}
+
+SEC("xdp")
+int xc_xdp_filter_vlan_meta(struct xdp_md *ctx)
+{
+	return xc_filter(ctx, true, true);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -46,7 +46,9 @@ enum xc_xdp_stat {
 	XC_STAT_REDIRECT_FAIL,	/* in range but no socket on the queue */
 	XC_STAT_PASSED,		/* not ours: to the stack */
 	XC_STAT_DROPPED,	/* dropped on purpose by the action */
-	XC_STAT_ACTION_FAIL,	/* adjust_meta/adjust_tail refused */
+	XC_STAT_ACTION_FAIL,	/* adjust_meta/head/tail refused */
+	XC_STAT_VLAN_RESTORED,	/* tag put back from the Rx metadata */
+	XC_STAT_VLAN_UNKNOWN,	/* untagged, the kfunc could not say */
 	XC_STAT_MAX,
 };
 

@@ -347,18 +347,50 @@ static int xc_sock_open(struct xc_dp *dp, struct xc_sock *s,
 	return 0;
 }
 
-static int xc_xdp_load(struct xc_dp *dp, char *err, size_t errlen)
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY (1U << 6)
+#endif
+
+/*
+ * The program for this run and mode: with the metadata action only when
+ * the run asks for it (a kernel may refuse bpf_xdp_adjust_meta), with the
+ * VLAN kfunc only for tagged streams in native mode (it needs a program
+ * bound to the device).
+ */
+static struct bpf_program *xc_xdp_pick(struct xc_dp *dp, bool vlan)
+{
+	struct xc_xdp *k = dp->skel;
+	bool meta = dp->rxc.action ==
+		    XCEIVER__V1__XDP_ACTION__XDP_ACTION_METADATA;
+	struct bpf_program *all[] = {
+		k->progs.xc_xdp_filter, k->progs.xc_xdp_filter_meta,
+		k->progs.xc_xdp_filter_vlan, k->progs.xc_xdp_filter_vlan_meta,
+	};
+	struct bpf_program *p = all[meta + 2 * vlan];
+	size_t i;
+
+	for (i = 0; i < XC_ARRAY_SIZE(all); i++)
+		bpf_program__set_autoload(all[i], all[i] == p);
+	if (vlan) {
+		bpf_program__set_ifindex(p, dp->ifindex);
+		bpf_program__set_flags(p, bpf_program__flags(p) |
+				       BPF_F_XDP_DEV_BOUND_ONLY);
+	}
+	return p;
+}
+
+static int xc_xdp_open(struct xc_dp *dp, bool vlan, char *err,
+		       size_t errlen)
 {
 	uint32_t max = XC_XSKMAP_MAX, i;
 	struct bpf_program *prog;
-	int ret;
 
 	dp->skel = xc_xdp__open();
 	if (!dp->skel)
 		return xc_errf(err, errlen, errno,
 			       "cannot open the XDP program: %s",
 			       strerror(errno));
-	prog = dp->skel->progs.xc_xdp_filter;
+	prog = xc_xdp_pick(dp, vlan);
 	for (i = 0; i < dp->nsocks; i++)
 		max = XC_MAX(max, (dp->socks[i].queue + 1) * dp->cfg.spq);
 	bpf_map__set_max_entries(dp->skel->maps.xsks_map, max);
@@ -371,11 +403,47 @@ static int xc_xdp_load(struct xc_dp *dp, char *err, size_t errlen)
 	dp->skel->bss->xc_cfg.tail_adjust = dp->rxc.tail_adjust;
 	dp->skel->bss->xc_cfg.socks_per_queue = dp->cfg.spq;
 	dp->skel->bss->xc_cfg.magic = XC_MAGIC;
-	ret = xc_xdp__load(dp->skel);
+	dp->prog = prog;
+	return 0;
+}
+
+static void xc_xdp_close(struct xc_dp *dp)
+{
+	xc_xdp__destroy(dp->skel);
+	dp->skel = NULL;
+	dp->prog = NULL;
+	dp->vlan_bound = false;
+}
+
+/*
+ * Load the program for mode t. A device that takes no bound program
+ * gets the one without the VLAN kfunc: tags its offload takes out are
+ * then not known (counted in vlan_unverified).
+ */
+static int xc_xdp_load(struct xc_dp *dp, const struct xc_mode_try *t,
+		       char *err, size_t errlen)
+{
+	bool vlan = dp->rx_vlan && (t->xdp_flags & XDP_FLAGS_DRV_MODE);
+	int ret;
+
+	xc_xdp_close(dp);
+	ret = xc_xdp_open(dp, vlan, err, errlen);
+	if (!ret)
+		ret = xc_xdp__load(dp->skel);
+	if (ret && vlan) {
+		pr_info("%s: no device-bound XDP program (%s): 802.1Q tags the Rx offload takes out cannot be read\n",
+			dp->ifname, strerror(-ret));
+		xc_xdp_close(dp);
+		vlan = false;
+		ret = xc_xdp_open(dp, vlan, err, errlen);
+		if (!ret)
+			ret = xc_xdp__load(dp->skel);
+	}
 	if (ret)
 		return xc_errf(err, errlen, ret,
 			       "cannot load the XDP program: %s",
 			       strerror(-ret));
+	dp->vlan_bound = vlan;
 	return 0;
 }
 
@@ -408,7 +476,7 @@ static int xc_xdp_attach(struct xc_dp *dp, const struct xc_mode_try *t,
 			 char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = t->xdp_flags);
-	int fd = bpf_program__fd(dp->skel->progs.xc_xdp_filter);
+	int fd = bpf_program__fd(dp->prog);
 	int link;
 
 	link = bpf_link_create(fd, dp->ifindex, BPF_XDP, &opts);
@@ -462,7 +530,8 @@ static int xc_try_mode(struct xc_dp *dp, const struct xc_mode_try *t,
 	int ret;
 
 	if (dp->has_rx) {
-		ret = xc_xdp_attach(dp, t, err, errlen);
+		ret = xc_xdp_load(dp, t, err, errlen) ?:
+		      xc_xdp_attach(dp, t, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -523,11 +592,6 @@ int xc_xsk_setup(struct xc_dp *dp, int mode, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	if (dp->has_rx) {
-		ret = xc_xdp_load(dp, err, errlen);
-		if (ret)
-			return ret;
-	}
 	switch (mode) {
 	case XCEIVER__V1__XDP_MODE__XDP_MODE_AUTO:
 		return xc_try_auto(dp, err, errlen);
@@ -555,8 +619,7 @@ void xc_xsk_teardown(struct xc_dp *dp)
 			munmap(dp->socks[i].area, dp->socks[i].area_len);
 		dp->socks[i].area = NULL;
 	}
-	xc_xdp__destroy(dp->skel);
-	dp->skel = NULL;
+	xc_xdp_close(dp);
 }
 
 void xc_xsk_kick_tx(struct xc_sock *s, struct xc_xs *x)
@@ -616,17 +679,21 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 		return;
 	r->xdp_no_socket = xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL);
 	r->xdp_action_failures = xc_xdp_stat(dp, XC_STAT_ACTION_FAIL);
+	r->vlan_restored = xc_xdp_stat(dp, XC_STAT_VLAN_RESTORED);
+	r->vlan_unknown = xc_xdp_stat(dp, XC_STAT_VLAN_UNKNOWN);
 }
 
 void xc_xdp_log_stats(struct xc_dp *dp)
 {
 	if (!dp->skel)
 		return;
-	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures\n",
+	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown\n",
 		dp->ifname,
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECTED),
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL),
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_PASSED),
 		(unsigned long long)xc_xdp_stat(dp, XC_STAT_DROPPED),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_ACTION_FAIL));
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_ACTION_FAIL),
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_VLAN_RESTORED),
+		(unsigned long long)xc_xdp_stat(dp, XC_STAT_VLAN_UNKNOWN));
 }

@@ -298,6 +298,10 @@ static int xc_send_prepare(struct xc_peer *p)
 		prep.rx_options = s->rx_options;
 	if (s->expect)
 		prep.max_missing_ranges = s->expect->max_missing_ranges;
+	prep.path = s->path;
+	if (s->path && p->sends)
+		prep.gateway = p == &p->run->peers[XC_TX] ? s->path->gateway :
+			       s->path->rx_gateway;
 	xc_env_init(&env, 0);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_PREPARE;
 	env.prepare = &prep;

@@ -819,6 +819,12 @@ foreign:
 	return false;
 }
 
+void xc_rxv_set_vlan_strip(struct xc_rxv *v, bool strip)
+{
+	v->path.vlan_strip = strip;
+	v->path_any = xc_path_rules_any(&v->path);
+}
+
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)
 {
 	return xc_rxv_frame_meta(v, frame, len, NULL, 0, 0, 0);

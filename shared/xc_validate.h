@@ -199,6 +199,14 @@ int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
 		     const struct xc_rxv_opts *o, char *err, size_t errlen);
 void xc_rxv_free(struct xc_rxv *v);		/* NULL-tolerant */
 
+/*
+ * Whether the Rx host may take a tag out where it cannot be read back
+ * (known only once the XDP mode is): a tagged stream's frame that arrives
+ * untagged is then checked without its tag and counted in
+ * vlan_unverified, else it is corrupt (unless the path may pop tags).
+ */
+void xc_rxv_set_vlan_strip(struct xc_rxv *v, bool strip);
+
 /* Classify one received frame; returns true when it was delivered intact. */
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len);
 
