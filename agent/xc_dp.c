@@ -412,6 +412,9 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	if (!ret)
 		ret = xc_dp_socks(dp, p->xsk, err, errlen);
 	if (!ret && dp->has_rx)
+		xc_rx_size(&dp->cfg, &dp->rx_sizing, p, dp->nsocks,
+			   dp->has_tx);
+	if (!ret && dp->has_rx)
 		ret = xc_dp_rx_init(dp, p, err, errlen);
 	if (!ret && dp->has_tx)
 		ret = xc_dp_tx_init(dp, p, err, errlen);
@@ -741,6 +744,19 @@ static void xc_report_vlan(const struct xc_dp *dp, Xceiver__V1__Report *r)
 					  XC_VLAN_RX(INLINE);
 }
 
+/* A receiving side's ring and UMEM sizes, and why. */
+static int xc_report_sizing(const struct xc_dp *dp, Xceiver__V1__Report *r)
+{
+	if (!dp->has_rx)
+		return 0;
+	r->rx_sizing = XC_NEW(Xceiver__V1__RxSizing,
+			      xceiver__v1__rx_sizing__init);
+	if (!r->rx_sizing)
+		return -ENOMEM;
+	xc_rx_sizing_report(&dp->cfg, &dp->rx_sizing, r->rx_sizing);
+	return 0;
+}
+
 int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 {
 	Xceiver__V1__Report *r;
@@ -763,6 +779,8 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 		ret = xc_report_rx(dp, r);
 	if (!ret)
 		ret = xc_report_xsk(dp, r);
+	if (!ret)
+		ret = xc_report_sizing(dp, r);
 	if (ret) {
 		xc_dp_report_free(r);
 		return ret;
@@ -786,6 +804,7 @@ void xc_dp_report_free(Xceiver__V1__Report *r)
 		free(r->xsk[i]);
 	free(r->tx);
 	free(r->xsk);
+	free(r->rx_sizing);
 	xc_rxv_report_free(r);
 	free(r);
 }

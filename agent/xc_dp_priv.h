@@ -51,6 +51,16 @@
 
 struct xc_dp;
 
+/* How the Rx rings and UMEM were sized (xc_rxsize.c). */
+struct xc_rx_sizing {
+	double rate_pps;
+	uint32_t budget_ms;
+	double absorbs_ms;
+	bool from_spec;
+	bool capped;
+	bool huge_pages;
+};
+
 struct xc_xsk_cfg {
 	uint32_t chunk_size;
 	uint32_t num_chunks;
@@ -218,6 +228,7 @@ struct xc_dp {
 	uint64_t start_ns;	/* CLOCK_MONOTONIC */
 	uint64_t tx_elapsed_ns;	/* atomic */
 	double tx_rate_pps;	/* requested, sum over streams (0: full) */
+	struct xc_rx_sizing rx_sizing;
 	void (*notify)(void *arg);
 	void *arg;
 };
@@ -226,6 +237,17 @@ static inline bool xc_dp_stopping(struct xc_dp *dp)
 {
 	return XC_LOAD(&dp->stop) != 0;
 }
+
+/*
+ * xc_rxsize.c: size the fill and Rx rings and the UMEM of a receiving
+ * side from its streams' rates and the stall budget (sizes the spec sets
+ * are kept), and report them.
+ */
+void xc_rx_size(struct xc_xsk_cfg *c, struct xc_rx_sizing *z,
+		const Xceiver__V1__Prepare *p, uint32_t nsocks, bool has_tx);
+void xc_rx_sizing_report(const struct xc_xsk_cfg *c,
+			 const struct xc_rx_sizing *z,
+			 Xceiver__V1__RxSizing *r);
 
 /* xc_ifinfo.c: real rx/tx queue counts (what an XSK may bind to) */
 int xc_ifinfo_queues(const char *ifname, int ifindex, uint32_t *rxq,

@@ -189,6 +189,31 @@ static void xc_print_xsk(FILE *out, const char *side,
 	}
 }
 
+/* How a receiving side sized its rings, and what stall they ride out. */
+static void xc_print_sizing(FILE *out, const char *side,
+			    const Xceiver__V1__Report *r)
+{
+	const Xceiver__V1__RxSizing *z = r ? r->rx_sizing : NULL;
+
+	if (!z)
+		return;
+	fprintf(out, "%s rings: fill %u, rx %u, %u chunks a queue", side,
+		z->fill_size, z->rx_size, z->num_chunks);
+	if (z->rate_pps > 0)
+		fprintf(out, ": a stall of %.1f ms at %.0f pps loses nothing",
+			z->absorbs_ms, z->rate_pps);
+	if (z->from_spec)
+		fprintf(out, " (sizes from the spec)");
+	else if (z->huge_pages)
+		fprintf(out, " (huge pages: default sizes)");
+	else if (z->capped)
+		fprintf(out, " (held down by the UMEM limit; budget %u ms)",
+			z->stall_budget_ms);
+	else
+		fprintf(out, " (budget %u ms)", z->stall_budget_ms);
+	fprintf(out, "\n");
+}
+
 static void xc_print_anomaly(FILE *out, const char *side,
 			     const Xceiver__V1__Anomaly *a)
 {
@@ -340,6 +365,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		(res->rx ? res->rx->rx_frames : 0));
 	xc_print_xsk(out, "tx", res->tx);
 	xc_print_xsk(out, "rx", res->rx);
+	xc_print_sizing(out, "tx", res->tx);
+	xc_print_sizing(out, "rx", res->rx);
 	xc_print_anomalies(out, v, opts);
 	xc_print_checks(out, j);
 }

@@ -20,6 +20,15 @@
 #define XC_MSG_MAX		(16u << 20)	/* one control message */
 
 /*
+ * A receiving side's rings and UMEM hold what its streams bring in
+ * XC_DEF_STALL_MS at their rates (a full-speed stream counted as
+ * XC_RX_FULL_PPS), within XC_RX_UMEM_MAX bytes of chunks over its queues.
+ */
+#define XC_DEF_STALL_MS		50
+#define XC_RX_FULL_PPS		1500000
+#define XC_RX_UMEM_MAX		(128ull << 20)
+
+/*
  * What one agent's report can take at most, by part: a stream's entries
  * (Tx and Rx, without ranges), one missing range, one kept anomaly with
  * its frame copy, and the rest (per-socket counters, totals).

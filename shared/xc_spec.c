@@ -23,7 +23,6 @@
 #define XC_SPEC_DEF_FRAME	64
 #define XC_SPEC_DEF_TTL		64
 #define XC_SPEC_DEF_CHUNK	4096
-#define XC_SPEC_DEF_CHUNKS	4096
 #define XC_SPEC_DEF_BATCH	64
 #define XC_SPEC_DEF_CONNECT_MS	5000
 #define XC_SPEC_DEF_REPLY_MS	10000
@@ -85,7 +84,6 @@ static int xc_spec_xsk_defaults(Xceiver__V1__XskConfig *x)
 	if (!x)
 		return 0;
 	xc_spec_set_default(&x->chunk_size, XC_SPEC_DEF_CHUNK);
-	xc_spec_set_default(&x->num_chunks, XC_SPEC_DEF_CHUNKS);
 	xc_spec_set_default(&x->batch_size, XC_SPEC_DEF_BATCH);
 	if (!x->n_queues && !x->all_queues) {
 		x->queues = calloc(1, sizeof(*x->queues));

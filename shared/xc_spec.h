@@ -50,7 +50,7 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 
 /*
  * Fill the documented defaults in place: frame_size 64, UDP ports 9000 and
- * 9001, ttl 64, queue 0, chunk_size/num_chunks 4096, batch_size 64,
+ * 9001, ttl 64, queue 0, chunk_size 4096, batch_size 64,
  * timeouts 5000/10000/1000 ms, max_missing_ranges 1024, sample_every 16
  * with payload_check sampled; headers, udp, payload, timeouts and expect
  * are created when missing. 0 or -ENOMEM.
