@@ -22,24 +22,10 @@
 #include "xc_rate.h"
 #include "xc_validate.h"
 
-#define XC_DEF_CHUNK_SIZE	4096
-#define XC_DEF_NUM_CHUNKS	4096
-#define XC_DEF_BATCH		64
-/*
- * Fill and Rx rings: every Rx chunk of the default UMEM posted, so that
- * the receiver rides out a stall of its worker of about 3.5 ms at 1.2 Mpps
- * (a preempted worker was seen stalling for 3 to 4 ms).
- */
-#define XC_DEF_RX_RING		4096
-/* Tx and completion rings in copy mode (xc_def_tx_ring() in xc_dp.c) */
-#define XC_DEF_TX_RING_COPY	512
-#define XC_MIN_CHUNK_SIZE	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
-#define XC_HUGE_PAGE		(2u << 20)
 #define XC_POLL_MS		10	/* poll() timeout: stop flag latency */
 #define XC_TX_DRAIN_NS		1000000000ull	/* wait for completions */
 #define XC_BUSY_POLL_US		20	/* SO_BUSY_POLL */
 #define XC_RX_BUF		16384	/* reassembled multi-buffer frame */
-#define XC_MAX_SPQ		16	/* sockets per queue */
 
 #define XC_LOAD(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define XC_STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)

@@ -245,7 +245,7 @@ static bool xc_rx_frag(struct xc_xs *x, const struct xdp_desc *d,
 	}
 	x->rx_nfrags++;
 	if (bad || x->rx_len + d->len > XC_RX_BUF ||
-	    x->rx_nfrags > XC_GEN_KERNEL_MAX_FRAGS)
+	    x->rx_nfrags > XC_KERNEL_MAX_FRAGS)
 		x->rx_bad = true;
 	else
 		memcpy(x->rx_buf + x->rx_len, data, d->len);

@@ -228,7 +228,7 @@ void xc_tx_free(struct xc_sock *s)
 
 static uint32_t xc_hash(uint64_t a, uint32_t mask)
 {
-	return (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> 40) & mask;
+	return (uint32_t)((a * XC_GOLDEN) >> 40) & mask;
 }
 
 static void xc_flight_add(struct xc_tx_state *ts, uint64_t addr,

@@ -15,11 +15,11 @@
 #include "xc_frame.h"
 #include "xc_log.h"
 #include "xc_pcap.h"
+#include "xc_limits.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
 #define XC_FLAG_COUNT		"1000000"
-#define XC_MAX_FLAG_STREAMS	1024
 
 static void xc_usage(FILE *f)
 {
@@ -211,9 +211,9 @@ static int xc_parse_copies(const char *arg, unsigned int *n)
 	unsigned long v;
 
 	v = strtoul(arg, &end, 10);
-	if (end == arg || *end || v < 1 || v > XC_MAX_FLAG_STREAMS) {
+	if (end == arg || *end || v < 1 || v > XC_MAX_STREAMS) {
 		fprintf(stderr, "xceiver: --streams: '%s' is not a number of streams (1..%u)\n",
-			arg, XC_MAX_FLAG_STREAMS);
+			arg, XC_MAX_STREAMS);
 		return -EINVAL;
 	}
 	*n = v;

@@ -45,7 +45,6 @@
 #define XC_ETH_P_IPV6	0x86dd
 #define XC_ETH_P_8021Q	0x8100
 #define XC_IPPROTO_UDP	17
-#define XC_GOLDEN	0x9E3779B97F4A7C15ull
 
 #define XC_PAT(x)	XCEIVER__V1__PAYLOAD_PATTERN__PAYLOAD_PATTERN_##x
 #define XC_PAT_SEEDED	XC_PAT(SEEDED)
@@ -53,14 +52,6 @@
 #define XC_PAT_INCREMENT XC_PAT(INCREMENT)
 #define XC_IPV4		XCEIVER__V1__IP_VERSION__IP_VERSION_4
 #define XC_IPV6		XCEIVER__V1__IP_VERSION__IP_VERSION_6
-
-static inline uint64_t xc_mix64(uint64_t x)
-{
-	x += XC_GOLDEN;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
 
 /* Add a and b byte by byte, each byte modulo 256. */
 static inline uint64_t xc_bytes_add(uint64_t a, uint64_t b)

@@ -33,26 +33,14 @@
 #include "xc_gen.h"
 #include "xc_util.h"
 
-#define XC_GOLDEN	0x9E3779B97F4A7C15ull
 #define XC_UNALIGNED_SHIFT	48
 #define XC_UNALIGNED_MASK	((1ull << XC_UNALIGNED_SHIFT) - 1)
-#define XC_DEF_CHUNK	4096
-#define XC_DEF_NCHUNKS	4096
-#define XC_HUGE_PAGE	(2u << 20)
 
 #define XC_BASE(x)	XCEIVER__V1__DESC_BASE__DESC_BASE_##x
 #define XC_VAL(x)	XCEIVER__V1__VALIDITY__VALIDITY_##x
 
 static const Xceiver__V1__DescShape xc_default_shape =
 	XCEIVER__V1__DESC_SHAPE__INIT;
-
-static inline uint64_t xc_gen_mix(uint64_t x)
-{
-	x += XC_GOLDEN;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
 
 /* ------------------------------------------------------------ geometry */
 
@@ -62,10 +50,10 @@ void xc_umem_geom_from(struct xc_umem_geom *g,
 	uint64_t nchunks;
 
 	memset(g, 0, sizeof(*g));
-	g->chunk_size = x && x->chunk_size ? x->chunk_size : XC_DEF_CHUNK;
-	nchunks = x && x->num_chunks ? x->num_chunks : XC_DEF_NCHUNKS;
+	g->chunk_size = x && x->chunk_size ? x->chunk_size : XC_DEF_CHUNK_SIZE;
+	nchunks = x && x->num_chunks ? x->num_chunks : XC_DEF_NUM_CHUNKS;
 	g->size = nchunks * g->chunk_size;
-	g->max_frags = XC_GEN_KERNEL_MAX_FRAGS;
+	g->max_frags = XC_KERNEL_MAX_FRAGS;
 	if (!x)
 		return;
 	g->headroom = x->headroom;
@@ -174,10 +162,10 @@ static int xc_sizes_imix(const Xceiver__V1__Sizes *z, uint32_t min_frame,
 		sum += z->imix[i]->weight;
 		xc_bounds(z->imix[i]->size, lo, hi);
 	}
-	if (sum > XC_GEN_MAX_CYCLE)
+	if (sum > XC_MAX_IMIX_CYCLE)
 		return xc_errf(err, errlen, EINVAL,
 			       "sizes.imix: weights add up to %llu, at most %u",
-			       (unsigned long long)sum, XC_GEN_MAX_CYCLE);
+			       (unsigned long long)sum, XC_MAX_IMIX_CYCLE);
 	return 0;
 }
 
@@ -298,7 +286,7 @@ static int xc_imix_cycle(struct xc_gen *g, const Xceiver__V1__Sizes *z)
 	}
 	for (i = n - 1; i > 0; i--) {
 		r += XC_GOLDEN;
-		j = (uint32_t)(((unsigned __int128)xc_gen_mix(r) * (i + 1)) >>
+		j = (uint32_t)(((unsigned __int128)xc_mix64(r) * (i + 1)) >>
 			       64);
 		t = g->sizes[i];
 		g->sizes[i] = g->sizes[j];
@@ -355,7 +343,7 @@ uint32_t xc_gen_frame_size(const struct xc_gen *g, uint64_t seq)
 		return g->sizes[seq % g->nsizes];
 	case XC_SIZE_RANDOM:
 		range = (uint64_t)g->size_max - g->size_min + 1;
-		h = xc_gen_mix(g->seed ^ xc_gen_mix(seq));
+		h = xc_mix64(g->seed ^ xc_mix64(seq));
 		return g->size_min +
 		       (uint32_t)(((unsigned __int128)h * range) >> 64);
 	default:
@@ -446,7 +434,7 @@ static uint32_t xc_split(const struct xc_umem_geom *g,
 	uint32_t cap, n = 0;
 
 	if (d->n_frags) {
-		for (n = 0; n < d->n_frags && n < XC_GEN_MAX_FRAGS; n++)
+		for (n = 0; n < d->n_frags && n < XC_MAX_FRAGS; n++)
 			frag[n] = d->frags[n];
 		return n;
 	}
@@ -459,7 +447,7 @@ static uint32_t xc_split(const struct xc_umem_geom *g,
 	}
 	frag[n++] = cap;
 	len -= cap;
-	while (len && n < XC_GEN_MAX_FRAGS) {
+	while (len && n < XC_MAX_FRAGS) {
 		frag[n] = XC_MIN(len, g->chunk_size);
 		len -= frag[n++];
 	}
@@ -492,7 +480,7 @@ static void xc_layout(const struct xc_umem_geom *g,
 
 	p->desc_len = xc_desc_len(d, frame_len);
 	p->unterminated = d->unterminated;
-	n = XC_MIN(d->n_frag_shapes, (size_t)XC_GEN_MAX_FRAGS);
+	n = XC_MIN(d->n_frag_shapes, (size_t)XC_MAX_FRAGS);
 	for (i = 0; i < n; i++) {
 		f = d->frag_shapes[i];
 		p->frag_at[i] = f->at;
@@ -544,7 +532,7 @@ static void xc_judge(const struct xc_umem_geom *g,
 	uint64_t addr;
 
 	if (!max)
-		max = XC_GEN_KERNEL_MAX_FRAGS;
+		max = XC_KERNEL_MAX_FRAGS;
 	xc_layout(g, d, frame_len, &p);
 	n = p.nfrags;
 	v->bad = -1;
@@ -578,10 +566,10 @@ static int xc_check_frag_shapes(const Xceiver__V1__DescShape *d, size_t i,
 
 	if (!d->n_frag_shapes)
 		return 0;
-	if (d->n_frag_shapes > XC_GEN_MAX_FRAGS)
+	if (d->n_frag_shapes > XC_MAX_FRAGS)
 		return xc_errf(err, errlen, EINVAL,
 			       "descs[%zu].frag_shapes: %zu fragments, at most %u",
-			       i, d->n_frag_shapes, XC_GEN_MAX_FRAGS);
+			       i, d->n_frag_shapes, XC_MAX_FRAGS);
 	if (d->n_frags)
 		mixed = "frags";
 	else if (d->offset)
@@ -615,10 +603,10 @@ static int xc_check_shape(const Xceiver__V1__DescShape *d, size_t i,
 {
 	if (!d)
 		return xc_errf(err, errlen, EINVAL, "descs[%zu]: missing", i);
-	if (d->n_frags > XC_GEN_MAX_FRAGS)
+	if (d->n_frags > XC_MAX_FRAGS)
 		return xc_errf(err, errlen, EINVAL,
 			       "descs[%zu].frags: %zu fragments, at most %u",
-			       i, d->n_frags, XC_GEN_MAX_FRAGS);
+			       i, d->n_frags, XC_MAX_FRAGS);
 	if (d->at < XC_BASE(CHUNK) || d->at > XC_BASE(UMEM_END))
 		return xc_errf(err, errlen, EINVAL,
 			       "descs[%zu].at: unknown base %d", i, (int)d->at);
@@ -911,15 +899,15 @@ int xc_gen_init(struct xc_gen *g, const Xceiver__V1__Stream *s,
 	g->id = s->id;
 	g->count = s->count;
 	g->seed = s->seed ? s->seed :
-		  xc_gen_mix(run_id ^ xc_gen_mix(0x5eed0000ull | s->id));
+		  xc_mix64(run_id ^ xc_mix64(0x5eed0000ull | s->id));
 	if (geom)
 		g->geom = *geom;
 	else
 		xc_umem_geom_from(&g->geom, NULL);
 	if (!g->geom.max_frags)
-		g->geom.max_frags = XC_GEN_KERNEL_MAX_FRAGS;
+		g->geom.max_frags = XC_KERNEL_MAX_FRAGS;
 	if (!g->geom.chunk_size)
-		g->geom.chunk_size = XC_DEF_CHUNK;
+		g->geom.chunk_size = XC_DEF_CHUNK_SIZE;
 	ret = xc_gen_sizes(g, s, err, errlen);
 	if (!ret)
 		ret = xc_gen_ports(g, s, err, errlen);

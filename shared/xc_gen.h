@@ -15,14 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xc_limits.h"
 #include "xceiver.pb-c.h"
 
-#define XC_GEN_MAX_FRAGS	32	/* fragments one DescShape may list */
-#define XC_GEN_KERNEL_MAX_FRAGS	18	/* MAX_SKB_FRAGS + 1: copy mode limit */
-#define XC_XDP_PACKET_HEADROOM	256
 #define XC_DESC_CONTD		(1u << 0)	/* XDP_PKT_CONTD */
 #define XC_DESC_TX_METADATA	(1u << 1)	/* XDP_TX_METADATA */
-#define XC_GEN_MAX_CYCLE	65536	/* IMIX weights add up to at most */
 
 /* The sender's UMEM, as the kernel validates Tx descriptors against it. */
 struct xc_umem_geom {
@@ -31,7 +28,7 @@ struct xc_umem_geom {
 	uint32_t headroom;
 	bool unaligned;
 	bool multi_buffer;
-	uint32_t max_frags;	/* 0: XC_GEN_KERNEL_MAX_FRAGS */
+	uint32_t max_frags;	/* 0: XC_KERNEL_MAX_FRAGS */
 	/*
 	 * 0: the UMEM is one contiguous area for the kernel (copy mode, or
 	 * huge pages); else an unaligned descriptor crossing a boundary of
@@ -96,14 +93,14 @@ struct xc_gen_pkt {
 	int64_t offset;		/* from "at", fragment 0 */
 	uint32_t desc_len;	/* total descriptor bytes over all fragments */
 	uint32_t nfrags;	/* 1 unless multi-buffer */
-	uint32_t frag_len[XC_GEN_MAX_FRAGS];
+	uint32_t frag_len[XC_MAX_FRAGS];
 	uint32_t options;	/* extra option bits on fragment 0 */
 	bool unterminated;
 	bool valid;		/* the sender's kernel accepts it */
 	/* per fragment, [0, nfrags): place and extra option bits */
-	int frag_at[XC_GEN_MAX_FRAGS];		/* XCEIVER__V1__DESC_BASE__* */
-	int64_t frag_offset[XC_GEN_MAX_FRAGS];	/* from frag_at */
-	uint32_t frag_opts[XC_GEN_MAX_FRAGS];	/* besides XC_DESC_CONTD */
+	int frag_at[XC_MAX_FRAGS];		/* XCEIVER__V1__DESC_BASE__* */
+	int64_t frag_offset[XC_MAX_FRAGS];	/* from frag_at */
+	uint32_t frag_opts[XC_MAX_FRAGS];	/* besides XC_DESC_CONTD */
 };
 
 enum xc_size_mode {

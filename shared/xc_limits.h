@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * Limits that bound what one run may ask for, so that everything an agent
- * must report fits one control message. The spec loader refuses a spec
- * beyond them with the limit in the message; nothing is cut silently.
+ * One home for the defaults and limits that more than one part uses: the
+ * spec loader, the generator, the validator, the agent and the
+ * controller. A limit bounds what one run may ask for; the spec loader
+ * refuses a spec beyond it with the limit in the message, and nothing is
+ * cut silently. Defaults that one file alone uses stay in that file.
  */
 #ifndef XC_LIMITS_H
 #define XC_LIMITS_H
@@ -11,13 +13,49 @@
 
 #include "xc_frame.h"
 
+/* ------------------------------------------------------------ streams */
+
 #define XC_MAX_STREAMS		4096	/* streams in one spec */
+#define XC_MAX_COUNT		(1ull << 48)	/* the header's 48-bit seq */
+#define XC_DEF_FRAME		64	/* frame_size with FCS */
+#define XC_DEF_TTL		64
+#define XC_MAX_SIZES		4096	/* sizes.list, sizes.imix entries */
+#define XC_MAX_IMIX_CYCLE	65536	/* sum of the IMIX weights */
+#define XC_MAX_REPEAT		1000
+
+/* ------------------------------------------------------------ UMEM */
+
+#define XC_DEF_CHUNK_SIZE	4096
+#define XC_MIN_CHUNK_SIZE	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
+#define XC_MAX_CHUNK_SIZE	65536	/* SZ_64K */
+#define XC_DEF_NUM_CHUNKS	4096	/* a side that only sends */
+#define XC_XDP_PACKET_HEADROOM	256
+#define XC_HUGE_PAGE		(2u << 20)
+#define XC_DEF_BATCH		64	/* descriptors per batch */
+#define XC_DEF_RX_RING		4096	/* fill and Rx rings, at least */
+/* Tx and completion rings in copy mode (see xc_def_tx_ring(), agent) */
+#define XC_DEF_TX_RING_COPY	512
+#define XC_MAX_SPQ		16	/* sockets per queue */
+#define XC_MAX_FRAGS		32	/* fragments one DescShape may list */
+#define XC_KERNEL_MAX_FRAGS	18	/* MAX_SKB_FRAGS + 1: copy mode */
+
+/* ------------------------------------------------------------ validation */
+
+#define XC_DEF_WINDOW_BITS	(1u << 20)	/* seqs the validator tracks */
+#define XC_DEF_SAMPLE_EVERY	16	/* PAYLOAD_CHECK_SAMPLED */
 #define XC_MAX_STREAM_ID	65535	/* the frame header's 16-bit id */
 #define XC_DEF_MAX_RANGES	1024	/* missing ranges kept per stream */
 #define XC_DEF_MAX_ANOMALIES	16	/* anomalies kept with frame copies */
 #define XC_MAX_ANOMALIES	1024
 
+/* ------------------------------------------------------------ control */
+
 #define XC_MSG_MAX		(16u << 20)	/* one control message */
+#define XC_DEF_CONNECT_MS	5000
+#define XC_DEF_REPLY_MS		10000
+#define XC_DEF_DRAIN_MS		1000	/* Rx quiet after Tx is done */
+
+/* ------------------------------------------------------------ Rx sizing */
 
 /*
  * A receiving side's rings and UMEM hold what its streams bring in
@@ -27,6 +65,8 @@
 #define XC_DEF_STALL_MS		50
 #define XC_RX_FULL_PPS		1500000
 #define XC_RX_UMEM_MAX		(128ull << 20)
+
+/* ------------------------------------------------------------ reports */
 
 /*
  * What one agent's report can take at most, by part: a stream's entries

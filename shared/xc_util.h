@@ -40,6 +40,20 @@ static inline void xc_spin_ns(uint64_t ns)
 }
 
 /* Value of a hexadecimal digit (either case), -1 for anything else. */
+/*
+ * splitmix64's finaliser of x + the golden ratio: a cheap, well-mixed
+ * 64-bit hash (payload patterns, seeded sizes and shuffles).
+ */
+#define XC_GOLDEN	0x9E3779B97F4A7C15ull
+
+static inline uint64_t xc_mix64(uint64_t x)
+{
+	x += XC_GOLDEN;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
 static inline int xc_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

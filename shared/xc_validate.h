@@ -38,8 +38,6 @@
 #include "xc_path.h"
 #include "xc_limits.h"
 
-#define XC_DEF_WINDOW_BITS	(1u << 20)
-#define XC_DEF_SAMPLE_EVERY	100	/* PAYLOAD_CHECK_SAMPLED, 0 given */
 #define XC_META_LEN		8	/* XDP_ACTION_METADATA: u64 seq */
 
 struct xc_range {

@@ -72,7 +72,7 @@ struct xc_smoke {
 	const char *shapes;
 	Xceiver__V1__DescShape shape[XC_SMOKE_MAX_SHAPES];
 	Xceiver__V1__DescShape *shapep[XC_SMOKE_MAX_SHAPES];
-	uint32_t frags[XC_SMOKE_MAX_SHAPES][XC_GEN_KERNEL_MAX_FRAGS + 1];
+	uint32_t frags[XC_SMOKE_MAX_SHAPES][XC_KERNEL_MAX_FRAGS + 1];
 	uint32_t nshapes;
 	uint64_t invalid;	/* per stream, from the generator */
 	uint64_t invalid_descs;	/* their descriptors (all fragments) */
@@ -609,7 +609,7 @@ static void xc_shape_frags(struct xc_smoke *sm, Xceiver__V1__DescShape *d,
 static int xc_smoke_shapes(struct xc_smoke *sm)
 {
 	uint32_t cs = sm->chunk_size ?: 4096, fl = sm->size - 4, i;
-	uint32_t many[XC_GEN_KERNEL_MAX_FRAGS + 1];
+	uint32_t many[XC_KERNEL_MAX_FRAGS + 1];
 	static const uint32_t zero[] = { 4096, 0, 4096, 804 };
 	Xceiver__V1__DescShape *d;
 
