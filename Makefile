@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # make          build xceiver (controller) and xceiver-agent into build/
-# make unit     the unit tests (build/tests/test_*, no root needed)
+# make unit     the unit tests (build/tests/test_*), then the fuzz targets
+#               over their regression inputs and seeds (no root needed)
 # make demo     run the default test on a two-namespace lab (root)
 # make check    unit tests, then integration tests in the lab (root)
 # make bench    full-speed figures through the lab (root)
+# make fuzz     every libFuzzer target for FUZZ_S seconds (default 60)
 # (demo, check and bench first install missing Debian packages: make deps)
 #
 # Variables (see shared/common.mk): CFLAGS, LDFLAGS, LDLIBS are the user's;
@@ -19,6 +21,12 @@ export BUILD
 # line (they run in other directories)
 MAKEOVERRIDES := $(filter-out BUILD=%,$(MAKEOVERRIDES))
 
+# make fuzz: a tree of its own, built by clang with libFuzzer's
+# instrumentation
+FUZZ_S ?= 60
+FUZZ_BUILD ?= $(BUILD)/fuzz
+CLANG ?= clang
+
 all:
 	$(MAKE) -C proto
 	$(MAKE) -C shared
@@ -32,9 +40,11 @@ deps:
 
 unit: all
 	$(MAKE) -C tests/unit
+	$(MAKE) -C tests/fuzz regress
 
 check: deps
 	$(MAKE) all unit
+	$(MAKE) -C tests/mbox
 	tests/run-all.sh
 
 demo: deps
@@ -46,7 +56,16 @@ bench: deps
 	$(MAKE) -C tests/bench
 	tests/bench.sh
 
+fuzz:
+	$(MAKE) -C proto BUILD=$(FUZZ_BUILD)
+	$(MAKE) -C shared BUILD=$(FUZZ_BUILD) CC=$(CLANG) FUZZ=1
+	$(MAKE) -C agent objs BUILD=$(FUZZ_BUILD) CC=$(CLANG) FUZZ=1
+	$(MAKE) -C controller $(FUZZ_BUILD)/libxcctl.a BUILD=$(FUZZ_BUILD) \
+		CC=$(CLANG) FUZZ=1
+	$(MAKE) -C tests/fuzz run BUILD=$(FUZZ_BUILD) CC=$(CLANG) FUZZ=1 \
+		FUZZ_S=$(FUZZ_S)
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit check demo bench clean
+.PHONY: all deps unit check demo bench fuzz clean

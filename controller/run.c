@@ -26,7 +26,9 @@
 #define XC_DEF_REPLY_MS		10000
 #define XC_DEF_DRAIN_IDLE_MS	1000
 #define XC_RELEASE_MS		3000
-#define XC_TICK_MS		50
+#ifndef XC_TICK_MS
+#define XC_TICK_MS		50	/* the fuzz build ticks every 1 ms */
+#endif
 #define XC_SLOWEST_PPS		50000	/* deadline of a full-speed run */
 #define XC_DRAIN_MAX_FACTOR	10	/* drain ends after 10 idle times */
 

@@ -3,7 +3,8 @@
 #
 # Two-host lab in network namespaces.
 #
-#   lab.sh up [--mid] [--id ID]   create a lab, print its KEY=VALUE variables
+#   lab.sh up [--mid|--mbox] [--id ID]
+#                                 create a lab, print its KEY=VALUE variables
 #   lab.sh down ID | --all        delete a lab (or every xc-* lab)
 #   lab.sh exec ID tx|rx|mid CMD  run CMD in one of the lab's namespaces
 #   lab.sh list                   list labs
@@ -17,6 +18,8 @@
 #   test link: xc-tx-ID xct-ID 198.18.0.1/24 2001:2::1/64
 #                   ---- xcr-ID 198.18.0.2/24 2001:2::2/64 xc-rx-ID
 #   with --mid: xct-ID -- xbt-ID [br0 in xc-mid-ID] xbr-ID -- xcr-ID
+#   with --mbox: the same links without the bridge: tests/mbox's xc-mbox,
+#   started in xc-mid-ID by the test, forwards between xbt-ID and xbr-ID
 #
 # Traffic never leaves 198.18.0.0/15 and 2001:2::/48; the only routes added
 # to the root namespace are the connected /30s of the management links.
@@ -35,7 +38,7 @@ xc_die()
 xc_usage()
 {
 	cat >&2 <<-EOF
-	usage: lab.sh up [--mid] [--id ID]
+	usage: lab.sh up [--mid|--mbox] [--id ID]
 	       lab.sh down ID|--all
 	       lab.sh exec ID tx|rx|mid CMD...
 	       lab.sh list
@@ -137,6 +140,24 @@ xc_mid_build()
 	ip -n "$mid" link set br0 up
 }
 
+# --mbox: the two links of --mid without a bridge; nothing forwards until
+# a middle box program (tests/mbox) runs in the namespace.
+xc_mbox_build()
+{
+	local id=$1 tx=$2 rx=$3 mid=$4
+
+	xc_ns_base "$mid"
+	# No IPv6 neighbour or router traffic of the namespace's own.
+	ip netns exec "$mid" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$mid" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$tx" link add "xct-$id" type veth \
+		peer name "xbt-$id" netns "$mid"
+	ip -n "$rx" link add "xcr-$id" type veth \
+		peer name "xbr-$id" netns "$mid"
+	ip -n "$mid" link set "xbt-$id" up
+	ip -n "$mid" link set "xbr-$id" up
+}
+
 xc_env_lines()
 {
 	local id=$1 mid=$2 n=$3
@@ -160,7 +181,8 @@ xc_env_lines()
 	XC_ROOT_RX_DEV=xcm-$id-r
 	XC_ROOT_TX_IP4=198.19.$n.1
 	XC_ROOT_RX_IP4=198.19.$n.5
-	XC_MID_BR=${mid:+br0}
+	XC_MID_BR=$([ "$mid" != bridge ] || echo br0)
+	XC_MID_MODE=$mid
 	XC_MID_TO_TX=${mid:+xbt-$id}
 	XC_MID_TO_RX=${mid:+xbr-$id}
 	XC_LAB_ENV=$XC_LAB_DIR/$id.env
@@ -174,7 +196,9 @@ xc_lab_build()
 
 	xc_ns_base "$tx"
 	xc_ns_base "$rx"
-	if [ -n "$mid" ]; then
+	if [ "$mid" = mbox ]; then
+		xc_mbox_build "$id" "$tx" "$rx" "xc-mid-$id"
+	elif [ -n "$mid" ]; then
 		xc_mid_build "$id" "$tx" "$rx" "xc-mid-$id"
 	else
 		ip -n "$tx" link add "xct-$id" type veth \
@@ -192,7 +216,8 @@ xc_up()
 
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--mid) mid=1 ;;
+		--mid) mid=bridge ;;
+		--mbox) mid=mbox ;;
 		--id) [ $# -ge 2 ] || xc_usage; id=$2; shift ;;
 		*) xc_usage ;;
 		esac

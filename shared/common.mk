@@ -16,7 +16,7 @@
 #
 # A directory names the pkg-config packages it needs beyond the common ones
 # in DIR_PKGS (and other libraries in DIR_LIBS) before including this file,
-# so that only the agent links libbpf and libxdp.
+# so that only the agent links libbpf, libxdp and libmnl.
 
 .DEFAULT_GOAL := all
 
@@ -32,6 +32,10 @@ PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 
 BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson
+# what the agent's objects need (agent/, its tests, tests/fuzz): DIR_PKGS =
+# $(AGENT_PKGS) there
+AGENT_PKGS := libbpf libxdp libmnl
+AGENT_LIBS := -lelf -lz
 PKGS := $(BASE_PKGS) $(DIR_PKGS)
 
 XC_SAN_COMMON := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -46,6 +50,11 @@ XC_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 	     -Wno-missing-field-initializers -D_GNU_SOURCE \
 	     -I$(TOPDIR)/shared -I$(BUILD)/proto -I$(BUILD) \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
+# make fuzz: the controller's progress tick every 1 ms, so that a fuzzed
+# run drains in milliseconds (tests/fuzz/fuzz_ctl.c)
+ifeq ($(FUZZ),1)
+XC_CFLAGS += -DXC_TICK_MS=1
+endif
 ifeq ($(WERROR),1)
 XC_CFLAGS += -Werror
 endif

@@ -71,3 +71,46 @@ const char *xc_pb_enum_name(const ProtobufCEnumDescriptor *e, int v,
 	buf[i] = '\0';
 	return buf;
 }
+
+/* The message in field f of m, or NULL; oneof members only when chosen. */
+static const ProtobufCMessage *xc_pb_sub(const ProtobufCMessage *m,
+					 const ProtobufCFieldDescriptor *f)
+{
+	const char *base = (const char *)m;
+
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+	    *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+		return NULL;
+	return *(ProtobufCMessage *const *)(base + f->offset);
+}
+
+bool xc_pb_tags_valid(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const ProtobufCFieldDescriptor *f;
+	ProtobufCMessage *const *v;
+	const ProtobufCMessage *sub;
+	size_t i, j, n;
+
+	for (i = 0; i < m->n_unknown_fields; i++)
+		if (!m->unknown_fields[i].tag)
+			return false;
+	for (i = 0; i < d->n_fields; i++) {
+		f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label != PROTOBUF_C_LABEL_REPEATED) {
+			sub = xc_pb_sub(m, f);
+			if (sub && !xc_pb_tags_valid(sub))
+				return false;
+			continue;
+		}
+		n = *(const size_t *)((const char *)m + f->quantifier_offset);
+		v = *(ProtobufCMessage *const *const *)((const char *)m +
+							 f->offset);
+		for (j = 0; j < n; j++)
+			if (!xc_pb_tags_valid(v[j]))
+				return false;
+	}
+	return true;
+}

@@ -6,6 +6,7 @@
 #ifndef XC_PB_H
 #define XC_PB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 
@@ -21,5 +22,13 @@ size_t xc_pb_enum_prefix(const ProtobufCEnumDescriptor *e);
  */
 const char *xc_pb_enum_name(const ProtobufCEnumDescriptor *e, int v,
 			    char *buf, size_t len);
+
+/*
+ * False when m or a message inside it holds a field number 0. protobuf-c
+ * accepts one written as a long (non-minimal) tag and keeps it as an
+ * unknown field, but cannot encode it again: a copy by pack and unpack
+ * would fail. Field number 0 is not valid protobuf.
+ */
+bool xc_pb_tags_valid(const ProtobufCMessage *m);
 
 #endif /* XC_PB_H */

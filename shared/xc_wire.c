@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "xc_log.h"
+#include "xc_pb.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -199,6 +200,18 @@ int xc_wire_pack(const Xceiver__V1__Envelope *env, uint8_t **out,
 	*out = buf;
 	*outlen = XC_WIRE_HDR_LEN + size;
 	return 0;
+}
+
+Xceiver__V1__Envelope *xc_env_decode(const uint8_t *msg, size_t len)
+{
+	Xceiver__V1__Envelope *env;
+
+	env = xceiver__v1__envelope__unpack(NULL, len, msg);
+	if (env && !xc_pb_tags_valid(&env->base)) {
+		xceiver__v1__envelope__free_unpacked(env, NULL);
+		return NULL;
+	}
+	return env;
 }
 
 void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id)
@@ -436,7 +449,7 @@ static int xc_conn_on_frame(void *ctx, const uint8_t *msg, size_t len)
 		return -ECANCELED;
 	if (!len)
 		return xc_conn_reject(c, 0, -EBADMSG, "empty message");
-	env = xceiver__v1__envelope__unpack(NULL, len, msg);
+	env = xc_env_decode(msg, len);
 	if (!env)
 		return xc_conn_reject(c, 0, -EBADMSG, "message of %zu bytes %s",
 				      len, "does not decode as an Envelope");
@@ -477,16 +490,25 @@ static void xc_conn_on_data(struct xc_transport *t, const uint8_t *data,
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data)
 {
-	struct xc_conn *c;
-
 	if (!loop || !ops)
 		return NULL;
+	return xc_conn_new_transport(loop, xc_tcp_transport_new(loop), ops,
+				     data);
+}
+
+struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
+				      struct xc_transport *t,
+				      const struct xc_conn_ops *ops,
+				      void *data)
+{
+	struct xc_conn *c;
+
+	if (!loop || !t || !ops)
+		goto err_close;
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return NULL;
-	c->t = xc_tcp_transport_new(loop);
-	if (!c->t)
-		goto err_free;
+		goto err_close;
+	c->t = t;
 	c->t->owner = c;
 	c->t->on_data = xc_conn_on_data;
 	c->t->on_error = xc_conn_transport_error;
@@ -499,8 +521,12 @@ struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 	xc_framer_init(&c->framer, XC_WIRE_MAX_MSG);
 	snprintf(c->peer, sizeof(c->peer), "unconnected");
 	return c;
-err_free:
-	free(c);
+err_close:
+	if (t) {
+		t->owner = NULL;
+		t->on_closed = NULL;
+		t->ops->close(t);
+	}
 	return NULL;
 }
 
@@ -521,6 +547,14 @@ static int xc_conn_start(struct xc_conn *c)
 	if (!err)
 		c->started = true;
 	return err;
+}
+
+int xc_conn_open(struct xc_conn *c, const char *peer)
+{
+	if (!c || c->closing || c->started || c->connecting)
+		return -EINVAL;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "unknown peer");
+	return xc_conn_start(c);
 }
 
 int xc_conn_accept(struct xc_conn *c, uv_stream_t *server)

@@ -55,6 +55,13 @@ int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
 int xc_wire_pack(const Xceiver__V1__Envelope *env, uint8_t **out,
 		 size_t *outlen);
 
+/*
+ * Decode one message body as an Envelope (free it with
+ * xceiver__v1__envelope__free_unpacked); NULL when it does not decode or
+ * holds what cannot be encoded again (xc_pb_tags_valid).
+ */
+Xceiver__V1__Envelope *xc_env_decode(const uint8_t *msg, size_t len);
+
 /* Set the protocol version and request id of a fresh Envelope. */
 void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id);
 

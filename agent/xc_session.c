@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * One controller connection of the agent: its session (at most one data
+ * plane) and the dispatch of its requests. The daemon (main.c) accepts the
+ * connection; the fuzz target tests/fuzz/fuzz_agent.c drives the same
+ * session over an in-memory transport, without sockets.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "xc_dp.h"
+#include "xc_log.h"
+#include "xc_session.h"
+#include "xc_util.h"
+#include "xc_wire.h"
+
+#define XC_PROGRESS_MS		250
+
+struct xc_session {
+	struct xc_session **list;	/* the daemon's sessions */
+	struct xc_conn *conn;
+	struct xc_dp *dp;
+	uv_timer_t progress;
+	uv_async_t tx_async;
+	uint64_t start_id;		/* request id of Start: Progress, Done */
+	bool hello;
+	bool started;
+	bool done_sent;
+	int handles_open;
+	struct xc_session *next;
+};
+
+static void xc_session_unlink(struct xc_session *s)
+{
+	struct xc_session **pp;
+
+	for (pp = s->list; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			return;
+		}
+	}
+}
+
+static void xc_session_handle_closed(uv_handle_t *h)
+{
+	struct xc_session *s = h->data;
+
+	if (--s->handles_open == 0)
+		free(s);
+}
+
+/* Free the data plane: stops workers, frees sockets, detaches XDP. */
+static void xc_session_release(struct xc_session *s)
+{
+	if (!s->dp)
+		return;
+	uv_timer_stop(&s->progress);
+	xc_dp_destroy(s->dp);
+	s->dp = NULL;
+	s->started = false;
+	pr_info("%s: released\n", xc_conn_peer(s->conn));
+}
+
+static void xc_session_on_close(struct xc_conn *c, int err)
+{
+	struct xc_session *s = xc_conn_data(c);
+
+	if (err && err != -ECONNRESET)
+		pr_info("%s: connection closed: %s\n", xc_conn_peer(c),
+			strerror(-err));
+	else
+		pr_info("%s: controller disconnected\n", xc_conn_peer(c));
+	xc_session_release(s);
+	xc_session_unlink(s);
+	s->conn = NULL;
+	uv_close((uv_handle_t *)&s->progress, xc_session_handle_closed);
+	uv_close((uv_handle_t *)&s->tx_async, xc_session_handle_closed);
+}
+
+static int xc_reply(struct xc_session *s, Xceiver__V1__Envelope *env)
+{
+	int err = xc_conn_send(s->conn, env);
+
+	if (err)
+		pr_warn("%s: cannot send %s: %s\n", xc_conn_peer(s->conn),
+			xc_env_body_name(env), strerror(-err));
+	return err;
+}
+
+static int xc_on_hello(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	static char *caps[] = {
+		"skb", "drv", "zerocopy", "multi-queue", "unaligned",
+		"huge-pages", "multi-buffer", "shared-umem", "busy-poll",
+		"xdp-actions", "rx-pressure", "desc-shapes",
+	};
+	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Envelope env;
+
+	if (req->hello->protocol_version != XC_PROTOCOL_VERSION)
+		return xc_conn_send_error(s->conn, req->request_id, -EPROTO,
+					  "protocol version %u, this agent speaks %u",
+					  req->hello->protocol_version,
+					  XC_PROTOCOL_VERSION) ?: -EPROTO;
+	s->hello = true;
+	hello.protocol_version = XC_PROTOCOL_VERSION;
+	hello.software_version = XC_VERSION;
+	hello.role = "agent";
+	hello.n_capabilities = XC_ARRAY_SIZE(caps);
+	hello.capabilities = caps;
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &hello;
+	return xc_reply(s, &env);
+}
+
+static int xc_on_ifinfo(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	Xceiver__V1__IfInfo info = XCEIVER__V1__IF_INFO__INIT;
+	Xceiver__V1__Envelope env;
+	char err[256];
+	int ret;
+
+	ret = xc_ifinfo_get(req->ifinfo_request->ifname, &info, err,
+			    sizeof(err));
+	if (ret)
+		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
+					  err);
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_IFINFO;
+	env.ifinfo = &info;
+	ret = xc_reply(s, &env);
+	xc_ifinfo_free(&info);
+	return ret;
+}
+
+static void xc_tx_notify(void *arg)
+{
+	struct xc_session *s = arg;
+
+	uv_async_send(&s->tx_async);
+}
+
+static int xc_on_prepare(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	Xceiver__V1__Prepared prepared = XCEIVER__V1__PREPARED__INIT;
+	Xceiver__V1__Envelope env;
+	char err[512];
+	int ret;
+
+	if (s->dp)
+		return xc_conn_send_error(s->conn, req->request_id, -EBUSY,
+					  "this session is already prepared; send Release first");
+	ret = xc_dp_prepare(&s->dp, req->prepare, &prepared, xc_tx_notify, s,
+			    err, sizeof(err));
+	if (ret) {
+		pr_warn("%s: prepare failed: %s\n", xc_conn_peer(s->conn),
+			err);
+		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
+					  err);
+	}
+	s->done_sent = false;
+	pr_info("%s: prepared %s (%u tx, %u rx streams)\n",
+		xc_conn_peer(s->conn), req->prepare->xsk->ifname,
+		(unsigned int)req->prepare->n_tx_streams,
+		(unsigned int)req->prepare->n_rx_streams);
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_PREPARED;
+	env.prepared = &prepared;
+	ret = xc_reply(s, &env);
+	xc_prepared_free(&prepared);
+	return ret;
+}
+
+static void xc_send_progress(struct xc_session *s)
+{
+	Xceiver__V1__Progress pr = XCEIVER__V1__PROGRESS__INIT;
+	Xceiver__V1__Envelope env;
+	struct xc_dp_progress p;
+
+	xc_dp_progress(s->dp, &p);
+	pr.elapsed_ns = p.elapsed_ns;
+	pr.tx_frames = p.tx_frames;
+	pr.rx_frames = p.rx_frames;
+	pr.rx_valid = p.rx_valid;
+	pr.tx_done = p.tx_done;
+	xc_env_init(&env, s->start_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_PROGRESS;
+	env.progress = &pr;
+	xc_reply(s, &env);
+}
+
+static void xc_progress_tick(uv_timer_t *t)
+{
+	struct xc_session *s = t->data;
+
+	if (s->dp && s->conn)
+		xc_send_progress(s);
+}
+
+/* Which workers a Start asks for: Rx, Tx, or (neither flag) both. */
+static unsigned int xc_start_what(const Xceiver__V1__Start *st)
+{
+	unsigned int what = 0;
+
+	if (st->rx)
+		what |= XC_DP_START_RX;
+	if (st->tx)
+		what |= XC_DP_START_TX;
+	return what ? what : XC_DP_START_ALL;
+}
+
+/*
+ * Start Rx and/or Tx. Progress and Done carry the request id of the latest
+ * Start, which the controller keeps too.
+ */
+static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	Xceiver__V1__Started started = XCEIVER__V1__STARTED__INIT;
+	Xceiver__V1__Envelope env;
+	char err[256];
+	int ret;
+
+	if (!s->dp)
+		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
+					  "start before prepare");
+	ret = xc_dp_start(s->dp, xc_start_what(req->start), err, sizeof(err));
+	if (ret)
+		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
+					  err);
+	s->start_id = req->request_id;
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
+	env.started = &started;
+	ret = xc_reply(s, &env);
+	if (!s->started)
+		uv_timer_start(&s->progress, xc_progress_tick, XC_PROGRESS_MS,
+			       XC_PROGRESS_MS);
+	s->started = true;
+	return ret;
+}
+
+/* Send a Report (as a reply or inside Done) built from the data plane. */
+static int xc_send_report(struct xc_session *s, uint64_t id, bool done)
+{
+	Xceiver__V1__Done d = XCEIVER__V1__DONE__INIT;
+	Xceiver__V1__Envelope env;
+	Xceiver__V1__Report *r;
+	int ret;
+
+	ret = xc_dp_report(s->dp, &r);
+	if (ret)
+		return xc_conn_send_error(s->conn, id, ret,
+					  "cannot build the report: %s",
+					  strerror(-ret));
+	xc_env_init(&env, id);
+	if (done) {
+		d.report = r;
+		env.body_case = XCEIVER__V1__ENVELOPE__BODY_DONE;
+		env.done = &d;
+	} else {
+		env.body_case = XCEIVER__V1__ENVELOPE__BODY_REPORT;
+		env.report = r;
+	}
+	ret = xc_reply(s, &env);
+	xc_dp_report_free(r);
+	return ret;
+}
+
+/*
+ * Tx finished in a worker thread. A Tx-only session reports at once (Done
+ * carries the Tx report); a session that also receives keeps its Rx
+ * running and sends Done with the progress only, the Report comes on
+ * request.
+ */
+static void xc_tx_done(uv_async_t *a)
+{
+	struct xc_session *s = a->data;
+	Xceiver__V1__Done d = XCEIVER__V1__DONE__INIT;
+	Xceiver__V1__Envelope env;
+	struct xc_dp_progress p;
+
+	if (!s->conn || !s->dp || s->done_sent)
+		return;
+	xc_dp_progress(s->dp, &p);
+	if (!p.tx_done)
+		return;
+	s->done_sent = true;
+	xc_send_progress(s);
+	if (!xc_dp_has_rx(s->dp)) {
+		xc_send_report(s, s->start_id, true);
+		return;
+	}
+	xc_env_init(&env, s->start_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_DONE;
+	env.done = &d;
+	xc_reply(s, &env);
+}
+
+static int xc_on_report(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	if (!s->dp || !s->started)
+		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
+					  "report requested before start");
+	uv_timer_stop(&s->progress);
+	return xc_send_report(s, req->request_id, false);
+}
+
+static int xc_on_release(struct xc_session *s, const Xceiver__V1__Envelope *req)
+{
+	Xceiver__V1__Released rel = XCEIVER__V1__RELEASED__INIT;
+	Xceiver__V1__Envelope env;
+
+	xc_session_release(s);
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_RELEASED;
+	env.released = &rel;
+	return xc_reply(s, &env);
+}
+
+/*
+ * Dispatch one message from a controller. Only requests are accepted, and
+ * only after Hello. An error returned here makes the connection send an
+ * Error and close; a request that fails but leaves the session usable
+ * answers with an Error itself and returns 0.
+ */
+static int xc_session_on_msg(struct xc_conn *c,
+			     const Xceiver__V1__Envelope *env)
+{
+	struct xc_session *s = xc_conn_data(c);
+
+	if (!s->hello && env->body_case != XCEIVER__V1__ENVELOPE__BODY_HELLO) {
+		xc_conn_send_error(c, env->request_id, -EPROTO,
+				   "%s before hello", xc_env_body_name(env));
+		return -EPROTO;
+	}
+	switch (env->body_case) {
+	case XCEIVER__V1__ENVELOPE__BODY_HELLO:
+		return xc_on_hello(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_IFINFO_REQUEST:
+		return xc_on_ifinfo(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_PREPARE:
+		return xc_on_prepare(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_START:
+		return xc_on_start(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST:
+		return xc_on_report(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_RELEASE:
+		return xc_on_release(s, env);
+	default:
+		return xc_conn_send_error(c, env->request_id, -EPROTO,
+					  "an agent does not accept %s messages",
+					  xc_env_body_name(env));
+	}
+}
+
+static const struct xc_conn_ops xc_session_ops = {
+	.on_msg = xc_session_on_msg,
+	.on_close = xc_session_on_close,
+};
+
+struct xc_session *xc_session_new(uv_loop_t *loop, struct xc_session **list)
+{
+	struct xc_session *s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->list = list;
+	s->conn = xc_conn_new(loop, &xc_session_ops, s);
+	if (!s->conn) {
+		free(s);
+		return NULL;
+	}
+	uv_timer_init(loop, &s->progress);
+	s->progress.data = s;
+	uv_async_init(loop, &s->tx_async, xc_tx_done);
+	s->tx_async.data = s;
+	s->handles_open = 2;
+	s->next = *list;
+	*list = s;
+	return s;
+}
+
+struct xc_conn *xc_session_conn(struct xc_session *s)
+{
+	return s ? s->conn : NULL;
+}
+
+void xc_sessions_close(struct xc_session **list)
+{
+	struct xc_session *s, *next;
+
+	for (s = *list; s; s = next) {
+		next = s->next;
+		xc_session_release(s);
+		xc_conn_close(s->conn, 0);
+	}
+}
