@@ -69,6 +69,7 @@ xc_cleanup()
 	for role in "${!XC_AGENT_PID[@]}"; do
 		xc_agent_kill "$role"
 	done
+	xc_mbox_kill
 	if [ -n "$XC_LAB_ID" ]; then
 		"$XC_LAB" down "$XC_LAB_ID" ||
 			echo "[$XC_NAME] lab $XC_LAB_ID: down failed" >&2
@@ -485,4 +486,60 @@ xc_hugepages_release()
 	xc_log "huge pages: gave back $XC_HP_HELD"
 	XC_HP_HELD=0
 	return $rc
+}
+
+# ------------------------------------------------------------ middle box
+
+XC_MBOX=$XC_BUILD/tests/xc-mbox
+XC_MBOX_PID=""
+
+# xc_mbox_start PLAN STATS: start xc-mbox (tests/mbox) with the plan file
+# PLAN between the middle namespace's links (xc_lab_up --mbox); it writes
+# its counters to STATS when stopped. Waits up to 10 s until it forwards.
+xc_mbox_start()
+{
+	local ready=$XC_TMP/mbox.ready i
+
+	rm -f "$ready" "$2"
+	setsid ip netns exec "$XC_MID_NS" "$XC_MBOX" --a "$XC_MID_TO_TX" \
+		--b "$XC_MID_TO_RX" --plan "$1" --stats "$2" \
+		--ready "$ready" >"$XC_TMP/mbox.log" 2>&1 &
+	XC_MBOX_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$ready" ] && return 0
+		kill -0 "$XC_MBOX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	xc_fatal "xc-mbox did not start: $(tail -n 3 "$XC_TMP/mbox.log")"
+}
+
+# xc_mbox_stop: SIGTERM; the box forwards what it still has, writes its
+# counters and must exit within 10 s. Returns its exit code (0: the box
+# lost no frame itself).
+xc_mbox_stop()
+{
+	local pid=$XC_MBOX_PID
+
+	[ -n "$pid" ] || return 0
+	XC_MBOX_PID=""
+	kill -TERM "$pid" 2>/dev/null
+	if ! xc_wait_gone "$pid" 100; then
+		xc_fail "xc-mbox still running 10 s after SIGTERM"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 1
+	fi
+	wait "$pid"
+}
+
+# Cleanup path: no checks.
+xc_mbox_kill()
+{
+	local pid=$XC_MBOX_PID
+
+	[ -n "$pid" ] || return 0
+	XC_MBOX_PID=""
+	kill -TERM "$pid" 2>/dev/null
+	xc_wait_gone "$pid" 50 || kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }

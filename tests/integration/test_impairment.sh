@@ -1,0 +1,368 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# Every counter of the report against a plan known in advance. The lab's
+# middle box (tests/mbox, lab.sh up --mbox) drops, duplicates (at once and
+# later, once after the validator's window moved on), corrupts payload and
+# header bytes, truncates, lengthens, holds frames back (once past the
+# window, so that one arrives late) and injects foreign frames (wrong magic,
+# another run's tag, an unknown stream id, a seq outside the stream), each
+# chosen by sequence number. From the plan alone the test computes the
+# exact report: delivered, missing and its ranges, corrupt with the first
+# seq and offset, duplicates, reordered and the largest displacement,
+# unexpected, late, foreign and the anomaly list (kind, stream, seq, seen
+# and expected length, first bad byte, in arrival order). The run's
+# --expect checks say exactly those values, so the verdict passes only
+# when they hold, and the JSON report is compared field by field too. The
+# box must not lose a frame itself, and every rule must have hit its
+# frames. In skb and drv modes, one lab.
+#
+# How the frames of this test are laid out (IPv4, no VLAN, 128-byte frames,
+# 124 bytes without FCS): Ethernet 0-13, IPv4 14-33 (TTL 22, source 26-29,
+# destination 30-33), UDP 34-41 (destination port 36-37), payload header
+# 42-59, pattern 60-123.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+COUNT=1100000		# over one window: a frame can be held past it
+RATE=150000		# what the AF_PACKET box forwards without loss
+SIZE=128
+DLEN=$((SIZE - 4))
+MAX_ANOM=64		# rx_options.max_anomalies: every anomaly kept
+
+# The validator's window in sequence numbers, from its one definition.
+xc_window()
+{
+	local h=$XC_ROOT/shared/xc_limits.h v
+
+	v=$(sed -n 's/^#define[[:space:]]*XC_DEF_WINDOW_BITS[[:space:]]*(1u << \([0-9]*\)).*/\1/p' "$h")
+	[ -n "$v" ] || return 1
+	echo $((1 << v))
+}
+
+# The plan (tests/mbox/xc_mbox.c has the format). Rules stay apart so that
+# each one's effect on the report is its own (xc_expect_plan checks).
+xc_plan()
+{
+	cat <<-EOF
+	1 1000 hold 1060000		# past the window: late, stays missing
+	1 2000 dup 1 after 1060000	# a copy past the window: a duplicate
+	1 3000 drop
+	1 3100-3109 drop
+	1 4000 dup 2
+	1 5000 dup 1 after 5		# a later copy: not reordered
+	1 6000 corrupt 100		# a payload byte
+	1 7000 corrupt udp.sport
+	1 8000 corrupt ip.src
+	1 8500 corrupt ip.ttl
+	1 9000 corrupt udp.dport	# not the run's port: to the stack
+	1 10000 truncate 90
+	1 11000 truncate 50		# no whole payload header: foreign
+	1 11500 truncate 30		# no UDP header: to the stack
+	1 12000 lengthen 16
+	1 13000 hold 10
+	1 14000 inject magic
+	1 15000 inject tag
+	1 16000 inject stream 77
+	1 17000 inject seq 5000000	# outside the stream: unexpected
+	EOF
+}
+
+# xc_expect_plan WINDOW < PLAN: the report the plan must give, as KEY VALUE
+# lines. Refuses a plan whose rules could change each other's effect, or
+# an action this model does not know the effect of.
+xc_expect_plan()
+{
+	awk -v count="$COUNT" -v dlen="$DLEN" -v win="$1" \
+	    -v maxanom="$MAX_ANOM" '
+	function die(m) { print "plan line " NR ": " m > "/dev/stderr"
+			  bad = 1; exit 1 }
+	function miss(a, b) { nm++; mlo[nm] = a; mhi[nm] = b }
+	# anomaly at arrival position pos (the frame after which it comes)
+	function anom(pos, ph, k, s, seen, xlen, off) {
+		na++
+		akey[na] = sprintf("%015d %d %03d %03d", pos, ph, NR, na)
+		aval[na] = k "/" s "/" seen "/" xlen "/" off
+	}
+	function field(f) {
+		if (f == "eth.src") return 11; if (f == "ip.ttl") return 22
+		if (f == "ip.src") return 29; if (f == "ip.dst") return 33
+		if (f == "udp.sport") return 35; if (f == "udp.dport") return 37
+		if (f ~ /^[0-9]+$/) return f + 0
+		die("corrupt " f ": no model for it")
+	}
+	function corrupt(s, off) {
+		if (off == 36 || off == 37) { miss(s, s); return }
+		if (!(off >= 6 && off <= 11 || off == 22 ||
+		      off >= 24 && off <= 41 || off >= 60 && off < dlen))
+			die("corrupt at byte " off ": no model for it")
+		ncor++; cor[ncor] = s; anom(s, 0, "corrupt", s, dlen, dlen, off)
+	}
+	function truncate(s, len) {
+		if (len >= dlen) die("truncate " len ": not shorter")
+		if (len < 42) miss(s, s)
+		else if (len < 60) { miss(s, s); foreign++
+			anom(s, 0, "foreign", 0, len, 0, 0) }
+		else { ncor++; anom(s, 0, "corrupt", s, len, dlen, len) }
+	}
+	function later(s, k, what) {
+		if (s + k >= count) die(what " past the end of the stream")
+		if (k > win - 64 && k < win)
+			die(what " " k ": too near the window to tell")
+		rel[NR] = s + k; relk[NR] = k
+	}
+	{ sub(/#.*/, "") }
+	NF == 0 { next }
+	$1 != 1 { die("stream " $1 ": the model has one stream, 1") }
+	{
+		split($2, r, "-"); lo = r[1] + 0; hi = (2 in r) ? r[2] + 0 : lo
+		if (hi >= count) die("seq " hi " past the end")
+		seqlo[NR] = lo; seqhi[NR] = hi; rules++
+		applied = applied NR ":" (hi - lo + 1) " "
+		if ($3 != "drop" && lo != hi) die("ranges: drop only")
+		s = lo
+	}
+	$3 == "drop" { miss(lo, hi); dropped += hi - lo + 1; next }
+	$3 == "dup" && NF == 4 { dups += $4; copies += $4
+		for (i = 0; i < $4; i++)
+			anom(s, 1, "duplicate", s, dlen, dlen, 0)
+		next }
+	$3 == "dup" && $5 == "after" { later(s, $6 + 0, "dup after")
+		dups += $4; copies += $4; released += $4
+		for (i = 0; i < $4; i++)
+			anom(s + $6, 3, "duplicate", s, dlen, dlen, 0)
+		next }
+	$3 == "corrupt" { corrupt(s, field($4)); next }
+	$3 == "truncate" { truncate(s, $4 + 0); next }
+	$3 == "lengthen" { if ($4 + dlen > 1514) die("longer than the MTU")
+		ncor++; anom(s, 0, "corrupt", s, dlen + $4, dlen, dlen); next }
+	$3 == "hold" { later(s, $4 + 0, "hold"); held++; released++
+		reord++; if ($4 > maxr) maxr = $4
+		if ($4 >= win) { late++; miss(s, s) }
+		next }
+	$3 == "inject" && $4 ~ /^(magic|tag)$/ && NF == 4 { injected++
+		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
+	$3 == "inject" && $4 == "stream" && $5 != 1 { injected++
+		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
+	$3 == "inject" && $4 == "seq" && $5 >= count { injected++
+		unexp++; anom(s, 2, "unexpected", $5, dlen, 0, 0); next }
+	{ die("no model for: " $0) }
+	END {
+		if (bad) exit 1
+		# rules apart: nothing else within a short delay, and the
+		# frame a hold waits for arrives as sent
+		for (i in rel) for (j in seqlo) {
+			if (i == j) continue
+			if (relk[i] < win && seqhi[j] > seqlo[i] &&
+			    seqlo[j] <= rel[i])
+				die2("rules " i " and " j " overlap")
+			if (seqlo[j] <= rel[i] && rel[i] <= seqhi[j])
+				die2("rule " j " is on the frame rule " i \
+				     " waits for")
+		}
+		for (j in seqlo) for (i in seqlo)
+			if (i < j && seqlo[j] <= seqhi[i] &&
+			    seqlo[i] <= seqhi[j])
+				die2("rules " i " and " j " share a frame")
+		if (na > maxanom) die2(na " anomalies, more than " maxanom)
+		report()
+	}
+	function die2(m) { print "plan: " m > "/dev/stderr"; exit 1 }
+	function report(   i, j, t, n, rs, missing, first) {
+		# missing ranges, merged where they touch
+		for (i = 1; i <= nm; i++) for (j = i + 1; j <= nm; j++)
+			if (mlo[j] < mlo[i]) {
+				t = mlo[i]; mlo[i] = mlo[j]; mlo[j] = t
+				t = mhi[i]; mhi[i] = mhi[j]; mhi[j] = t
+			}
+		n = 0
+		for (i = 1; i <= nm; i++) {
+			missing += mhi[i] - mlo[i] + 1
+			if (n && mlo[i] == rhi[n] + 1) { rhi[n] = mhi[i]; continue }
+			n++; rlo[n] = mlo[i]; rhi[n] = mhi[i]
+		}
+		for (i = 1; i <= n; i++) rs = rs (i > 1 ? " " : "") \
+			rlo[i] "-" rhi[i]
+		# anomalies in arrival order
+		for (i = 1; i <= na; i++) for (j = i + 1; j <= na; j++)
+			if (akey[j] < akey[i]) {
+				t = akey[i]; akey[i] = akey[j]; akey[j] = t
+				t = aval[i]; aval[i] = aval[j]; aval[j] = t
+			}
+		for (i = 1; i <= na; i++) {
+			al = al (i > 1 ? " " : "") aval[i]
+			split(aval[i], f, "/")
+			if (f[1] == "corrupt" && first == "")
+				first = f[2] " " f[5]
+		}
+		print "missing", missing + 0
+		print "ranges", rs
+		print "range_count", n
+		print "corrupt", ncor + 0
+		print "first_corrupt", (first == "" ? "none" : first)
+		print "delivered", count - missing - ncor
+		print "duplicates", dups + 0
+		print "reordered", reord + 0
+		print "max_reorder", maxr + 0
+		print "late", late + 0
+		print "unexpected", unexp + 0
+		print "foreign", foreign + 0
+		print "anomaly_count", na + 0
+		print "anomalies", al
+		print "box_dropped", dropped + 0
+		print "box_copies", copies + 0
+		print "box_injected", injected + 0
+		print "box_held", held + 0
+		print "box_released", released + 0
+		print "box_applied", applied
+	}'
+}
+
+declare -A W
+
+xc_load_expectation()
+{
+	local out k v win
+
+	win=$(xc_window) ||
+		xc_fatal "no XC_DEF_WINDOW_BITS (1u << N) in shared/xc_limits.h"
+	out=$(xc_plan | xc_expect_plan "$win") ||
+		xc_fatal "the plan has no exact expected report"
+	while read -r k v; do
+		W[$k]=$v
+	done <<<"$out"
+	xc_log "expected: missing ${W[missing]} (${W[ranges]}), corrupt" \
+		"${W[corrupt]}, duplicates ${W[duplicates]}, reordered" \
+		"${W[reordered]}, late ${W[late]}, unexpected" \
+		"${W[unexpected]}, foreign ${W[foreign]}," \
+		"${W[anomaly_count]} anomalies"
+}
+
+xc_spec()
+{
+	cat <<-EOF
+	rx:
+	  xsk: { num_chunks: 16384, fill_size: 16384, rx_size: 16384 }
+	rx_options:
+	  max_anomalies: $MAX_ANOM
+	streams:
+	  - id: 1
+	    count: $COUNT
+	    frame_size: $SIZE
+	    rate_pps: $RATE
+	EOF
+}
+
+# The middle box's own account: nothing lost, every rule on its frames.
+xc_check_box()
+{
+	local st=$1 applied id
+
+	id=$(xc_jq '.run_id')
+	xc_assert_eq "box: the run tag it followed" "$((16#${id: -8}))" \
+		"$(xc_jq '.run_tag | n' "$st")"
+	xc_assert_eq "box: frames of the run it received" "$COUNT" \
+		"$(xc_jq '.test_frames | n' "$st")"
+	xc_assert_eq "box: frames it lost itself" 0 "$(xc_jq '.lost | n' "$st")"
+	xc_assert_eq "box: socket drops (PACKET_STATISTICS)" 0 \
+		"$(xc_jq '[.ports[].tp_drops] | add' "$st")"
+	xc_assert_eq "box: rules that could not act on their frame" 0 \
+		"$(xc_jq '.skipped | n' "$st")"
+	xc_assert_eq "box: dropped by plan" "${W[box_dropped]}" \
+		"$(xc_jq '.plan_dropped | n' "$st")"
+	xc_assert_eq "box: copies" "${W[box_copies]}" \
+		"$(xc_jq '.copies | n' "$st")"
+	xc_assert_eq "box: injected" "${W[box_injected]}" \
+		"$(xc_jq '.injected | n' "$st")"
+	xc_assert_eq "box: held" "${W[box_held]}" "$(xc_jq '.held | n' "$st")"
+	xc_assert_eq "box: released" "${W[box_released]}" \
+		"$(xc_jq '.released | n' "$st")"
+	applied=$(xc_jq '[.rules[] | "\(.line):\(.applied)"] | join(" ")' "$st")
+	xc_assert_eq "box: frames each rule acted on" "${W[box_applied]% }" \
+		"$applied"
+}
+
+# Drops on the middle namespace's links (veth counters).
+xc_check_links()
+{
+	local dev drops
+
+	for dev in "$XC_MID_TO_TX" "$XC_MID_TO_RX"; do
+		drops=$(ip -n "$XC_MID_NS" -s -j link show dev "$dev" |
+			jq '.[0].stats64 | .rx.dropped + .tx.dropped')
+		xc_assert_eq "$dev: dropped" 0 "$drops"
+	done
+}
+
+xc_check_report()
+{
+	local first
+
+	xc_assert_eq verdict pass "$(xc_jq '.verdict')"
+	xc_assert_eq sent "$COUNT" "$(xc_jq '.tx.tx[0].sent | n')"
+	xc_assert_eq "rx socket drops" 0 \
+		"$(xc_jq '[.rx.xsk[]? | (.rx_dropped | n)] | add // 0')"
+	xc_assert_eq expected "$COUNT" "$(xc_jq '.rx.rx[0].expected | n')"
+	for k in delivered missing corrupt duplicates reordered max_reorder \
+		 late unexpected; do
+		xc_assert_eq "$k" "${W[$k]}" "$(xc_jq ".rx.rx[0].$k | n")"
+	done
+	xc_assert_eq "missing ranges" "${W[ranges]}" \
+		"$(xc_jq '[.rx.rx[0].missing_ranges[]? |
+			"\(.first | n)-\(.last | n)"] | join(" ")')"
+	xc_assert_eq "missing range count" "${W[range_count]}" \
+		"$(xc_jq '.rx.rx[0].missing_range_count | n')"
+	first=$(xc_jq 'if .rx.rx[0].has_corrupt then
+		"\(.rx.rx[0].first_corrupt_seq | n) \(.rx.rx[0].first_corrupt_offset | n)"
+		else "none" end')
+	xc_assert_eq "first corrupt seq and offset" "${W[first_corrupt]}" \
+		"$first"
+	xc_assert_eq foreign "${W[foreign]}" "$(xc_jq '.rx.foreign | n')"
+	xc_assert_eq "anomaly count" "${W[anomaly_count]}" \
+		"$(xc_jq '.rx.anomaly_count | n')"
+	xc_assert_eq "anomalies (kind/seq/seen/expected/bad byte)" \
+		"${W[anomalies]}" \
+		"$(xc_jq '[.rx.anomalies[]? | "\(.kind)/\(.seq | n)/\(.seen_len | n)/\(.expected_len | n)/\(.bad_offset | n)"] | join(" ")')"
+	# a foreign frame has no stream; the others are stream 1's
+	xc_assert_eq "anomaly stream ids" \
+		"$(sed 's/foreign\/[^ ]*/0/g; s/[a-z]*\/[^ ]*/1/g' \
+			<<<"${W[anomalies]}")" \
+		"$(xc_jq '[.rx.anomalies[]? | .stream_id | n | tostring] |
+			join(" ")')"
+}
+
+# xc_impair MODE: one run through the box with the plan.
+xc_impair()
+{
+	local mode=$1 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
+	local stats=$XC_TMP/mbox-$1.json
+
+	xc_log "---- $mode mode"
+	xc_plan >"$plan"
+	xc_spec >"$spec"
+	xc_mbox_start "$plan" "$stats"
+	xc_run "$spec" "${XC_EP[@]}" --mode "$mode" --json "$XC_JSON" \
+		--expect "stream 1 missing == ${W[missing]}" \
+		--expect "stream 1 corrupt == ${W[corrupt]}" \
+		--expect "stream 1 duplicates == ${W[duplicates]}" \
+		--expect "stream 1 reordered == ${W[reordered]}" \
+		--expect "stream 1 late == ${W[late]}" \
+		--expect "stream 1 unexpected == ${W[unexpected]}" \
+		--expect "foreign == ${W[foreign]}"
+	xc_mbox_stop
+	xc_assert_eq "xc-mbox exit code (0: lost nothing)" 0 "$?"
+	xc_assert_rc 0
+	xc_check_box "$stats"
+	xc_check_links
+	xc_check_report
+	cp "$XC_JSON" "$XC_TMP/report-$mode.json"
+}
+
+xc_require
+[ -x "$XC_MBOX" ] || xc_skip "no middle box $XC_MBOX (make -C tests/mbox)"
+xc_load_expectation
+xc_lab_up --mbox
+xc_agents_start
+xc_impair skb
+xc_impair drv
+xc_end
