@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xc_dp_priv.h"
+#include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_util.h"
 
@@ -379,6 +380,37 @@ static int xc_prepared_fill(struct xc_dp *dp, Xceiver__V1__Prepared *reply,
 	return 0;
 }
 
+/*
+ * What a Prepare may ask for: the spec's limits (xc_limits.h), checked
+ * again here because a peer's message is input like any other; the
+ * validator allocates its missing ranges and anomalies up front.
+ */
+static int xc_dp_check_limits(const Xceiver__V1__Prepare *p, char *err,
+			      size_t errlen)
+{
+	size_t n = p->n_tx_streams + p->n_rx_streams;
+	uint32_t anoms = p->rx_options && p->rx_options->max_anomalies ?
+			 p->rx_options->max_anomalies : XC_DEF_MAX_ANOMALIES;
+	uint32_t ranges = xc_def(p->max_missing_ranges, XC_DEF_MAX_RANGES);
+	uint64_t fit;
+
+	if (n > XC_MAX_STREAMS)
+		return xc_errf(err, errlen, EINVAL,
+			       "prepare: %zu streams, at most %u",
+			       n, XC_MAX_STREAMS);
+	if (anoms > XC_MAX_ANOMALIES)
+		return xc_errf(err, errlen, EINVAL,
+			       "rx_options.max_anomalies: %u is above the maximum of %u",
+			       anoms, XC_MAX_ANOMALIES);
+	fit = xc_report_max_ranges(p->n_rx_streams, anoms);
+	if (ranges > fit)
+		return xc_errf(err, errlen, EINVAL,
+			       "max_missing_ranges: %u ranges for each of %zu rx streams do not fit a report: at most %llu",
+			       ranges, p->n_rx_streams,
+			       (unsigned long long)fit);
+	return 0;
+}
+
 static int xc_dp_check(const Xceiver__V1__Prepare *p, char *err,
 		       size_t errlen)
 {
@@ -391,7 +423,7 @@ static int xc_dp_check(const Xceiver__V1__Prepare *p, char *err,
 	if (!p->n_tx_streams && !p->n_rx_streams)
 		return xc_errf(err, errlen, EINVAL,
 			       "prepare: no tx_streams and no rx_streams");
-	return 0;
+	return xc_dp_check_limits(p, err, errlen);
 }
 
 static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,

@@ -9,7 +9,8 @@ set -eu
 
 XC_PKGS=(
 	make gcc pkg-config clang llvm bpftool
-	libbpf-dev libxdp-dev libelf-dev zlib1g-dev
+	libclang-rt-14-dev
+	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libmnl-dev
 	protobuf-c-compiler libprotobuf-c-dev
 	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev
 	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux

@@ -15,6 +15,9 @@ seeds=$2
 shift 2
 passed=0
 failed=0
+# As libFuzzer's -malloc_limit_mb: one allocation above 2 GiB, asked for
+# by an input, is a crash (sanitized builds; others ignore this)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=2048:allocator_may_return_null=0"
 
 # Where a target's seeds are: the spec target reads the spec files.
 xc_seed_dirs()

@@ -464,6 +464,38 @@ static void test_env_names(void **state)
 	assert_string_equal(xc_env_body_name(NULL), "none");
 }
 
+/*
+ * protobuf-c takes a field number 0 written as a two-byte tag (0x82 0x00)
+ * for an unknown field and cannot encode it again: xc_env_decode refuses
+ * it, at the top and inside a Report inside a Done.
+ */
+static void test_env_decode_field_zero(void **state)
+{
+	static const uint8_t ok[] = { 0x08, 0x01, 0x10, 0x07 };
+	static const uint8_t top[] = {
+		0x08, 0x01, 0x10, 0x07, 0x82, 0x00, 0x00,
+	};
+	static const uint8_t nested[] = {
+		0x08, 0x01, 0x10, 0x07, 0x92, 0x01, 0x05,	/* done */
+		0x0a, 0x03, 0x82, 0x00, 0x00,			/* report */
+	};
+	Xceiver__V1__Envelope *env;
+
+	env = xc_env_decode(ok, sizeof(ok));
+	assert_non_null(env);
+	assert_int_equal(env->request_id, 7);
+	xceiver__v1__envelope__free_unpacked(env, NULL);
+	env = xceiver__v1__envelope__unpack(NULL, sizeof(top), top);
+	assert_non_null(env);
+	xceiver__v1__envelope__free_unpacked(env, NULL);
+	assert_null(xc_env_decode(top, sizeof(top)));
+	env = xceiver__v1__envelope__unpack(NULL, sizeof(nested), nested);
+	assert_non_null(env);
+	assert_int_equal(env->body_case, XCEIVER__V1__ENVELOPE__BODY_DONE);
+	xceiver__v1__envelope__free_unpacked(env, NULL);
+	assert_null(xc_env_decode(nested, sizeof(nested)));
+}
+
 /* ------------------------------------------------------------ addresses */
 
 static void test_addrport(void **state)
@@ -1135,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_pack_roundtrip),
 		cmocka_unit_test(test_pack_too_big),
 		cmocka_unit_test(test_env_names),
+		cmocka_unit_test(test_env_decode_field_zero),
 		cmocka_unit_test(test_addrport),
 		XC_T_LIVE(test_conn_hello),
 		XC_T_LIVE(test_conn_big_message),
