@@ -14,6 +14,7 @@
 #include "xc_dp_priv.h"
 #include "xc_limits.h"
 #include "xc_log.h"
+#include "xc_neigh.h"
 #include "xc_util.h"
 
 static const char *xc_mode_name(int mode)
@@ -314,14 +315,32 @@ static int xc_txs_init(struct xc_dp *dp, struct xc_txs *t,
 	return 0;
 }
 
+/*
+ * A routed path: the frames go to the gateway's MAC, looked up here
+ * (resolved when the neighbour table has none).
+ */
+static int xc_dp_gateway(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
+			 char *err, size_t errlen)
+{
+	if (!p->gateway || !*p->gateway)
+		return 0;
+	dp->has_gw = true;
+	return xc_neigh_resolve(dp->ifindex, dp->ifname, p->gateway,
+				dp->gw_mac, XC_NEIGH_TIMEOUT_MS, err, errlen);
+}
+
 /* Tx stream i goes to socket i % nsocks (a stream stays on one queue). */
 static int xc_dp_tx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 			 char *err, size_t errlen)
 {
+	struct xc_txs *t;
 	struct xc_sock *s;
 	size_t i;
 	int ret;
 
+	ret = xc_dp_gateway(dp, p, err, errlen);
+	if (ret)
+		return ret;
 	for (i = 0; i < dp->nsocks; i++) {
 		s = &dp->socks[i];
 		s->txs = calloc(p->n_tx_streams / dp->nsocks + 1,
@@ -332,10 +351,13 @@ static int xc_dp_tx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	for (i = 0; i < p->n_tx_streams; i++) {
 		s = &dp->socks[i % dp->nsocks];
 		s->ntxs++;
-		ret = xc_txs_init(dp, &s->txs[s->ntxs - 1], p->tx_streams[i],
-				  p->xsk, err, errlen);
+		t = &s->txs[s->ntxs - 1];
+		ret = xc_txs_init(dp, t, p->tx_streams[i], p->xsk, err,
+				  errlen);
 		if (ret)
 			return ret;
+		if (dp->has_gw)
+			memcpy(t->tmpl.hdr, dp->gw_mac, sizeof(dp->gw_mac));
 	}
 	return 0;
 }

@@ -189,6 +189,8 @@ struct xc_dp {
 	 */
 	bool rx_vlan;
 	bool vlan_bound;
+	bool has_gw;		/* Tx: frames go to the gateway's MAC */
+	uint8_t gw_mac[6];
 	/*
 	 * The program is attached through a BPF link: if the agent dies
 	 * without cleaning up (SIGKILL), the kernel detaches it when the

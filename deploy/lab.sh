@@ -3,7 +3,7 @@
 #
 # Two-host lab in network namespaces.
 #
-#   lab.sh up [--mid|--mbox] [--id ID]
+#   lab.sh up [--mid|--mbox|--routed] [--id ID]
 #                                 create a lab, print its KEY=VALUE variables
 #   lab.sh down ID | --all        delete a lab (or every xc-* lab)
 #   lab.sh exec ID tx|rx|mid CMD  run CMD in one of the lab's namespaces
@@ -20,6 +20,10 @@
 #   with --mid: xct-ID -- xbt-ID [br0 in xc-mid-ID] xbr-ID -- xcr-ID
 #   with --mbox: the same links without the bridge: tests/mbox's xc-mbox,
 #   started in xc-mid-ID by the test, forwards between xbt-ID and xbr-ID
+#   with --routed: the same links, xc-mid-ID a router between two subnets:
+#     xbt-ID 198.18.0.254/24 2001:2::fe/64 (the Tx side's gateway)
+#     xbr-ID 198.18.1.254/24 2001:2:0:1::fe/64 (the Rx side's gateway)
+#     xcr-ID 198.18.1.2/24 2001:2:0:1::2/64
 #
 # Traffic never leaves 198.18.0.0/15 and 2001:2::/48; the only routes added
 # to the root namespace are the connected /30s of the management links.
@@ -38,7 +42,7 @@ xc_die()
 xc_usage()
 {
 	cat >&2 <<-EOF
-	usage: lab.sh up [--mid|--mbox] [--id ID]
+	usage: lab.sh up [--mid|--mbox|--routed] [--id ID]
 	       lab.sh down ID|--all
 	       lab.sh exec ID tx|rx|mid CMD...
 	       lab.sh list
@@ -158,6 +162,47 @@ xc_mbox_build()
 	ip -n "$mid" link set "xbr-$id" up
 }
 
+# --routed: the two links of --mid, the middle namespace routing between
+# the Tx subnet (198.18.0.0/24, 2001:2::/64) and the Rx subnet
+# (198.18.1.0/24, 2001:2:0:1::/64); each host routes the other's via it.
+xc_routed_build()
+{
+	local id=$1 tx=$2 rx=$3 mid=$4
+
+	xc_ns_base "$mid"
+	ip netns exec "$mid" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$mid" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$tx" link add "xct-$id" type veth \
+		peer name "xbt-$id" netns "$mid"
+	ip -n "$rx" link add "xcr-$id" type veth \
+		peer name "xbr-$id" netns "$mid"
+	xc_host_addr "$mid" "xbt-$id" 198.18.0.254 2001:2::fe
+	xc_host_addr "$mid" "xbr-$id" 198.18.1.254 2001:2:0:1::fe
+}
+
+# Routes of the hosts of a --routed lab, once their addresses are up.
+xc_routed_routes()
+{
+	local id=$1 tx=$2 rx=$3
+
+	ip -n "$tx" route add 198.18.1.0/24 via 198.18.0.254 dev "xct-$id"
+	ip -n "$tx" -6 route add 2001:2:0:1::/64 via 2001:2::fe dev "xct-$id"
+	ip -n "$rx" route add 198.18.0.0/24 via 198.18.1.254 dev "xcr-$id"
+	ip -n "$rx" -6 route add 2001:2::/64 via 2001:2:0:1::fe dev "xcr-$id"
+}
+
+# The Rx host's addresses: in the Rx subnet of a --routed lab.
+xc_rx_ip()
+{
+	local mid=$1 v=$2
+
+	if [ "$mid" = routed ]; then
+		[ "$v" = 4 ] && echo 198.18.1.2 || echo 2001:2:0:1::2
+	else
+		[ "$v" = 4 ] && echo 198.18.0.2 || echo 2001:2::2
+	fi
+}
+
 xc_env_lines()
 {
 	local id=$1 mid=$2 n=$3
@@ -170,9 +215,13 @@ xc_env_lines()
 	XC_TX_DEV=xct-$id
 	XC_RX_DEV=xcr-$id
 	XC_TX_IP4=198.18.0.1
-	XC_RX_IP4=198.18.0.2
+	XC_RX_IP4=$(xc_rx_ip "$mid" 4)
 	XC_TX_IP6=2001:2::1
-	XC_RX_IP6=2001:2::2
+	XC_RX_IP6=$(xc_rx_ip "$mid" 6)
+	XC_TX_GW4=$([ "$mid" != routed ] || echo 198.18.0.254)
+	XC_TX_GW6=$([ "$mid" != routed ] || echo 2001:2::fe)
+	XC_RX_GW4=$([ "$mid" != routed ] || echo 198.18.1.254)
+	XC_RX_GW6=$([ "$mid" != routed ] || echo 2001:2:0:1::fe)
 	XC_TX_MGMT=198.19.$n.2
 	XC_RX_MGMT=198.19.$n.6
 	XC_TX_MGMT_DEV=mgmt-$id
@@ -198,6 +247,8 @@ xc_lab_build()
 	xc_ns_base "$rx"
 	if [ "$mid" = mbox ]; then
 		xc_mbox_build "$id" "$tx" "$rx" "xc-mid-$id"
+	elif [ "$mid" = routed ]; then
+		xc_routed_build "$id" "$tx" "$rx" "xc-mid-$id"
 	elif [ -n "$mid" ]; then
 		xc_mid_build "$id" "$tx" "$rx" "xc-mid-$id"
 	else
@@ -205,7 +256,9 @@ xc_lab_build()
 			peer name "xcr-$id" netns "$rx"
 	fi
 	xc_host_addr "$tx" "xct-$id" 198.18.0.1 2001:2::1
-	xc_host_addr "$rx" "xcr-$id" 198.18.0.2 2001:2::2
+	xc_host_addr "$rx" "xcr-$id" "$(xc_rx_ip "$mid" 4)" \
+		"$(xc_rx_ip "$mid" 6)"
+	[ "$mid" != routed ] || xc_routed_routes "$id" "$tx" "$rx"
 	xc_mgmt_link "$tx" "xcm-$id-t" "mgmt-$id" "198.19.$n.1" "198.19.$n.2"
 	xc_mgmt_link "$rx" "xcm-$id-r" "mgmt-$id" "198.19.$n.5" "198.19.$n.6"
 }
@@ -218,6 +271,7 @@ xc_up()
 		case $1 in
 		--mid) mid=bridge ;;
 		--mbox) mid=mbox ;;
+		--routed) mid=routed ;;
 		--id) [ $# -ge 2 ] || xc_usage; id=$2; shift ;;
 		*) xc_usage ;;
 		esac

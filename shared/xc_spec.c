@@ -16,6 +16,7 @@
 
 #include "xc_expect.h"
 #include "xc_frame.h"
+#include "xc_path.h"
 #include "xc_limits.h"
 #include "xc_spec.h"
 #include "xc_util.h"
@@ -794,6 +795,16 @@ static int xc_spec_check_rx_options(struct xc_sctx *c,
 	return 0;
 }
 
+static int xc_spec_check_path(struct xc_sctx *c,
+			      const Xceiver__V1__TestSpec *s)
+{
+	char why[512];
+
+	if (!xc_path_check_spec(s, why, sizeof(why)))
+		return 0;
+	return xc_serr(c, "%s", why);
+}
+
 static const char *const xc_spec_requires[] = {
 	"zerocopy", "nic_rings", "multi_queue", "huge_pages", "frags_grow",
 };
@@ -863,6 +874,8 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		ret = xc_spec_check_rx_options(&c, s);
 	if (!ret)
 		ret = xc_spec_check_report_size(&c, s);
+	if (!ret)
+		ret = xc_spec_check_path(&c, s);
 	if (!ret)
 		ret = xc_spec_check_requires(&c, s);
 	if (!ret && s->repeat > XC_SPEC_MAX_REPEAT)
