@@ -33,6 +33,7 @@ all:
 	$(MAKE) -C agent
 	$(MAKE) -C controller
 	$(MAKE) -C tests/bench
+	$(MAKE) -C tests/mbox
 
 # Debian packages for the lab and the tests (installed when missing, as root)
 deps:

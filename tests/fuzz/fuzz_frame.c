@@ -9,7 +9,8 @@
  *   1, u8 stream, u16 seq, u16 off, u8 xor, i8 dlen
  *                              the generator's frame for that seq, with
  *                              one byte changed and the length moved
- *   2, u8 kind, u16 len, bytes an anomaly found outside the validator
+ *   2, u8 addr, u16 len, bytes a descriptor anomaly (found by the agent
+ *                              outside the validator) at UMEM address addr
  * At the end every stream must account for each expected seq exactly once
  * (delivered + corrupt + missing), and the report must pack.
  */
@@ -26,6 +27,7 @@
 #define XC_FF_WINDOW		128
 #define XC_FF_RANGES		4
 #define XC_FF_BUF		(XC_MAX_FRAME + 256)
+#define XC_FF_DESC		XCEIVER__V1__ANOMALY_KIND__ANOMALY_DESC
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -170,7 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.max_ranges = XC_FF_RANGES,
 	};
 	struct xc_rxv v;
-	uint8_t sel, op, kind;
+	uint8_t sel, op, addr;
 	uint32_t len;
 	char err[256];
 
@@ -193,11 +195,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			xc_ff_frame(&v, buf, len, sel & 0x80);
 			break;
 		default:
-			if (!xc_ff_take(&in, &kind, 1))
+			if (!xc_ff_take(&in, &addr, 1))
 				break;
 			len = xc_ff_raw(&in, buf);
-			xc_rxv_anomaly(&v, kind % 8, len ? buf : NULL, len,
-				       kind, 0);
+			/* the agent reports descriptor anomalies so */
+			xc_rxv_anomaly(&v, XC_FF_DESC, len ? buf : NULL, len,
+				       addr, 0);
 			break;
 		}
 	}
