@@ -15,7 +15,10 @@
 # --expect checks say exactly those values, so the verdict passes only
 # when they hold, and the JSON report is compared field by field too. The
 # box must not lose a frame itself, and every rule must have hit its
-# frames. In skb and drv modes, one lab.
+# frames. In skb and drv modes, one lab. A run in which an instrument lost
+# frames (the box, the middle links, the Rx socket: a busy machine) says
+# nothing about the validator: it is logged and run again, and the last of
+# at most TRIES runs is judged whatever happened.
 #
 # How the frames of this test are laid out (IPv4, no VLAN, 128-byte frames,
 # 124 bytes without FCS): Ethernet 0-13, IPv4 14-33 (TTL 22, source 26-29,
@@ -25,7 +28,9 @@
 . "$(dirname "$0")/lib.sh"
 
 COUNT=1100000		# over one window: a frame can be held past it
-RATE=150000		# what the AF_PACKET box forwards without loss
+RATE=100000		# what the AF_PACKET box forwards without loss, with
+			# room for a busy machine
+TRIES=3		# runs per mode while the instruments lose frames
 SIZE=128
 DLEN=$((SIZE - 4))
 MAX_ANOM=64		# rx_options.max_anomalies: every anomaly kept
@@ -331,13 +336,32 @@ xc_check_report()
 			join(" ")')"
 }
 
-# xc_impair MODE: one run through the box with the plan.
-xc_impair()
+# Frames the instruments lost, not the plan: the box (its sockets, sends,
+# holds), the links through the middle namespace, the Rx sockets, or
+# frames that never reached the box. Prints a reason when there are any.
+xc_instrument_loss()
 {
-	local mode=$1 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
-	local stats=$XC_TMP/mbox-$1.json
+	local st=$1 n dev why=""
 
-	xc_log "---- $mode mode"
+	n=$(xc_jq '.lost | n' "$st")
+	[ "$n" = 0 ] || why+="the box lost $n frames itself; "
+	n=$(xc_jq '.test_frames | n' "$st")
+	[ "$n" = "$COUNT" ] || why+="the box saw $n of $COUNT frames; "
+	n=$(xc_jq '[.rx.xsk[]? | (.rx_dropped | n)] | add // 0')
+	[ "$n" = 0 ] || why+="the Rx socket dropped $n; "
+	for dev in "$XC_MID_TO_TX" "$XC_MID_TO_RX"; do
+		n=$(ip -n "$XC_MID_NS" -s -j link show dev "$dev" |
+			jq '.[0].stats64 | .rx.dropped + .tx.dropped')
+		[ "$n" = 0 ] || why+="$dev dropped $n; "
+	done
+	[ -n "$why" ] && echo "${why%; }"
+}
+
+# xc_impair_run MODE STATS: one run through a fresh box with the plan.
+xc_impair_run()
+{
+	local mode=$1 stats=$2 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
+
 	xc_plan >"$plan"
 	xc_spec >"$spec"
 	xc_mbox_start "$plan" "$stats"
@@ -350,7 +374,25 @@ xc_impair()
 		--expect "stream 1 unexpected == ${W[unexpected]}" \
 		--expect "foreign == ${W[foreign]}"
 	xc_mbox_stop
-	xc_assert_eq "xc-mbox exit code (0: lost nothing)" 0 "$?"
+	XC_MBOX_RC=$?
+}
+
+# xc_impair MODE: a run judged in full. A run in which an instrument lost
+# frames (a busy machine: xc_instrument_loss says which) tells nothing
+# about the validator; it is logged and run again, at most TRIES times,
+# and the last one is judged whatever happened.
+xc_impair()
+{
+	local mode=$1 stats=$XC_TMP/mbox-$1.json try why
+
+	for ((try = 1; try <= TRIES; try++)); do
+		xc_log "---- $mode mode, run $try"
+		xc_impair_run "$mode" "$stats"
+		why=$(xc_instrument_loss "$stats")
+		[ -n "$why" ] && [ $try -lt $TRIES ] || break
+		xc_log "run $try not judged: $why"
+	done
+	xc_assert_eq "xc-mbox exit code (0: lost nothing)" 0 "$XC_MBOX_RC"
 	xc_assert_rc 0
 	xc_check_box "$stats"
 	xc_check_links

@@ -74,7 +74,7 @@
 
 #define XC_RING_FRAME		2048	/* ring slot: header + frame */
 #define XC_RING_BLOCK		(1u << 22)
-#define XC_RING_BLOCKS		8	/* 16384 slots per socket */
+#define XC_RING_BLOCKS		32	/* 65536 slots per socket */
 #define XC_SEND_TRIES		10000
 #define XC_SEND_WAIT_NS		20000	/* between tries: 0.2 s at most */
 #define XC_POLL_MS		100
