@@ -22,12 +22,12 @@
 #include "xc_dp_priv.h"
 #include "xc_util.h"
 
-static int xc_if_ioctl(const char *ifname, unsigned long req,
-		       struct ifreq *ifr)
+/* An ioctl whose ifreq carries a pointer the caller set (ifr_data). */
+static int xc_if_ioctl_data(const char *ifname, unsigned long req,
+			    struct ifreq *ifr)
 {
 	int fd, ret = 0;
 
-	memset(ifr, 0, sizeof(*ifr));
 	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -36,6 +36,13 @@ static int xc_if_ioctl(const char *ifname, unsigned long req,
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+static int xc_if_ioctl(const char *ifname, unsigned long req,
+		       struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	return xc_if_ioctl_data(ifname, req, ifr);
 }
 
 static int xc_sysfs_u32(const char *ifname, const char *what, uint32_t *v)
@@ -75,17 +82,11 @@ static int xc_ethtool_queues(const char *ifname, uint32_t *rxq,
 {
 	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
 	struct ifreq ifr;
-	int fd, ret = 0;
+	int ret;
 
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = (void *)&ch;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
-		ret = -errno;
-	close(fd);
+	ret = xc_if_ioctl_data(ifname, SIOCETHTOOL, &ifr);
 	if (ret)
 		return ret;
 	*rxq = ch.rx_count + ch.combined_count;
@@ -163,6 +164,25 @@ static int xc_ifinfo_addrs(const char *ifname, char **v4, char **v6)
 	return 0;
 }
 
+/* Up, operational, and whether Rx VLAN offload is on (0 or -errno). */
+static int xc_ifinfo_state(const char *ifname, Xceiver__V1__IfInfo *info)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
+	struct ifreq ifr;
+	int ret;
+
+	ret = xc_if_ioctl(ifname, SIOCGIFFLAGS, &ifr);
+	if (ret)
+		return ret;
+	info->up = !!(ifr.ifr_flags & IFF_UP);
+	info->running = !!(ifr.ifr_flags & IFF_RUNNING);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_data = (void *)&ev;
+	if (!xc_if_ioctl_data(ifname, SIOCETHTOOL, &ifr))
+		info->rx_vlan_offload = !!(ev.data & ETH_FLAG_RXVLAN);
+	return 0;
+}
+
 static char *xc_strdup_or_empty(char *s)
 {
 	return s ? s : strdup("");
@@ -194,6 +214,9 @@ int xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info, char *err,
 	if (ret)
 		goto fail;
 	info->mtu = ifr.ifr_mtu;
+	ret = xc_ifinfo_state(ifname, info);
+	if (ret)
+		goto fail;
 	ret = xc_ifinfo_addrs(ifname, &v4, &v6);
 	if (ret)
 		goto fail;

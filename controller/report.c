@@ -72,6 +72,18 @@ static json_t *xc_anomalies_json(const struct xc_view *v)
 	return arr;
 }
 
+static json_t *xc_preflight_json(const struct xc_findings *fs)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr && i < fs->n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "level",
+				      fs->f[i].refuse ? "refused" : "warning",
+				      "message", fs->f[i].text));
+	return arr;
+}
+
 static json_t *xc_pb_json_or_null(const ProtobufCMessage *m)
 {
 	return m ? xc_pb_to_json(m) : json_null();
@@ -85,7 +97,7 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I}",
+			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o}",
 			 "verdict", xc_judgement_pass(j) ? "pass" : "fail",
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
@@ -110,7 +122,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 				 json_null(),
 			 "checks_failed", (json_int_t)j->failed,
 			 "checks_not_judged", (json_int_t)j->not_judged,
-			 "checks_total", (json_int_t)j->n);
+			 "checks_total", (json_int_t)j->n,
+			 "preflight", xc_preflight_json(&res->preflight));
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

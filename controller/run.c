@@ -803,6 +803,33 @@ static int xc_phase_start(struct xc_run *r, bool tx)
 	return r->pending ? 0 : 1;
 }
 
+/*
+ * Before anything is prepared: refuse a run the interfaces cannot carry,
+ * say now what puts it at risk (the summary says it again).
+ */
+static int xc_run_preflight(struct xc_run *r)
+{
+	struct xc_findings *fs = &r->res->preflight;
+	const struct xc_finding *refused = NULL;
+	size_t i;
+
+	if (xc_preflight(r->spec, r->res->tx_if, r->res->rx_if, fs))
+		return -ENOMEM;
+	for (i = 0; i < fs->n; i++) {
+		/* the first refusal becomes the run's reason */
+		if (fs->f[i].refuse && !refused) {
+			refused = &fs->f[i];
+			continue;
+		}
+		fprintf(stderr, "xceiver: preflight: %s%s\n",
+			fs->f[i].refuse ? "" : "warning: ", fs->f[i].text);
+	}
+	if (!refused)
+		return 0;
+	xc_run_fail(r, "preflight: %s", refused->text);
+	return -EINVAL;
+}
+
 /* Send what phase r->phase needs; returns an error if it could not. */
 static int xc_phase_begin(struct xc_run *r)
 {
@@ -820,7 +847,8 @@ static int xc_phase_begin(struct xc_run *r)
 		err = xc_send_ifinfo(t) ?: xc_send_ifinfo(x);
 		break;
 	case XC_P_PREPARE_1:
-		err = xc_resolve_headers(r) ?: xc_send_prepare(r->order[0]);
+		err = xc_run_preflight(r) ?: xc_resolve_headers(r) ?:
+		      xc_send_prepare(r->order[0]);
 		break;
 	case XC_P_PREPARE_2:
 		err = xc_send_prepare(r->order[1]);
@@ -1063,5 +1091,6 @@ void xc_run_result_free(struct xc_run_result *res)
 		protobuf_c_message_free_unpacked(&res->tx->base, NULL);
 	if (res->rx)
 		protobuf_c_message_free_unpacked(&res->rx->base, NULL);
+	xc_findings_free(&res->preflight);
 	memset(res, 0, sizeof(*res));
 }

@@ -355,6 +355,10 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 
 	xc_print_repetition(out, opts);
 	xc_print_run_line(out, v);
+	for (i = 0; i < res->preflight.n; i++)
+		fprintf(out, "preflight: %s%s\n",
+			res->preflight.f[i].refuse ? "" : "warning: ",
+			res->preflight.f[i].text);
 	for (i = 0; i < v->spec->n_streams; i++)
 		xc_print_stream(out, v, i);
 	xc_payload_text(v, payload, sizeof(payload));

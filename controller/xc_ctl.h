@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "xc_pcap.h"
+#include "xc_preflight.h"
 #include "xceiver.pb-c.h"
 
 /* Exit codes, documented in README.md. */
@@ -49,6 +50,8 @@ struct xc_run_result {
 	 * for an endpoint that neither sends nor receives. */
 	Xceiver__V1__Report *tx;
 	Xceiver__V1__Report *rx;
+	/* What the preflight found; warnings only in a run that went on. */
+	struct xc_findings preflight;
 };
 
 /* Whether the endpoint's agent sends / receives any stream of s. */

@@ -61,6 +61,31 @@ xc_assert_output 'queue' "message names the queue"
 xc_assert_output '\b7\b' "message names queue 7"
 xc_after "queue 7"
 
+xc_log "case: frames larger than the Rx interface's MTU (preflight)"
+ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" mtu 1000
+xc_run "${XC_EP[@]}" --mode skb --count 1000 --size 1500 --rate 100000
+xc_assert_rc 3
+xc_assert_output "MTU of $XC_RX_DEV on the rx agent [^ ]* \\(1000\\)" \
+	"message names the interface and its MTU"
+xc_assert_output "frames of up to 1500 bytes" "message names the largest frame"
+ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" mtu 1500
+xc_after "MTU"
+
+xc_log "case: the Rx interface is down (preflight)"
+ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" down
+xc_run "${XC_EP[@]}" "${COMMON[@]}"
+xc_assert_rc 3
+xc_assert_output "interface $XC_RX_DEV is down" "message names the interface"
+ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" up
+# the carrier comes back a moment after the link is set up
+for ((i = 0; i < 50; i++)); do
+	ip -n "$XC_RX_NS" -o link show dev "$XC_RX_DEV" | grep -q 'state UP' &&
+		ip -n "$XC_TX_NS" -o link show dev "$XC_TX_DEV" |
+			grep -q 'state UP' && break
+	sleep 0.1
+done
+xc_after "link down"
+
 xc_log "case: a normal run still works"
 xc_run "${XC_EP[@]}" "${COMMON[@]}" --json "$XC_JSON"
 xc_assert_rc 0
