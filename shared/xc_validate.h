@@ -8,7 +8,8 @@
  *              are kept: the first byte that differs from the frame Tx
  *              sent, a missing or extra byte counting as different (a
  *              frame that is only too short: its length; only too long:
- *              the expected length)
+ *              the expected length; a changed Tx time, which Rx cannot
+ *              know, shows as a bad UDP checksum)
  *   missing    never arrived (count + ranges)
  * and every seq in E is exactly one of these three. Beside them:
  *   duplicates extra copies of a seq already seen (intact or not), also

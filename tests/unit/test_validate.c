@@ -1110,15 +1110,23 @@ static void test_bad_offsets(void **state)
 	f[29] ^= 0xff;			/* IPv4 source, checksum as sent */
 	assert_false(xc_rxv_frame(&v, f, len));
 	assert_int_equal(v.anoms[3].bad_offset, 29);
+	/*
+	 * Rx cannot know the Tx time a frame should carry: a changed one
+	 * shows where the UDP checksum no longer matches it
+	 */
+	len = sender_frame(&x, 8, f);
+	f[42 + 14] ^= 0xff;
+	assert_false(xc_rxv_frame(&v, f, len));
+	assert_int_equal(v.anoms[4].bad_offset, 34 + 6);
 	len = sender_frame(&x, 6, f);
 	assert_false(xc_rxv_frame(&v, f, 14 + 20 + 8 + XC_PHDR_LEN - 1));
 	assert_int_equal(v.foreign, 1);
-	assert_int_equal(v.anoms[4].kind,
+	assert_int_equal(v.anoms[5].kind,
 			 XCEIVER__V1__ANOMALY_KIND__ANOMALY_FOREIGN);
-	assert_int_equal(v.anoms[4].seen_len, 59);
+	assert_int_equal(v.anoms[5].seen_len, 59);
 	xc_rxv_finish(&v);
-	assert_int_equal(st->corrupt, 4);
-	assert_int_equal(st->missing, 6);		/* 6 among them */
+	assert_int_equal(st->corrupt, 5);
+	assert_int_equal(st->missing, 5);		/* 6 among them */
 	check_invariant(st);
 	xc_gen_free(&x.g);
 	xc_rxv_free(&v);
