@@ -642,10 +642,13 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 
 	st->queue = s->queue;
 	memset(&xst, 0, sizeof(xst));
-	if (x->xsk && getsockopt(xsk_socket__fd(x->xsk), SOL_XDP,
-				 XDP_STATISTICS, &xst, &len))
+	if (!x->xsk || getsockopt(xsk_socket__fd(x->xsk), SOL_XDP,
+				  XDP_STATISTICS, &xst, &len)) {
 		pr_warn("queue %u: cannot read socket statistics: %s\n",
-			s->queue, strerror(errno));
+			s->queue, x->xsk ? strerror(errno) : "no socket");
+		st->unread = true;
+		return;
+	}
 	st->rx_dropped = xst.rx_dropped;
 	st->rx_invalid_descs = xst.rx_invalid_descs;
 	st->tx_invalid_descs = xst.tx_invalid_descs;
@@ -654,46 +657,66 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 	st->tx_ring_empty_descs = xst.tx_ring_empty_descs;
 }
 
-static uint64_t xc_xdp_stat(struct xc_dp *dp, uint32_t idx)
+/* One of the XDP program's counters, summed over CPUs; 0 or -errno. */
+static int xc_xdp_stat_read(struct xc_dp *dp, uint32_t idx, uint64_t *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v, sum = 0;
-	int i;
+	uint64_t *v;
+	int i, ret;
 
+	*sum = 0;
 	if (ncpu <= 0)
-		return 0;
+		return ncpu ? ncpu : -EINVAL;
 	v = calloc(ncpu, sizeof(*v));
 	if (!v)
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.xc_stats), &idx,
-				 v))
-		for (i = 0; i < ncpu; i++)
-			sum += v[i];
+		return -ENOMEM;
+	ret = bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.xc_stats), &idx,
+				  v) ? -errno : 0;
+	for (i = 0; !ret && i < ncpu; i++)
+		*sum += v[i];
 	free(v);
-	return sum;
+	return ret;
 }
 
 void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
+	int ret;
+
 	if (!dp->skel)
 		return;
-	r->xdp_no_socket = xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL);
-	r->xdp_action_failures = xc_xdp_stat(dp, XC_STAT_ACTION_FAIL);
-	r->vlan_restored = xc_xdp_stat(dp, XC_STAT_VLAN_RESTORED);
-	r->vlan_unknown = xc_xdp_stat(dp, XC_STAT_VLAN_UNKNOWN);
+	ret = xc_xdp_stat_read(dp, XC_STAT_REDIRECT_FAIL, &r->xdp_no_socket) ?:
+	      xc_xdp_stat_read(dp, XC_STAT_ACTION_FAIL,
+			       &r->xdp_action_failures) ?:
+	      xc_xdp_stat_read(dp, XC_STAT_VLAN_RESTORED, &r->vlan_restored) ?:
+	      xc_xdp_stat_read(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown);
+	if (!ret)
+		return;
+	pr_warn("%s: cannot read the XDP program's counters: %s\n",
+		dp->ifname, strerror(-ret));
+	r->xdp_stats_unread = true;
 }
 
 void xc_xdp_log_stats(struct xc_dp *dp)
 {
+	static const uint32_t idx[] = {
+		XC_STAT_REDIRECTED, XC_STAT_REDIRECT_FAIL, XC_STAT_PASSED,
+		XC_STAT_DROPPED, XC_STAT_ACTION_FAIL, XC_STAT_VLAN_RESTORED,
+		XC_STAT_VLAN_UNKNOWN,
+	};
+	unsigned long long v[XC_ARRAY_SIZE(idx)];
+	uint64_t sum;
+	size_t i;
+
 	if (!dp->skel)
 		return;
+	for (i = 0; i < XC_ARRAY_SIZE(idx); i++) {
+		if (xc_xdp_stat_read(dp, idx[i], &sum)) {
+			pr_warn("%s: cannot read the XDP program's counters\n",
+				dp->ifname);
+			return;
+		}
+		v[i] = sum;
+	}
 	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown\n",
-		dp->ifname,
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECTED),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_REDIRECT_FAIL),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_PASSED),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_DROPPED),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_ACTION_FAIL),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_VLAN_RESTORED),
-		(unsigned long long)xc_xdp_stat(dp, XC_STAT_VLAN_UNKNOWN));
+		dp->ifname, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
 }

@@ -29,7 +29,11 @@ static json_t *xc_check_json(const struct xc_check *c)
 		json_object_set_new(o, "op", json_string(
 			xc_expect_op_str(c->op)));
 	json_object_set_new(o, "expected", json_integer((json_int_t)c->want));
-	json_object_set_new(o, "value", json_integer((json_int_t)c->got));
+	/* a counter no agent could read has no value */
+	json_object_set_new(o, "value", c->unknown ? json_null() :
+			    json_integer((json_int_t)c->got));
+	if (c->unknown)
+		json_object_set_new(o, "unknown", json_true());
 	return o;
 }
 

@@ -313,9 +313,12 @@ static void xc_print_checks(FILE *out, const struct xc_judgement *j)
 		const struct xc_check *c = &j->checks[i];
 
 		xc_check_text(c, text, sizeof(text));
-		if (c->result == XC_RESULT_NOT_JUDGED)
-			fprintf(out, "  %-4s %-44s %12s%s\n", "--", text,
-				"not judged", "   (spec)");
+		if (c->result == XC_RESULT_NOT_JUDGED || c->unknown)
+			fprintf(out, "  %-4s %-44s %12s%s\n",
+				xc_result_tag(c->result), text,
+				c->unknown ? "unknown" : "not judged",
+				c->unknown ? "   (could not be read)" :
+				"   (spec)");
 		else
 			fprintf(out, "  %-4s %-44s %12" PRIu64 "%s\n",
 				xc_result_tag(c->result), text, c->got,

@@ -18,7 +18,8 @@
  * expect.checks entry replaces the default check of its counter: for one
  * stream ("stream 2 missing <= 10") or, without a stream, for every stream
  * by one check of the total. "COUNTER not judged" removes the counter from
- * the verdict and is listed as such. When missing or corrupt has its own
+ * the verdict and is listed as such. A check on a counter that an agent
+ * could not read fails, its value unknown. When missing or corrupt has its own
  * check, the default delivered check allows for them (delivered ==
  * expected - missing - corrupt). A stream its receiver did not report
  * fails a check of its own.
@@ -59,6 +60,11 @@ struct xc_check {
 	uint64_t got;		/* measured; 0 when not judged */
 	enum xc_check_result result;
 	bool from_spec;		/* an expect.checks entry */
+	/*
+	 * An agent could not read the counter (socket or XDP statistics):
+	 * nothing is known of it, so the check fails.
+	 */
+	bool unknown;
 };
 
 /*
@@ -98,6 +104,8 @@ const Xceiver__V1__Report *xc_view_report(const struct xc_view *v,
 uint64_t xc_stream_value(const struct xc_view *v, size_t i,
 			 enum xc_counter c);
 uint64_t xc_total_value(const struct xc_view *v, enum xc_counter c);
+/* Whether every agent that owns counter c could read it. */
+bool xc_total_known(const struct xc_view *v, enum xc_counter c);
 
 /*
  * Judge one run. Returns 0 with every check in j (xc_judgement_free() it

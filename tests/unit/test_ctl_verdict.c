@@ -499,6 +499,50 @@ static void test_unreported_stream(void **state)
 	fx_free(&f);
 }
 
+/* A counter an agent could not read is unknown: its checks fail. */
+static void test_unread_counters(void **state)
+{
+	struct xc_ctl_opts o = { .repeat = 1 };
+	const struct xc_check *c;
+	json_t *js, *jc;
+	struct fx f;
+	size_t i;
+
+	fx_init(&f, 1, 0, "expect: {checks: [\"rx_dropped <= 5\"]}");
+	f.xsk[XC_RX].unread = true;
+	fx_judge(&f);
+	c = find(&f, "rx_dropped");
+	assert_int_equal(c->result, XC_RESULT_FAIL);
+	assert_true(c->unknown);
+	assert_int_equal(f.j.failed, 1);
+	/* the sender's sockets do not own rx_dropped */
+	f.xsk[XC_RX].unread = false;
+	f.xsk[XC_TX].unread = true;
+	fx_judge(&f);
+	assert_int_equal(f.j.failed, 1);
+	only_failed(&f, "tx_invalid_descs");
+	assert_true(find(&f, "tx_invalid_descs")->unknown);
+	assert_false(find(&f, "rx_dropped")->unknown);
+	/* the XDP program's counters */
+	f.xsk[XC_TX].unread = false;
+	f.rep[XC_RX].xdp_stats_unread = true;
+	fx_judge(&f);
+	assert_int_equal(f.j.failed, 2);
+	assert_true(find(&f, "xdp_no_socket")->unknown);
+	assert_true(find(&f, "xdp_action_failures")->unknown);
+	js = xc_report_json(&f.view, &f.j, &o);
+	json_array_foreach(json_object_get(js, "checks"), i, jc) {
+		if (strcmp(json_string_value(json_object_get(jc, "name")),
+			   "xdp_no_socket"))
+			continue;
+		assert_true(json_is_null(json_object_get(jc, "value")));
+		assert_true(json_is_true(json_object_get(jc, "unknown")));
+		assert_true(json_is_false(json_object_get(jc, "pass")));
+	}
+	json_decref(js);
+	fx_free(&f);
+}
+
 /* The wrong report: each side's mode is its own. */
 static void test_modes_per_side(void **state)
 {
@@ -627,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_side_counters),
 		cmocka_unit_test(test_not_judged),
 		cmocka_unit_test(test_unreported_stream),
+		cmocka_unit_test(test_unread_counters),
 		cmocka_unit_test(test_modes_per_side),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_repeat_lines),
