@@ -8,10 +8,12 @@
  *     sent delivered missing corrupt duplicates reordered unexpected late
  *     desc_errors
  *   total only:
- *     foreign, and the socket counters (struct xdp_statistics) summed over
- *     the sockets of the side that owns them: rx_dropped rx_invalid_descs
- *     rx_ring_full rx_fill_ring_empty_descs on the receiving side,
- *     tx_invalid_descs tx_ring_empty_descs on the sending side.
+ *     foreign, xdp_no_socket and xdp_action_failures (the receiving
+ *     agents' XDP programs), and the socket counters (struct
+ *     xdp_statistics) summed over the sockets of the side that owns
+ *     them: rx_dropped rx_invalid_descs rx_ring_full
+ *     rx_fill_ring_empty_descs on the receiving side, tx_invalid_descs
+ *     tx_ring_empty_descs on the sending side.
  *
  * A check replaces the verdict's default check of its counter.
  * "[stream N] COUNTER not judged" removes the counter from the verdict: the

@@ -32,7 +32,9 @@
  * leave at once from 640 kpps (pps) on, while at lower rates the frames
  * leave in smaller groups and never more than 100 us early of their
  * exact time. For bit rates the default uses the frame size given to
- * xc_rate_init() in the config (frame_bytes; 64 if 0).
+ * xc_rate_init() in the config (frame_bytes; 64 if 0). The agent does
+ * not rely on this default: it always passes the stream's burst (the
+ * spec's, or what 10 ms at the rate holds, see xc_txs_burst()).
  */
 #ifndef XC_RATE_H
 #define XC_RATE_H

@@ -103,8 +103,10 @@ int xc_rxstream_report(const struct xc_rxstream *s,
 void xc_rxstream_report_free(Xceiver__V1__RxStreamReport *r);
 
 /*
- * A validator for everything one Rx socket receives: the streams of a run,
- * their templates, and the foreign count.
+ * A validator for everything one receiving side takes from its sockets
+ * (one per data plane; the Rx workers of several queues share it under
+ * the data plane's lock): the streams of a run, their templates, and the
+ * foreign count.
  */
 struct xc_rxv_stream {
 	struct xc_stream_tmpl tmpl;
