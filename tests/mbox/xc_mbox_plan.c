@@ -74,12 +74,15 @@ static int xc_perr(const struct xc_pline *l, const char *fmt, const char *a)
 static int xc_num(const struct xc_pline *l, const char *s, uint64_t lo,
 		  uint64_t hi, uint64_t *v)
 {
-	char *end;
+	char what[96], *end;
 
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	if (!*s || *end || errno || *s == '-' || *v < lo || *v > hi)
-		return xc_perr(l, "'%s' is not a number in range", s);
+	if (!*s || *end || errno || *s == '-' || *v < lo || *v > hi) {
+		snprintf(what, sizeof(what), "'%.40s' is not a number in [%llu, %llu]",
+			 s, (unsigned long long)lo, (unsigned long long)hi);
+		return xc_perr(l, "%s", what);
+	}
 	return 0;
 }
 
@@ -140,6 +143,9 @@ static int xc_parse_corrupt(const struct xc_pline *l, struct xc_mbox_rule *r)
 		r->field = f;
 		return 0;
 	}
+	if (l->tok[3][0] < '0' || l->tok[3][0] > '9')
+		return xc_perr(l, "corrupt: '%s' is neither a byte offset nor a field (eth.dst eth.src ip.ttl ip.src ip.dst udp.sport udp.dport)",
+			       l->tok[3]);
 	ret = xc_num(l, l->tok[3], 0, XC_MBOX_MAX_FRAME - 1, &v);
 	r->n = v;
 	return ret;
