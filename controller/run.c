@@ -17,14 +17,12 @@
 #include <uv.h>
 
 #include "xc_ctl.h"
+#include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
-#define XC_DEF_CONNECT_MS	5000
-#define XC_DEF_REPLY_MS		10000
-#define XC_DEF_DRAIN_IDLE_MS	1000
 #define XC_RELEASE_MS		3000
 #ifndef XC_TICK_MS
 #define XC_TICK_MS		50	/* the fuzz build ticks every 1 ms */
@@ -717,7 +715,7 @@ static bool xc_drained(struct xc_run *r)
 {
 	uint64_t now = xc_mono_ns();
 	uint64_t idle = xc_ms(xc_timeouts(r)->drain_idle_ms,
-			      XC_DEF_DRAIN_IDLE_MS) * 1000000ull;
+			      XC_DEF_DRAIN_MS) * 1000000ull;
 	bool all = true;
 	int i;
 
@@ -749,7 +747,7 @@ static void xc_tick(uv_timer_t *tm)
 static int xc_phase_drain(struct xc_run *r)
 {
 	unsigned int idle = xc_ms(xc_timeouts(r)->drain_idle_ms,
-				  XC_DEF_DRAIN_IDLE_MS);
+				  XC_DEF_DRAIN_MS);
 	int i;
 
 	for (i = 0; i < 2; i++) {

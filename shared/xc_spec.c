@@ -16,28 +16,11 @@
 
 #include "xc_expect.h"
 #include "xc_frame.h"
-#include "xc_path.h"
 #include "xc_limits.h"
+#include "xc_path.h"
+#include "xc_rate.h"
 #include "xc_spec.h"
 #include "xc_util.h"
-
-#define XC_SPEC_DEF_FRAME	64
-#define XC_SPEC_DEF_TTL		64
-#define XC_SPEC_DEF_CHUNK	4096
-#define XC_SPEC_DEF_BATCH	64
-#define XC_SPEC_DEF_CONNECT_MS	5000
-#define XC_SPEC_DEF_REPLY_MS	10000
-#define XC_SPEC_DEF_DRAIN_MS	1000
-#define XC_SPEC_MAX_COUNT	(1ull << 48)
-#define XC_SPEC_MIN_CHUNK	2048	/* XDP_UMEM_MIN_CHUNK_SIZE */
-#define XC_SPEC_MAX_CHUNK	65536	/* largest chunk (SZ_64K) */
-#define XC_SPEC_PKT_HEADROOM	256	/* XDP_PACKET_HEADROOM */
-#define XC_SPEC_MAX_FRAGS	32
-#define XC_SPEC_MAX_SIZES	4096	/* sizes.list, sizes.imix entries */
-#define XC_SPEC_MAX_IMIX_CYCLE	65536	/* sum of the IMIX weights */
-#define XC_SPEC_MAX_REPEAT	1000
-#define XC_SPEC_DEF_SAMPLE	16
-#define XC_SPEC_L1_OVERHEAD	20	/* preamble + SFD + IFG */
 
 /* ---------------------------------------------------------------- defaults */
 
@@ -84,8 +67,8 @@ static int xc_spec_xsk_defaults(Xceiver__V1__XskConfig *x)
 {
 	if (!x)
 		return 0;
-	xc_spec_set_default(&x->chunk_size, XC_SPEC_DEF_CHUNK);
-	xc_spec_set_default(&x->batch_size, XC_SPEC_DEF_BATCH);
+	xc_spec_set_default(&x->chunk_size, XC_DEF_CHUNK_SIZE);
+	xc_spec_set_default(&x->batch_size, XC_DEF_BATCH);
 	if (!x->n_queues && !x->all_queues) {
 		x->queues = calloc(1, sizeof(*x->queues));
 		if (!x->queues)
@@ -99,7 +82,7 @@ static int xc_spec_stream_defaults(Xceiver__V1__Stream *st)
 {
 	Xceiver__V1__Headers *h;
 
-	xc_spec_set_default(&st->frame_size, XC_SPEC_DEF_FRAME);
+	xc_spec_set_default(&st->frame_size, XC_DEF_FRAME);
 	if (XC_SPEC_SUB(st->headers, xceiver__v1__headers__descriptor) ||
 	    XC_SPEC_SUB(st->payload, xceiver__v1__payload__descriptor))
 		return -ENOMEM;
@@ -108,7 +91,7 @@ static int xc_spec_stream_defaults(Xceiver__V1__Stream *st)
 		return -ENOMEM;
 	xc_spec_set_default(&h->udp->src, XC_DEF_SRC_PORT);
 	xc_spec_set_default(&h->udp->dst, XC_DEF_DST_PORT);
-	xc_spec_set_default(&h->ttl, XC_SPEC_DEF_TTL);
+	xc_spec_set_default(&h->ttl, XC_DEF_TTL);
 	return 0;
 }
 
@@ -135,15 +118,15 @@ int xc_spec_defaults(Xceiver__V1__TestSpec *s)
 	    XC_SPEC_SUB(s->expect, xceiver__v1__expect__descriptor))
 		return -ENOMEM;
 	t = s->timeouts;
-	xc_spec_set_default(&t->connect_ms, XC_SPEC_DEF_CONNECT_MS);
-	xc_spec_set_default(&t->reply_ms, XC_SPEC_DEF_REPLY_MS);
-	xc_spec_set_default(&t->drain_idle_ms, XC_SPEC_DEF_DRAIN_MS);
+	xc_spec_set_default(&t->connect_ms, XC_DEF_CONNECT_MS);
+	xc_spec_set_default(&t->reply_ms, XC_DEF_REPLY_MS);
+	xc_spec_set_default(&t->drain_idle_ms, XC_DEF_DRAIN_MS);
 	xc_spec_set_default(&s->expect->max_missing_ranges,
 			    xc_spec_def_ranges(s));
 	if (s->rx_options && s->rx_options->payload_check ==
 	    XCEIVER__V1__PAYLOAD_CHECK__PAYLOAD_CHECK_SAMPLED)
 		xc_spec_set_default(&s->rx_options->sample_every,
-				    XC_SPEC_DEF_SAMPLE);
+				    XC_DEF_SAMPLE_EVERY);
 	return 0;
 }
 
@@ -234,19 +217,19 @@ static bool xc_spec_agent_ok(const char *s)
 static int xc_spec_check_chunk(struct xc_sctx *c, const char *side,
 			       const Xceiver__V1__XskConfig *x)
 {
-	uint32_t chunk = x->chunk_size ? x->chunk_size : XC_SPEC_DEF_CHUNK;
+	uint32_t chunk = x->chunk_size ? x->chunk_size : XC_DEF_CHUNK_SIZE;
 
-	if (chunk < XC_SPEC_MIN_CHUNK || chunk > XC_SPEC_MAX_CHUNK)
+	if (chunk < XC_MIN_CHUNK_SIZE || chunk > XC_MAX_CHUNK_SIZE)
 		return xc_serr(c, "%s.xsk.chunk_size: %" PRIu32 " is out of range (%u..%u)",
-			       side, chunk, XC_SPEC_MIN_CHUNK,
-			       XC_SPEC_MAX_CHUNK);
+			       side, chunk, XC_MIN_CHUNK_SIZE,
+			       XC_MAX_CHUNK_SIZE);
 	if (!x->unaligned && !xc_spec_pow2(chunk))
 		return xc_serr(c, "%s.xsk.chunk_size: %" PRIu32 " is not a power of two (other sizes need unaligned: true)",
 			       side, chunk);
-	if (x->headroom >= chunk - XC_SPEC_PKT_HEADROOM)
+	if (x->headroom >= chunk - XC_XDP_PACKET_HEADROOM)
 		return xc_serr(c, "%s.xsk.headroom: %" PRIu32 " leaves no room in a %" PRIu32 "-byte chunk (below %" PRIu32 " with XDP_PACKET_HEADROOM)",
 			       side, x->headroom, chunk,
-			       chunk - XC_SPEC_PKT_HEADROOM);
+			       chunk - XC_XDP_PACKET_HEADROOM);
 	return 0;
 }
 
@@ -401,7 +384,7 @@ static uint32_t xc_spec_min_size(const Xceiver__V1__Stream *st)
 
 static uint32_t xc_spec_chunk(const Xceiver__V1__XskConfig *x)
 {
-	return x && x->chunk_size ? x->chunk_size : XC_SPEC_DEF_CHUNK;
+	return x && x->chunk_size ? x->chunk_size : XC_DEF_CHUNK_SIZE;
 }
 
 /* Every shape of the stream is sent invalid on purpose. */
@@ -460,9 +443,9 @@ static int xc_spec_check_imix(struct xc_sctx *c, const struct xc_sstream *ss,
 	size_t i;
 	int ret;
 
-	if (z->n_imix > XC_SPEC_MAX_SIZES)
+	if (z->n_imix > XC_MAX_SIZES)
 		return xc_serr(c, "%s.sizes.imix: %zu entries, at most %u",
-			       ss->p, z->n_imix, XC_SPEC_MAX_SIZES);
+			       ss->p, z->n_imix, XC_MAX_SIZES);
 	for (i = 0; i < z->n_imix; i++) {
 		const Xceiver__V1__SizeWeight *w = z->imix[i];
 
@@ -475,9 +458,9 @@ static int xc_spec_check_imix(struct xc_sctx *c, const struct xc_sstream *ss,
 			return ret;
 		total += w->weight;
 	}
-	if (total > XC_SPEC_MAX_IMIX_CYCLE)
+	if (total > XC_MAX_IMIX_CYCLE)
 		return xc_serr(c, "%s.sizes.imix: the weights add up to %" PRIu64 ", at most %u",
-			       ss->p, total, XC_SPEC_MAX_IMIX_CYCLE);
+			       ss->p, total, XC_MAX_IMIX_CYCLE);
 	for (i = 0; !z->n_imix && i < XC_ARRAY_SIZE(xc_std_imix); i++) {
 		ret = xc_spec_check_one_size(c, ss, "sizes.standard_imix",
 					     xc_std_imix[i][0], false);
@@ -501,9 +484,9 @@ static int xc_spec_check_sizes(struct xc_sctx *c, const struct xc_sstream *ss)
 	if (z->n_imix && z->standard_imix)
 		return xc_serr(c, "%s.sizes.standard_imix: not with an imix list (standard_imix is 64/594/1518 at 7:4:1)",
 			       ss->p);
-	if (z->n_list > XC_SPEC_MAX_SIZES)
+	if (z->n_list > XC_MAX_SIZES)
 		return xc_serr(c, "%s.sizes.list: %zu entries, at most %u",
-			       ss->p, z->n_list, XC_SPEC_MAX_SIZES);
+			       ss->p, z->n_list, XC_MAX_SIZES);
 	for (i = 0; i < z->n_list; i++) {
 		snprintf(f, sizeof(f), "sizes.list[%zu]", i);
 		ret = xc_spec_check_one_size(c, ss, f, z->list[i], false);
@@ -543,7 +526,7 @@ static int xc_spec_check_size(struct xc_sctx *c, const struct xc_sstream *ss)
 		return xc_spec_check_sizes(c, ss);
 	return xc_spec_check_one_size(c, ss, "frame_size",
 				      st->frame_size ? st->frame_size :
-				      XC_SPEC_DEF_FRAME, !st->frame_size);
+				      XC_DEF_FRAME, !st->frame_size);
 }
 
 static int xc_spec_check_port_range(struct xc_sctx *c, const char *p,
@@ -575,12 +558,12 @@ static int xc_spec_check_descs(struct xc_sctx *c, const char *p,
 				     d->valid))
 			return xc_serr(c, "%s.descs[%zu].valid: %d is not a valid Validity",
 				       p, i, (int)d->valid);
-		if (d->n_frags > XC_SPEC_MAX_FRAGS)
+		if (d->n_frags > XC_MAX_FRAGS)
 			return xc_serr(c, "%s.descs[%zu].frags: %zu fragments, at most %u",
-				       p, i, d->n_frags, XC_SPEC_MAX_FRAGS);
-		if (d->n_frag_shapes > XC_SPEC_MAX_FRAGS)
+				       p, i, d->n_frags, XC_MAX_FRAGS);
+		if (d->n_frag_shapes > XC_MAX_FRAGS)
 			return xc_serr(c, "%s.descs[%zu].frag_shapes: %zu fragments, at most %u",
-				       p, i, d->n_frag_shapes, XC_SPEC_MAX_FRAGS);
+				       p, i, d->n_frag_shapes, XC_MAX_FRAGS);
 		if (d->unterminated && !d->n_frags && !d->n_frag_shapes)
 			return xc_serr(c, "%s.descs[%zu].unterminated: needs frags or frag_shapes (the chain to leave open)",
 				       p, i);
@@ -606,14 +589,14 @@ static int xc_spec_check_count(struct xc_sctx *c, const char *p,
 	if (!st->count && !st->duration_ms)
 		return xc_serr(c, "%s.count: missing (frames to send, at least 1, or duration_ms with a rate)",
 			       p);
-	if (st->count > XC_SPEC_MAX_COUNT)
+	if (st->count > XC_MAX_COUNT)
 		return xc_serr(c, "%s.count: %" PRIu64 " is above the maximum of %llu (48-bit sequence numbers)",
-			       p, st->count, XC_SPEC_MAX_COUNT);
+			       p, st->count, XC_MAX_COUNT);
 	if (st->duration_ms &&
 	    xc_spec_stream_pps(st) * (double)st->duration_ms / 1000.0 >
-	    (double)XC_SPEC_MAX_COUNT)
+	    (double)XC_MAX_COUNT)
 		return xc_serr(c, "%s.duration_ms: %" PRIu64 " ms at this rate is more than %llu frames (48-bit sequence numbers)",
-			       p, st->duration_ms, XC_SPEC_MAX_COUNT);
+			       p, st->duration_ms, XC_MAX_COUNT);
 	return 0;
 }
 
@@ -878,9 +861,9 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		ret = xc_spec_check_path(&c, s);
 	if (!ret)
 		ret = xc_spec_check_requires(&c, s);
-	if (!ret && s->repeat > XC_SPEC_MAX_REPEAT)
+	if (!ret && s->repeat > XC_MAX_REPEAT)
 		ret = xc_serr(&c, "repeat: %" PRIu32 " is above the maximum of %u",
-			      s->repeat, XC_SPEC_MAX_REPEAT);
+			      s->repeat, XC_MAX_REPEAT);
 	if (!ret)
 		ret = xc_spec_check_expect(&c, s);
 	return ret;
@@ -895,7 +878,7 @@ uint32_t xc_spec_stream_min_frame(const Xceiver__V1__Stream *st)
 	size_t i;
 
 	if (!xc_spec_has_sizes(st))
-		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+		return st->frame_size ? st->frame_size : XC_DEF_FRAME;
 	for (i = 0; i < z->n_list; i++)
 		v = XC_MIN(v, z->list[i]);
 	for (i = 0; i < z->n_imix; i++)
@@ -914,7 +897,7 @@ uint32_t xc_spec_stream_max_frame(const Xceiver__V1__Stream *st)
 	size_t i;
 
 	if (!xc_spec_has_sizes(st))
-		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+		return st->frame_size ? st->frame_size : XC_DEF_FRAME;
 	for (i = 0; i < z->n_list; i++)
 		v = XC_MAX(v, z->list[i]);
 	for (i = 0; i < z->n_imix; i++)
@@ -932,7 +915,7 @@ double xc_spec_stream_mean_frame(const Xceiver__V1__Stream *st)
 	size_t i;
 
 	if (!xc_spec_has_sizes(st))
-		return st->frame_size ? st->frame_size : XC_SPEC_DEF_FRAME;
+		return st->frame_size ? st->frame_size : XC_DEF_FRAME;
 	for (i = 0; i < z->n_list; i++, n++)
 		sum += z->list[i];
 	for (i = 0; i < z->n_imix; i++) {
@@ -948,7 +931,7 @@ double xc_spec_stream_mean_frame(const Xceiver__V1__Stream *st)
 		sum += (double)xc_std_imix[i][0] * xc_std_imix[i][1];
 		n += xc_std_imix[i][1];
 	}
-	return n ? sum / n : XC_SPEC_DEF_FRAME;
+	return n ? sum / n : XC_DEF_FRAME;
 }
 
 double xc_spec_stream_pps(const Xceiver__V1__Stream *st)
@@ -958,7 +941,7 @@ double xc_spec_stream_pps(const Xceiver__V1__Stream *st)
 	if (st->rate_pps || !st->rate_bps)
 		return (double)st->rate_pps;
 	bits = 8.0 * (xc_spec_stream_mean_frame(st) +
-		      (st->rate_l1 ? XC_SPEC_L1_OVERHEAD : 0));
+		      (st->rate_l1 ? XC_RATE_L1_OVERHEAD : 0));
 	return (double)st->rate_bps / bits;
 }
 
@@ -973,7 +956,7 @@ int xc_spec_resolve_counts(Xceiver__V1__TestSpec *s)
 		if (st->count || !st->duration_ms)
 			continue;
 		n = xc_spec_stream_pps(st) * (double)st->duration_ms / 1000.0;
-		if (n > (double)XC_SPEC_MAX_COUNT)
+		if (n > (double)XC_MAX_COUNT)
 			return -ERANGE;
 		st->count = n < 1 ? 1 : (uint64_t)n;
 	}
