@@ -39,8 +39,9 @@ MAX_ANOM=64		# rx_options.max_anomalies: every anomaly kept
 xc_window()
 {
 	local h=$XC_ROOT/shared/xc_limits.h v
+	local def='^#define[[:space:]]*XC_DEF_WINDOW_BITS[[:space:]]*'
 
-	v=$(sed -n 's/^#define[[:space:]]*XC_DEF_WINDOW_BITS[[:space:]]*(1u << \([0-9]*\)).*/\1/p' "$h")
+	v=$(sed -n "s/$def//p" "$h" | sed -n 's/^(1u << \([0-9]*\)).*/\1/p')
 	[ -n "$v" ] || return 1
 	echo $((1 << v))
 }
@@ -50,7 +51,7 @@ xc_window()
 xc_plan()
 {
 	cat <<-EOF
-	1 1000 hold 1060000		# past the window: late, stays missing
+	1 1000 hold 1060000	# past the window: late, missing
 	1 2000 dup 1 after 1060000	# a copy past the window: a duplicate
 	1 3000 drop
 	1 3100-3109 drop
@@ -183,7 +184,10 @@ xc_expect_plan()
 		n = 0
 		for (i = 1; i <= nm; i++) {
 			missing += mhi[i] - mlo[i] + 1
-			if (n && mlo[i] == rhi[n] + 1) { rhi[n] = mhi[i]; continue }
+			if (n && mlo[i] == rhi[n] + 1) {
+				rhi[n] = mhi[i]
+				continue
+			}
 			n++; rlo[n] = mlo[i]; rhi[n] = mhi[i]
 		}
 		for (i = 1; i <= n; i++) rs = rs (i > 1 ? " " : "") \
@@ -389,7 +393,9 @@ xc_impair()
 		xc_log "---- $mode mode, run $try"
 		xc_impair_run "$mode" "$stats"
 		why=$(xc_instrument_loss "$stats")
-		[ -n "$why" ] && [ $try -lt $TRIES ] || break
+		if [ -z "$why" ] || [ $try -eq $TRIES ]; then
+			break
+		fi
 		xc_log "run $try not judged: $why"
 	done
 	xc_assert_eq "xc-mbox exit code (0: lost nothing)" 0 "$XC_MBOX_RC"

@@ -76,7 +76,7 @@
 #define XC_RING_BLOCK		(1u << 22)
 #define XC_RING_BLOCKS		32	/* 65536 slots per socket */
 #define XC_SEND_TRIES		10000
-#define XC_SEND_WAIT_NS		20000	/* between tries: 0.2 s at most */
+#define XC_SEND_WAIT_NS		20000	/* between tries */
 #define XC_POLL_MS		100
 #define XC_MAX_INJ		16
 #define XC_PLAN_MAX		(1 << 20)	/* bytes of a plan file */

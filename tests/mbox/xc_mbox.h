@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define XC_MBOX_MAX_RULES	256
-#define XC_MBOX_MAX_FRAME	4096	/* bytes of one frame, also lengthened */
+#define XC_MBOX_MAX_FRAME	4096	/* bytes, also lengthened */
 
 enum xc_mbox_act {
 	XC_MBOX_DROP,
