@@ -11,9 +11,13 @@
 #
 # Variables (see shared/common.mk): CFLAGS, LDFLAGS, LDLIBS are the user's;
 # WERROR=1 adds -Werror; SANITIZE=1 builds everything with ASan and UBSan
-# (use its own build directory: make SANITIZE=1 BUILD=build-san all unit);
-# BUILD is the build directory (default build/).
+# into build-san/ (make SANITIZE=1 all unit; make SANITIZE=1 check runs the
+# tests with those binaries); BUILD is the build directory (default build/).
 
+# a sanitized build has a directory of its own unless told otherwise
+ifeq ($(SANITIZE),1)
+BUILD ?= $(CURDIR)/build-san
+endif
 BUILD ?= $(CURDIR)/build
 override BUILD := $(abspath $(BUILD))
 export BUILD

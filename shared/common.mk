@@ -9,8 +9,8 @@
 # use ALL_CFLAGS, ALL_LDFLAGS and ALL_LDLIBS.
 #
 #   WERROR=1     warnings are errors
-#   SANITIZE=1   ASan and UBSan, any report fatal (use another BUILD, e.g.
-#                BUILD=build-san); the BPF object is never sanitized
+#   SANITIZE=1   ASan and UBSan, any report fatal; BUILD defaults to
+#                build-san/ then; the BPF object is never sanitized
 #   FUZZ=1       clang's libFuzzer instrumentation with ASan and UBSan, for
 #                the objects tests/fuzz links (make fuzz sets it)
 #
@@ -21,6 +21,9 @@
 .DEFAULT_GOAL := all
 
 TOPDIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+ifeq ($(SANITIZE),1)
+BUILD ?= $(TOPDIR)/build-san
+endif
 BUILD ?= $(TOPDIR)/build
 
 CC ?= gcc
