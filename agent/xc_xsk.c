@@ -439,6 +439,11 @@ static int xc_xdp_load(struct xc_dp *dp, const struct xc_mode_try *t,
 		if (!ret)
 			ret = xc_xdp__load(dp->skel);
 	}
+	if (ret &&
+	    dp->rxc.action == XCEIVER__V1__XDP_ACTION__XDP_ACTION_METADATA)
+		return xc_errf(err, errlen, ret,
+			       "cannot load the XDP program with the metadata action (bpf_xdp_adjust_meta; the agent's log has the verifier's reason): %s",
+			       strerror(-ret));
 	if (ret)
 		return xc_errf(err, errlen, ret,
 			       "cannot load the XDP program: %s",

@@ -48,6 +48,10 @@ static void xc_usage(FILE *f)
 		"  --ipv6           IPv6 instead of IPv4\n"
 		"  --streams N      N copies of the stream: ids 1..N, dst ports 9001..\n"
 		"  --bidirectional  every stream also sent the other way (new ids)\n"
+		"path (what the path between the hosts may change):\n"
+		"  --routed HOPS    HOPS routers: MACs, TTL -HOPS, IPv4 checksum\n"
+		"  --gateway ADDR   the Tx side's next hop (its MAC is looked up)\n"
+		"  --rx-gateway ADDR  the Rx side's, for --bidirectional\n"
 		"verdict:\n"
 		"  --expect CHECK   \"[stream ID] COUNTER OP VALUE\", e.g. \"missing <= 10\";\n"
 		"                   replaces the default check of COUNTER (repeatable)\n"
@@ -171,6 +175,7 @@ enum {
 	XC_OPT_RATE, XC_OPT_JSON, XC_OPT_PROGRESS, XC_OPT_PCAP,
 	XC_OPT_DURATION, XC_OPT_IMIX, XC_OPT_SIZES, XC_OPT_VLAN, XC_OPT_IPV6,
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
+	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY,
 };
 
 /* Flags that reshape the stream list, applied after all the others. */
@@ -276,6 +281,12 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_PROGRESS:
 		o->progress = true;
 		return 0;
+	case XC_OPT_ROUTED:
+		return xc_set(s, "path.routed_hops", arg, "--routed");
+	case XC_OPT_GATEWAY:
+		return xc_set(s, "path.gateway", arg, "--gateway");
+	case XC_OPT_RX_GATEWAY:
+		return xc_set(s, "path.rx_gateway", arg, "--rx-gateway");
 	case 'q':
 		o->quiet = true;
 		o->progress = false;
@@ -303,6 +314,9 @@ static const struct option xc_run_opts[] = {
 	{ "ipv6", no_argument, NULL, XC_OPT_IPV6 },
 	{ "streams", required_argument, NULL, XC_OPT_STREAMS },
 	{ "bidirectional", no_argument, NULL, XC_OPT_BIDIR },
+	{ "routed", required_argument, NULL, XC_OPT_ROUTED },
+	{ "gateway", required_argument, NULL, XC_OPT_GATEWAY },
+	{ "rx-gateway", required_argument, NULL, XC_OPT_RX_GATEWAY },
 	{ "expect", required_argument, NULL, XC_OPT_EXPECT },
 	{ "payload-check", required_argument, NULL, XC_OPT_PAYLOAD },
 	{ "json", required_argument, NULL, XC_OPT_JSON },

@@ -439,9 +439,15 @@ xc_agent_restart()
 	xc_agent_start "$role"
 }
 
-# xc_link_mtu MTU: set the MTU of both ends of the test link.
+# xc_link_mtu MTU: set the MTU of both ends of the test link (and of the
+# middle namespace's ports, when the link runs through it).
 xc_link_mtu()
 {
+	if [ -n "${XC_MID_NS:-}" ]; then
+		ip -n "$XC_MID_NS" link set dev "$XC_MID_TO_TX" mtu "$1" &&
+			ip -n "$XC_MID_NS" link set dev "$XC_MID_TO_RX" mtu "$1" ||
+			return
+	fi
 	ip -n "$XC_TX_NS" link set dev "$XC_TX_DEV" mtu "$1" &&
 		ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" mtu "$1"
 }

@@ -8,6 +8,7 @@
 # same path with a router that also remarks DSCP fails, every frame corrupt
 # at the TOS byte; allowed with dscp_remark it passes with the remarks
 # counted. A spec that says nothing of the path fails at the first MAC byte.
+# The flags --routed, --gateway and --rx-gateway route both ways at once.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -107,6 +108,18 @@ for mode in $XC_MODES; do
 	xc_routed_corrupt "$mode" "{ }" 0 "$mode, path not routed" \
 		"$(xc_gw_mac)"
 done
+
+# the same from flags, both ways through the router (each agent resolves
+# its own gateway)
+xc_run "${XC_EP[@]}" --mode skb --count "$XC_COUNT" --rate 100000 \
+	--bidirectional --routed 1 --gateway "$XC_TX_GW4" \
+	--rx-gateway "$XC_RX_GW4" --json "$XC_JSON"
+if xc_assert_rc 0; then
+	xc_assert_eq "flags: streams both ways" 2 \
+		"$(xc_jq '[.tx.rx[], .rx.rx[]] | length')"
+	xc_assert_eq "flags: TTL decremented both ways" $((2 * XC_COUNT)) \
+		"$(xc_jq '[(.tx.rx[], .rx.rx[]) | .path_ttl_decremented | n] | add')"
+fi
 
 # the router remarks DSCP too: byte 15 (TOS) is not the path's to change
 xc_mid_nft add table ip xc_remark

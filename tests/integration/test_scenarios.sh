@@ -14,7 +14,8 @@
 # Environment: XC_SCENARIOS (names to run, default all), XC_SCENARIO_MODES
 # (default "skb drv"), XC_SCENARIO_CAPS (hardware to assume present,
 # e.g. "zerocopy nic_rings multi_queue", default: detected),
-# XC_SCENARIO_TIMEOUT (seconds per controller run, default 60).
+# XC_SCENARIO_TIMEOUT (seconds per controller run, default 60),
+# XC_SCENARIO_LAB (lab.sh up options, e.g. --mid: test_scenarios_bridged).
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -351,7 +352,8 @@ xc_scenario()
 xc_require
 compgen -G "$XC_SCEN_DIR/*.yaml" >/dev/null ||
 	xc_skip "no scenarios in $XC_SCEN_DIR"
-xc_lab_up
+# shellcheck disable=SC2086
+xc_lab_up ${XC_SCENARIO_LAB:-}
 xc_scen_caps
 xc_agents_start
 t0=$SECONDS
