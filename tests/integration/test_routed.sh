@@ -4,11 +4,13 @@
 # A router between the hosts (lab.sh --routed): the Tx agent looks its
 # gateway's MAC up itself, the router rewrites the MACs and decrements the
 # TTL or hop limit, and a spec whose path says "routed_hops: 1" passes with
-# every frame reported as rewritten so (skb and drv, IPv4 and IPv6). The
-# same path with a router that also remarks DSCP fails, every frame corrupt
-# at the TOS byte; allowed with dscp_remark it passes with the remarks
-# counted. A spec that says nothing of the path fails at the first MAC byte.
-# The flags --routed, --gateway and --rx-gateway route both ways at once.
+# every frame reported as rewritten so (skb and drv, IPv4 and IPv6; the Tx
+# host's neighbour table is emptied first, so the agent has the kernel
+# resolve the gateway). The same path with a router that also remarks DSCP
+# fails, every frame corrupt at the TOS byte; allowed with dscp_remark it
+# passes with the remarks counted. A spec that says nothing of the path
+# fails at the first MAC byte. The flags --routed, --gateway and
+# --rx-gateway route both ways at once.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -99,6 +101,8 @@ xc_agents_start
 routed4="{ routed_hops: 1, gateway: \"$XC_TX_GW4\" }"
 for mode in $XC_MODES; do
 	for ipv in 4 6; do
+		# the Tx agent resolves a gateway its host does not know yet
+		ip -n "$XC_TX_NS" neigh flush dev "$XC_TX_DEV"
 		xc_routed_pass "$mode" "$ipv" \
 			"{ routed_hops: 1, gateway: \"$(xc_routed_gw "$ipv")\" }" \
 			"$mode IPv$ipv"
