@@ -238,6 +238,25 @@ xc_env_lines()
 	EOF
 }
 
+# Wait up to 5 s until both ends of the test link report a carrier: the
+# kernel sets a veth's operational state a moment after both ends are up,
+# and a run refuses an interface without a carrier.
+xc_wait_carrier()
+{
+	local id=$1 i
+
+	for ((i = 0; i < 50; i++)); do
+		if ip -n "xc-tx-$id" link show "xct-$id" | grep -q 'state UP' &&
+		   ip -n "xc-rx-$id" link show "xcr-$id" | grep -q 'state UP'
+		then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "lab.sh: the test link of lab $id has no carrier after 5 s" >&2
+	return 1
+}
+
 xc_lab_build()
 {
 	local id=$1 mid=$2 n=$3
@@ -261,6 +280,7 @@ xc_lab_build()
 	[ "$mid" != routed ] || xc_routed_routes "$id" "$tx" "$rx"
 	xc_mgmt_link "$tx" "xcm-$id-t" "mgmt-$id" "198.19.$n.1" "198.19.$n.2"
 	xc_mgmt_link "$rx" "xcm-$id-r" "mgmt-$id" "198.19.$n.5" "198.19.$n.6"
+	xc_wait_carrier "$id"
 }
 
 xc_up()

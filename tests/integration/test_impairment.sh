@@ -392,6 +392,8 @@ xc_impair()
 	for ((try = 1; try <= TRIES; try++)); do
 		xc_log "---- $mode mode, run $try"
 		xc_impair_run "$mode" "$stats"
+		# a run that did not happen is judged, never run again
+		[ "$XC_RC" = 0 ] || [ "$XC_RC" = 1 ] || break
 		why=$(xc_instrument_loss "$stats")
 		if [ -z "$why" ] || [ $try -eq $TRIES ]; then
 			break
