@@ -240,6 +240,9 @@ xc_load_expectation()
 	while read -r k v; do
 		W[$k]=$v
 	done <<<"$out"
+	# what this test is for: one arrival after the window moved on
+	[ "${W[late]}" -ge 1 ] ||
+		xc_fatal "no rule holds a frame past the window ($win)"
 	xc_log "expected: missing ${W[missing]} (${W[ranges]}), corrupt" \
 		"${W[corrupt]}, duplicates ${W[duplicates]}, reordered" \
 		"${W[reordered]}, late ${W[late]}, unexpected" \
