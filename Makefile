@@ -49,7 +49,6 @@ unit: all
 
 check: deps
 	$(MAKE) all unit
-	$(MAKE) -C tests/mbox
 	tests/run-all.sh
 
 demo: deps
