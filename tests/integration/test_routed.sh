@@ -7,8 +7,8 @@
 # every frame reported as rewritten so (skb and drv, IPv4 and IPv6; the Tx
 # host's neighbour table is emptied first, so the agent has the kernel
 # resolve the gateway). The same path with a router that also remarks DSCP
-# fails, every frame corrupt at the TOS byte; allowed with dscp_remark it
-# passes with the remarks counted. A spec that says nothing of the path
+# (IPv4, IPv6) or takes 2 off the TTL fails, every frame corrupt at that
+# byte; allowed with dscp_remark the remark passes, counted. A spec that says nothing of the path
 # fails at the first MAC byte. The flags --routed, --gateway and
 # --rx-gateway route both ways at once.
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -57,13 +57,13 @@ xc_routed_pass()
 		"$(xc_jq '.rx.path_routed_hops | n')"
 }
 
-# xc_routed_corrupt MODE PATH OFFSET WHAT [DST-MAC]: every frame corrupt
-# at OFFSET.
+# xc_routed_corrupt MODE PATH OFFSET WHAT [DST-MAC [IPV]]: every frame
+# corrupt at OFFSET.
 xc_routed_corrupt()
 {
 	local mode=$1 path=$2 off=$3 what=$4 spec=$XC_TMP/routed.yaml
 
-	xc_routed_spec "$spec" 4 "$path" "${5:-}"
+	xc_routed_spec "$spec" "${6:-4}" "$path" "${5:-}"
 	xc_run "$spec" "${XC_EP[@]}" --mode "$mode" --json "$XC_JSON"
 	xc_assert_rc 1 || return
 	xc_assert_eq "$what: verdict" fail "$(xc_jq '.verdict')"
@@ -125,11 +125,32 @@ if xc_assert_rc 0; then
 		"$(xc_jq '[(.tx.rx[], .rx.rx[]) | .path_ttl_decremented | n] | add')"
 fi
 
-# the router remarks DSCP too: byte 15 (TOS) is not the path's to change
-xc_mid_nft add table ip xc_remark
-xc_mid_nft add chain ip xc_remark remark \
-	'{ type filter hook forward priority 0; }'
-xc_mid_nft add rule ip xc_remark remark udp dport 9001 ip dscp set ef
+# xc_mid_rule FAMILY RULE: the router also applies RULE to the test frames
+# it forwards (one table, replaced each time).
+xc_mid_rule()
+{
+	ip netns exec "$XC_MID_NS" nft delete table inet xc_rw 2>/dev/null
+	xc_mid_nft add table inet xc_rw
+	xc_mid_nft add chain inet xc_rw fwd_rw \
+		'{ type filter hook forward priority 0; }'
+	xc_mid_nft add rule inet xc_rw fwd_rw meta nfproto "$1" \
+		udp dport 9001 "${@:2}"
+}
+
+routed6="{ routed_hops: 1, gateway: \"$XC_TX_GW6\" }"
+# TTL set to 62 after the router's own decrement: 2 less with 1 hop
+xc_mid_rule ipv4 ip ttl set 62
+for mode in $XC_MODES; do
+	xc_routed_corrupt "$mode" "$routed4" 22 "$mode, TTL -2"
+done
+# DSCP remarked: byte 15 (TOS) of IPv4, byte 14 (traffic class) of IPv6
+# are not the path's to change, unless it may remark
+xc_mid_rule ipv6 ip6 dscp set ef
+for mode in $XC_MODES; do
+	xc_routed_corrupt "$mode" "$routed6" 14 "$mode, IPv6 DSCP remarked" \
+		"" 6
+done
+xc_mid_rule ipv4 ip dscp set ef
 for mode in $XC_MODES; do
 	xc_routed_corrupt "$mode" "$routed4" 15 "$mode, DSCP remarked"
 	xc_routed_pass "$mode" 4 \
@@ -138,5 +159,5 @@ for mode in $XC_MODES; do
 	xc_assert_eq "$mode: DSCP remarks" "$XC_COUNT" \
 		"$(xc_jq '.rx.rx[0].path_dscp_remarked | n')"
 done
-xc_mid_nft delete table ip xc_remark
+xc_mid_nft delete table inet xc_rw
 xc_end
