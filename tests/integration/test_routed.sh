@@ -8,9 +8,9 @@
 # host's neighbour table is emptied first, so the agent has the kernel
 # resolve the gateway). The same path with a router that also remarks DSCP
 # (IPv4, IPv6) or takes 2 off the TTL fails, every frame corrupt at that
-# byte; allowed with dscp_remark the remark passes, counted. A spec that says nothing of the path
-# fails at the first MAC byte. The flags --routed, --gateway and
-# --rx-gateway route both ways at once.
+# byte; allowed with dscp_remark the remark passes, counted. A spec that
+# says nothing of the path fails at the first MAC byte. The flags
+# --routed, --gateway and --rx-gateway route both ways at once.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -21,16 +21,17 @@ XC_MODES=${XC_ROUTED_MODES:-skb drv}
 # router.
 xc_routed_spec()
 {
-	local file=$1 ipv=$2 path=$3 mac=${4:+, dst_mac: \"$4\"}
+	local file=$1 ipv=$2 path=$3 mac=${4:+, dst_mac: \"$4\"} min=64
 
+	[ "$ipv" = 6 ] && min=84
 	cat >"$file" <<-EOF
 	name: ROUTED
 	streams:
 	  - id: 1
 	    count: $XC_COUNT
 	    rate_pps: 100000
-	    sizes: { list: [$([ "$ipv" = 6 ] && echo 84 || echo 64), 512, 1500] }
-	    headers: { ip_version: $([ "$ipv" = 6 ] && echo 6 || echo 4), dscp: 10$mac }
+	    sizes: { list: [$min, 512, 1500] }
+	    headers: { ip_version: $ipv, dscp: 10$mac }
 	path: $path
 	EOF
 }
