@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
+#include <bpf/libbpf.h>
 
+#include "xc_dp.h"
 #include "xc_log.h"
 #include "xc_session.h"
 #include "xc_util.h"
@@ -99,10 +101,26 @@ static int xc_agent_listen(struct xc_agent *a, const char *addrport)
 	return 0;
 }
 
+/* --probe: one line per capability, "NAME: yes" or "NAME: no (why)". */
+static int xc_probe(void)
+{
+	struct xc_dp_caps caps;
+
+	/* the verifier's log of a refused program is the answer, not news */
+	libbpf_set_print(NULL);
+	xc_dp_probe(&caps);
+	if (caps.xdp_meta)
+		printf("xdp_meta: yes\n");
+	else
+		printf("xdp_meta: no (%s)\n", caps.why_not_meta);
+	return 0;
+}
+
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xceiver-agent --listen ADDR:PORT [-v] [-q]\n"
+		"       xceiver-agent --probe\n"
 		"\n"
 		"Serve xceiver controllers on ADDR:PORT (no wildcard default:\n"
 		"name the management address). Each connection may prepare\n"
@@ -112,7 +130,9 @@ static void xc_usage(FILE *f)
 		"  -l, --listen ADDR:PORT  control address, e.g. 198.19.0.2:7007\n"
 		"  -v, --verbose           more log output (twice: debug)\n"
 		"  -q, --quiet             warnings only\n"
-		"  -V, --version           print the version\n");
+		"  -V, --version           print the version\n"
+		"      --probe             print what this host's kernel lets the\n"
+		"                          XDP program do, and exit\n");
 }
 
 int main(int argc, char **argv)
@@ -123,6 +143,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "probe", no_argument, NULL, 'P' },
 		{ 0 }
 	};
 	struct xc_agent a = { 0 };
@@ -148,6 +169,8 @@ int main(int argc, char **argv)
 		case 'h':
 			xc_usage(stdout);
 			return 0;
+		case 'P':
+			return xc_probe();
 		default:
 			xc_usage(stderr);
 			return 2;

@@ -67,6 +67,17 @@ void xc_dp_report_free(Xceiver__V1__Report *r);
  * NULL-tolerant; safe from a signal-driven shutdown path in the loop. */
 void xc_dp_destroy(struct xc_dp *dp);
 
+/*
+ * What this host's kernel lets the Rx XDP program do: whether it may call
+ * bpf_xdp_adjust_meta (xdp_action metadata). Loads the program to find
+ * out and unloads it; attaches nothing. why says why not.
+ */
+struct xc_dp_caps {
+	bool xdp_meta;
+	char why_not_meta[160];
+};
+void xc_dp_probe(struct xc_dp_caps *caps);
+
 /* Interface facts for IfInfo (strings malloc'd; free with xc_ifinfo_free). */
 int xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info, char *err,
 		  size_t errlen);

@@ -407,6 +407,29 @@ static int xc_xdp_open(struct xc_dp *dp, bool vlan, char *err,
 	return 0;
 }
 
+void xc_dp_probe(struct xc_dp_caps *caps)
+{
+	struct xc_xdp *k = xc_xdp__open();
+	int ret;
+
+	memset(caps, 0, sizeof(*caps));
+	if (!k) {
+		snprintf(caps->why_not_meta, sizeof(caps->why_not_meta),
+			 "cannot open the XDP program: %s", strerror(errno));
+		return;
+	}
+	bpf_program__set_autoload(k->progs.xc_xdp_filter, false);
+	bpf_program__set_autoload(k->progs.xc_xdp_filter_vlan, false);
+	bpf_program__set_autoload(k->progs.xc_xdp_filter_vlan_meta, false);
+	ret = xc_xdp__load(k);
+	caps->xdp_meta = !ret;
+	if (ret)
+		snprintf(caps->why_not_meta, sizeof(caps->why_not_meta),
+			 "the kernel refuses an XDP program that calls bpf_xdp_adjust_meta (%s)",
+			 strerror(-ret));
+	xc_xdp__destroy(k);
+}
+
 static void xc_xdp_close(struct xc_dp *dp)
 {
 	xc_xdp__destroy(dp->skel);
@@ -699,6 +722,11 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 	pr_warn("%s: cannot read the XDP program's counters: %s\n",
 		dp->ifname, strerror(-ret));
 	r->xdp_stats_unread = true;
+}
+
+const volatile uint64_t *xc_xdp_vlan_unknown(struct xc_dp *dp)
+{
+	return &dp->skel->bss->xc_vlan_unknown;
 }
 
 void xc_xdp_log_stats(struct xc_dp *dp)

@@ -790,6 +790,7 @@ static int xc_spec_check_path(struct xc_sctx *c,
 
 static const char *const xc_spec_requires[] = {
 	"zerocopy", "nic_rings", "multi_queue", "huge_pages", "frags_grow",
+	"xdp_meta",
 };
 
 static int xc_spec_check_requires(struct xc_sctx *c,

@@ -26,7 +26,7 @@ XC_SCEN_JUMBO_MTU=9000
 XC_SCEN_HP_PAGES=256
 XC_SCEN_HP_MIN=32
 XC_SCEN_SPEC=$XC_TMP/spec.json
-XC_SCEN_KNOWN_CAPS="zerocopy nic_rings multi_queue frags_grow"
+XC_SCEN_KNOWN_CAPS="zerocopy nic_rings multi_queue frags_grow xdp_meta huge_pages"
 declare -A XC_SCEN_CAP=()
 XC_SCEN_PASS=0
 XC_SCEN_FAIL=0
@@ -60,7 +60,7 @@ xc_scen_dev_of()
 # Why the lab lacks capability $1 (empty: it has it).
 xc_scen_lacks()
 {
-	local cap=$1 role ns dev drv nq
+	local cap=$1 role ns dev drv nq why
 
 	for role in tx rx; do
 		ns=$(xc_ns_of "$role")
@@ -86,6 +86,22 @@ xc_scen_lacks()
 			      sed -n 's/^driver: //p')
 			if [ -z "$drv" ] || [ "$drv" = veth ]; then
 				echo "driver ${drv:-unknown} of $dev cannot grow a multi-buffer frame (no Rx fragment size)"
+				return
+			fi
+			;;
+		xdp_meta)
+			# the kernel, not the NIC: the agent loads the program
+			why=$(ip netns exec "$ns" "$XC_AGENT" --probe |
+			      sed -n 's/^xdp_meta: //p')
+			if [ "$why" != yes ]; then
+				why=${why#no (}
+				echo "${why%)}"
+				return
+			fi
+			;;
+		huge_pages)
+			if [ ! -w /proc/sys/vm/nr_hugepages ]; then
+				echo "huge pages cannot be reserved here"
 				return
 			fi
 			;;
