@@ -78,6 +78,7 @@
 #define XC_SEND_TRIES		10000
 #define XC_SEND_WAIT_NS		20000	/* between tries */
 #define XC_POLL_MS		100
+#define XC_BUDGET		256	/* frames of one ring per turn */
 #define XC_MAX_INJ		16
 #define XC_PLAN_MAX		(1 << 20)	/* bytes of a plan file */
 
@@ -404,9 +405,13 @@ static uint32_t xc_slot_frame(struct xc_port *p, struct tpacket2_hdr *h,
 	uint32_t len = h->tp_snaplen, tag = 0;
 	uint16_t tpid = ETH_P_8021Q;
 
-	if (h->tp_snaplen < h->tp_len || len < ETH_HLEN) {
-		p->too_long += h->tp_snaplen < h->tp_len;
+	if (h->tp_snaplen < h->tp_len) {
+		p->too_long++;
 		return 0;
+	}
+	if (len < ETH_HLEN) {		/* a runt: passed on as it is */
+		memcpy(f, d, len);
+		return len;
 	}
 	if (h->tp_status & TP_STATUS_VLAN_VALID) {
 		if (h->tp_status & TP_STATUS_VLAN_TPID_VALID)
@@ -428,14 +433,17 @@ static uint32_t xc_slot_frame(struct xc_port *p, struct tpacket2_hdr *h,
 	return len + tag;
 }
 
-/* Forward everything in p's ring; returns the number of frames. */
+/*
+ * Forward up to XC_BUDGET frames of p's ring, so that a busy direction
+ * does not starve the other; returns the number of frames.
+ */
 static uint32_t xc_drain(struct xc_box *b, struct xc_port *p)
 {
 	uint8_t f[XC_MBOX_MAX_FRAME];
 	struct tpacket2_hdr *h;
 	uint32_t n = 0, len;
 
-	for (;;) {
+	while (n < XC_BUDGET) {
 		h = (struct tpacket2_hdr *)(p->ring +
 					    (size_t)p->cur * XC_RING_FRAME);
 		if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) &
@@ -450,6 +458,7 @@ static uint32_t xc_drain(struct xc_box *b, struct xc_port *p)
 		if (len)
 			xc_frame(b, p, f, len);
 	}
+	return n;
 }
 
 static void xc_loop(struct xc_box *b)
