@@ -477,6 +477,8 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	/* a tag taken out is unknown unless the program reads it back */
 	if (!ret && dp->has_rx)
 		xc_rxv_set_vlan_strip(&dp->rxv, dp->rx_vlan && !dp->vlan_bound);
+	if (!ret && dp->has_rx && dp->rx_vlan && dp->vlan_bound)
+		xc_rxv_set_vlan_unknown(&dp->rxv, xc_xdp_vlan_unknown(dp));
 	if (!ret)
 		ret = xc_dp_umem_split(dp, err, errlen);
 	return ret;

@@ -252,6 +252,8 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 void xc_xdp_log_stats(struct xc_dp *dp);
 /* The XDP program's counters that the verdict judges. */
 void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r);
+/* The program's count of tags it could not ask about (mmapped .bss). */
+const volatile uint64_t *xc_xdp_vlan_unknown(struct xc_dp *dp);
 
 /* xc_tx.c */
 int xc_tx_init(struct xc_sock *s, char *err, size_t errlen);

@@ -55,6 +55,12 @@ struct {
 } xc_stats SEC(".maps");
 
 volatile struct xc_xdp_cfg xc_cfg;
+/*
+ * Untagged test frames for which the kfunc could not say whether the
+ * offload took a tag out (a driver without it): read by the Rx worker
+ * through the mmapped .bss, so that it knows before the frame arrives.
+ */
+__u64 xc_vlan_unknown;
 
 static __always_inline void xc_count(__u32 idx)
 {
@@ -193,8 +199,10 @@ static __always_inline void xc_vlan_restore(struct xdp_md *ctx)
 
 	ret = bpf_xdp_metadata_rx_vlan_tag(ctx, &proto, &tci);
 	if (ret) {
-		if (ret != -XC_ENODATA)
+		if (ret != -XC_ENODATA) {
 			xc_count(XC_STAT_VLAN_UNKNOWN);
+			__sync_fetch_and_add(&xc_vlan_unknown, 1);
+		}
 		return;
 	}
 	if (bpf_xdp_adjust_head(ctx, -XC_VLAN_HLEN)) {

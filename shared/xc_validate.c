@@ -721,6 +721,7 @@ static int xc_rxv_check_path(const struct xc_rxv *v,
 			     const uint8_t *frame, uint32_t len,
 			     uint32_t *exp_len, uint32_t *bad_off)
 {
+	struct xc_path_rules rules = v->path;
 	struct xc_stream_tmpl cur;
 	struct xc_gen_pkt p;
 	unsigned int changes;
@@ -731,7 +732,9 @@ static int xc_rxv_check_path(const struct xc_rxv *v,
 	if (!ret)
 		goto passed;
 	xc_rxv_pkt(vs, seq, &p);
-	if (xc_path_judge(&v->path, &vs->tmpl, &p, frame, len, &cur, &delta,
+	if (v->vlan_unknown && *v->vlan_unknown)
+		rules.vlan_strip = true;
+	if (xc_path_judge(&rules, &vs->tmpl, &p, frame, len, &cur, &delta,
 			  &changes, bad_off))
 		return -EBADMSG;
 	vs->cur = cur;
@@ -822,7 +825,14 @@ foreign:
 void xc_rxv_set_vlan_strip(struct xc_rxv *v, bool strip)
 {
 	v->path.vlan_strip = strip;
-	v->path_any = xc_path_rules_any(&v->path);
+	v->path_any = xc_path_rules_any(&v->path) || v->vlan_unknown;
+}
+
+void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
+			     const volatile uint64_t *seen)
+{
+	v->vlan_unknown = seen;
+	v->path_any = xc_path_rules_any(&v->path) || seen;
 }
 
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)

@@ -175,6 +175,7 @@ struct xc_rxv {
 	uint32_t sample_every;
 	struct xc_path_rules path;	/* what may change on the way */
 	bool path_any;
+	const volatile uint64_t *vlan_unknown;	/* see _set_vlan_unknown */
 	/* anomalies: the first max_anomalies kept, all counted */
 	struct xc_rxv_anom *anoms;
 	uint32_t max_anomalies;
@@ -207,6 +208,16 @@ void xc_rxv_free(struct xc_rxv *v);		/* NULL-tolerant */
  * vlan_unverified, else it is corrupt (unless the path may pop tags).
  */
 void xc_rxv_set_vlan_strip(struct xc_rxv *v, bool strip);
+
+/*
+ * The same decided per frame: *seen is a count the Rx XDP program raises
+ * before it hands over an untagged frame it could not ask about its tag
+ * (the device-bound kfunc unsupported by the driver). While it is 0 an
+ * untagged arrival of a tagged stream is judged as without the rule;
+ * once it is not, as with vlan_strip.
+ */
+void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
+			     const volatile uint64_t *seen);
 
 /* Classify one received frame; returns true when it was delivered intact. */
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len);

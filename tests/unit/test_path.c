@@ -2,8 +2,9 @@
 /*
  * Frames as the path may change them: routed frames (MACs, TTL or hop
  * limit, IPv4 checksum), DSCP remarking, tags rewritten, taken out or
- * added, and tags the Rx host took out; each allowed change counted, each
- * other change corrupt at the offset of its first byte.
+ * added, and tags the Rx host took out (always, or once the XDP program
+ * says it could not ask); each allowed change counted, each other change
+ * corrupt at the offset of its first byte.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -337,6 +338,35 @@ static void test_vlan(void **state)
 	xc_rxv_free(&r.v);
 }
 
+/* Native mode, a driver without the kfunc: known once the program says. */
+static void test_vlan_unknown(void **state)
+{
+	volatile uint64_t seen = 0;
+	uint8_t f[XC_MAX_FRAME];
+	struct rig r;
+	uint32_t len;
+
+	spec_init(&r.sp, true, 7);
+	rig_init(&r, false);
+	assert_false(r.v.path_any);
+	xc_rxv_set_vlan_unknown(&r.v, &seen);
+	assert_true(r.v.path_any);
+	len = build(&r, 0, f);
+	assert_true(xc_rxv_frame(&r.v, f, len));
+	len = pop(f, build(&r, 1, f));
+	assert_false(xc_rxv_frame(&r.v, f, len));
+	expect_corrupt(&r, 1, 12);
+	seen = 1;
+	len = pop(f, build(&r, 2, f));
+	assert_true(xc_rxv_frame(&r.v, f, len));
+	len = build(&r, 3, f);
+	assert_true(xc_rxv_frame(&r.v, f, len));
+	xc_rxv_finish(&r.v);
+	assert_int_equal(r.vs->vlan_unverified, 1);
+	assert_int_equal(r.vs->st.delivered, 3);
+	xc_rxv_free(&r.v);
+}
+
 static void test_vlan_push(void **state)
 {
 	static const uint8_t tag[4] = { 0x81, 0x00, 0x00, 42 };
@@ -403,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_routed_other_bytes),
 		cmocka_unit_test(test_dscp_remark),
 		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_vlan_unknown),
 		cmocka_unit_test(test_vlan_push),
 		cmocka_unit_test(test_spec),
 	};
