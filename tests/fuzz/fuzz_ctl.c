@@ -14,7 +14,8 @@
  * When the records run out the agents answer as they should, and hang up
  * when the controller has asked nothing for XC_FC_QUIET_MS: every run
  * ends. The controller must never crash, leak or send a message that does
- * not decode, whatever the agents say.
+ * not decode, whatever the agents say; with agents that only ever give the
+ * right reply the run must complete.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct xc_fc {
 	struct xc_fc_agent agents[2];
 	struct xc_fc_req open[XC_FC_MAX_OPEN];
 	unsigned int nopen;
+	bool misbehaved;	/* a record other than the right reply */
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -179,6 +181,8 @@ static void xc_fc_ifinfo(Xceiver__V1__IfInfo *info)
 	info->mtu = 1500;
 	info->rx_queues = XC_FUZZ_QUEUES;
 	info->tx_queues = XC_FUZZ_QUEUES;
+	info->up = true;
+	info->running = true;
 }
 
 /* A clean report: every stream sent and delivered in full. */
@@ -349,6 +353,8 @@ static void xc_fc_record(struct xc_fc *f, uint8_t op)
 
 	if ((op & 3) < 2 && f->nopen)
 		xc_fc_pop(f, &r);
+	if (op & 3)
+		f->misbehaved = true;
 	switch (op & 3) {
 	case 0:
 		if (r.body)
@@ -391,6 +397,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xc_fc f = { 0 };
 	struct xc_run_result res;
 	Xceiver__V1__TestSpec *spec;
+	int ret;
 
 	if (!size)
 		return 0;
@@ -398,7 +405,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.p = data + 1;
 	f.left = size - 1;
 	xc_fuzz_reset(xc_fc_created, xc_fc_sent, &f);
-	if (xc_run(spec, &opts, &res) == XC_EXIT_PASS)
+	ret = xc_run(spec, &opts, &res);
+	/* with agents that behave, every run completes */
+	if (ret != XC_EXIT_PASS && !f.misbehaved)
+		abort();
+	if (ret == XC_EXIT_PASS)
 		xc_verdict(spec, &res, &opts, NULL);
 	xc_run_result_free(&res);
 	xc_fuzz_spec_free(spec);

@@ -50,6 +50,8 @@ int __wrap_xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info,
 	info->mtu = 1500;
 	info->rx_queues = XC_FUZZ_QUEUES;
 	info->tx_queues = XC_FUZZ_QUEUES;
+	info->up = true;
+	info->running = true;
 	if (!info->ifname || !info->mac || !info->ipv4 || !info->ipv6) {
 		xc_ifinfo_free(info);
 		return xc_errf(err, errlen, ENOMEM, "out of memory");

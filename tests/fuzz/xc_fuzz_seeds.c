@@ -165,6 +165,8 @@ static void xc_fs_msgs_init(struct xc_fs_msgs *m,
 	m->ifinfo.ipv4 = "198.18.0.1";
 	m->ifinfo.rx_queues = 1;
 	m->ifinfo.tx_queues = 1;
+	m->ifinfo.up = true;
+	m->ifinfo.running = true;
 	xc_fs_prepare(&m->prepare, s, XC_RX, m->tx, m->rxs);
 	xceiver__v1__prepared__init(&m->prepared);
 	m->prepared.ifinfo = &m->ifinfo;
