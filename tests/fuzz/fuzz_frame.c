@@ -181,9 +181,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = &xc_ff_specs[sel % XC_FUZZ_NSPECS];
 	o.rx = f->spec->rx_options;
 	o.peer_xsk = f->spec->tx->xsk;
+	o.path = f->spec->path;
 	if (xc_rxv_init_opts(&v, XC_FF_RUN_ID, f->spec->streams,
 			     f->spec->n_streams, &o, err, sizeof(err)))
 		abort();
+	/* as where the Rx driver took the tags out of the frames */
+	xc_rxv_set_vlan_strip(&v, sel & 0x40);
 	while (xc_ff_take(&in, &op, 1)) {
 		switch (op % 3) {
 		case 0:

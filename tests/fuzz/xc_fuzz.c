@@ -272,6 +272,13 @@ static const char *const xc_fuzz_specs[XC_FUZZ_NSPECS] = {
 	"      - { valid: valid }\n"
 	"      - { at: umem_end, offset: 0 }\n"
 	"      - { len: 5000, valid: invalid }\n",
+	/* a routed path that may also remark DSCP and rewrite the tag */
+	XC_FUZZ_EPS
+	"path: { routed_hops: 2, dscp_remark: true, vlan_rewrite: true }\n"
+	"streams:\n"
+	"  - { id: 5, count: 80, frame_size: 128,\n"
+	"      headers: { " XC_FUZZ_MACS ", vlan_id: 7, dscp: 10, ttl: 9,\n"
+	"                 src_ip: 198.18.0.1, dst_ip: 198.18.1.2 } }\n",
 };
 
 Xceiver__V1__TestSpec *xc_fuzz_spec(unsigned int i)

@@ -69,7 +69,7 @@ void xc_fuzz_quiet(void);
  * Fixed specs: YAML texts with every address given, checked and with
  * defaults filled as the controller does. Index 0 .. XC_FUZZ_NSPECS - 1.
  */
-#define XC_FUZZ_NSPECS		4
+#define XC_FUZZ_NSPECS		5
 Xceiver__V1__TestSpec *xc_fuzz_spec(unsigned int i);
 void xc_fuzz_spec_free(Xceiver__V1__TestSpec *s);
 

@@ -437,7 +437,9 @@ static void xc_fs_frame(unsigned int i)
 		abort();
 	xc_gen_pkt(&g, 7, &p);
 	len = xc_frame_build_pkt(&t, &p, 99, f);
-	xc_fs_u8(&b, (uint8_t)(i | 0x80));
+	/* spec i with metadata: sel % XC_FUZZ_NSPECS == i, bit 0x80 set */
+	xc_fs_u8(&b, (uint8_t)(0x80 + (i + XC_FUZZ_NSPECS - 0x80 %
+				       XC_FUZZ_NSPECS) % XC_FUZZ_NSPECS));
 	xc_fs_u8(&b, 0);
 	xc_fs_u16(&b, (uint16_t)len);
 	xc_fs_put(&b, f, len);
