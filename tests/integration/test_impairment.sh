@@ -15,15 +15,17 @@
 # --expect checks say exactly those values, so the verdict passes only
 # when they hold, and the JSON report is compared field by field too. The
 # box must not lose a frame itself, and every rule must have hit its
-# frames. In skb and drv modes, one lab. A run in which an instrument lost
+# frames. In skb and drv modes, IPv4 and IPv6, one lab. A run in which an instrument lost
 # frames (the box, the middle links, the Rx socket: a busy machine) says
 # nothing about the validator: it is logged and run again, and the last of
 # at most TRIES runs is judged whatever happened.
 #
-# How the frames of this test are laid out (IPv4, no VLAN, 128-byte frames,
-# 124 bytes without FCS): Ethernet 0-13, IPv4 14-33 (TTL 22, source 26-29,
-# destination 30-33), UDP 34-41 (destination port 36-37), payload header
-# 42-59, pattern 60-123.
+# How the frames of this test are laid out (no VLAN, 128-byte frames, 124
+# bytes without FCS): Ethernet 0-13, then
+#   IPv4 14-33 (TTL 22, source 26-29, destination 30-33), UDP 34-41
+#   (destination port 36-37), payload header 42-59, pattern 60-123;
+#   IPv6 14-53 (hop limit 21, source 22-37, destination 38-53), UDP 54-61
+#   (destination port 56-57), payload header 62-79, pattern 80-123.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -63,8 +65,9 @@ xc_plan()
 	1 8500 corrupt ip.ttl
 	1 9000 corrupt udp.dport	# not the run's port: to the stack
 	1 10000 truncate 90
-	1 11000 truncate 50		# no whole payload header: foreign
-	1 11500 truncate 30		# no UDP header: to the stack
+	1 11000 truncate 50		# IPv4: no whole payload header,
+	1 11200 truncate 70		# foreign; IPv6: 50 has no UDP
+	1 11500 truncate 30		# header (to the stack), 70 is foreign
 	1 12000 lengthen 16
 	1 13000 hold 10
 	1 14000 inject magic
@@ -74,13 +77,21 @@ xc_plan()
 	EOF
 }
 
-# xc_expect_plan WINDOW < PLAN: the report the plan must give, as KEY VALUE
-# lines. Refuses a plan whose rules could change each other's effect, or
-# an action this model does not know the effect of.
+# xc_expect_plan WINDOW 4|6 < PLAN: the report the plan must give for
+# IPv4 or IPv6 frames, as KEY VALUE lines. Refuses a plan whose rules could
+# change each other's effect, or an action this model does not know the
+# effect of.
 xc_expect_plan()
 {
-	awk -v count="$COUNT" -v dlen="$DLEN" -v win="$1" \
+	awk -v count="$COUNT" -v dlen="$DLEN" -v win="$1" -v v6=$(($2 == 6)) \
 	    -v maxanom="$MAX_ANOM" '
+	BEGIN {
+		l3 = 14; l4 = v6 ? 54 : 34; pat = l4 + 8 + 18
+		ttl = l3 + (v6 ? 7 : 8)
+		# v4: header checksum and addresses; v6: addresses
+		addr = l3 + (v6 ? 8 : 10)
+		src = l3 + (v6 ? 23 : 15); dst = l3 + (v6 ? 39 : 19)
+	}
 	function die(m) { print "plan line " NR ": " m > "/dev/stderr"
 			  bad = 1; exit 1 }
 	function miss(a, b) { nm++; mlo[nm] = a; mhi[nm] = b }
@@ -91,23 +102,26 @@ xc_expect_plan()
 		aval[na] = k "/" s "/" seen "/" xlen "/" off
 	}
 	function field(f) {
-		if (f == "eth.src") return 11; if (f == "ip.ttl") return 22
-		if (f == "ip.src") return 29; if (f == "ip.dst") return 33
-		if (f == "udp.sport") return 35; if (f == "udp.dport") return 37
+		if (f == "eth.src") return 11; if (f == "ip.ttl") return ttl
+		if (f == "ip.src") return src; if (f == "ip.dst") return dst
+		if (f == "udp.sport") return l4 + 1
+		if (f == "udp.dport") return l4 + 3
 		if (f ~ /^[0-9]+$/) return f + 0
 		die("corrupt " f ": no model for it")
 	}
+	# the destination port leaves the run: the frame goes to the stack
 	function corrupt(s, off) {
-		if (off == 36 || off == 37) { miss(s, s); return }
-		if (!(off >= 6 && off <= 11 || off == 22 ||
-		      off >= 24 && off <= 41 || off >= 60 && off < dlen))
+		if (off == l4 + 2 || off == l4 + 3) { miss(s, s); return }
+		if (!(off >= 6 && off <= 11 || off == ttl ||
+		      off >= addr && off < l4 + 8 || off >= pat && off < dlen))
 			die("corrupt at byte " off ": no model for it")
-		ncor++; cor[ncor] = s; anom(s, 0, "corrupt", s, dlen, dlen, off)
+		ncor++; anom(s, 0, "corrupt", s, dlen, dlen, off)
 	}
+	# no UDP header: to the stack; no payload header: foreign
 	function truncate(s, len) {
 		if (len >= dlen) die("truncate " len ": not shorter")
-		if (len < 42) miss(s, s)
-		else if (len < 60) { miss(s, s); foreign++
+		if (len < l4 + 8) miss(s, s)
+		else if (len < pat) { miss(s, s); foreign++
 			anom(s, 0, "foreign", 0, len, 0, 0) }
 		else { ncor++; anom(s, 0, "corrupt", s, len, dlen, len) }
 	}
@@ -229,13 +243,15 @@ xc_expect_plan()
 
 declare -A W
 
+# xc_load_expectation 4|6: W, the report the plan must give.
 xc_load_expectation()
 {
 	local out k v win
 
 	win=$(xc_window) ||
 		xc_fatal "no XC_DEF_WINDOW_BITS (1u << N) in shared/xc_limits.h"
-	out=$(xc_plan | xc_expect_plan "$win") ||
+	W=()
+	out=$(xc_plan | xc_expect_plan "$win" "$1") ||
 		xc_fatal "the plan has no exact expected report"
 	while read -r k v; do
 		W[$k]=$v
@@ -243,7 +259,7 @@ xc_load_expectation()
 	# what this test is for: one arrival after the window moved on
 	[ "${W[late]}" -ge 1 ] ||
 		xc_fatal "no rule holds a frame past the window ($win)"
-	xc_log "expected: missing ${W[missing]} (${W[ranges]}), corrupt" \
+	xc_log "expected for IPv$1: missing ${W[missing]} (${W[ranges]}), corrupt" \
 		"${W[corrupt]}, duplicates ${W[duplicates]}, reordered" \
 		"${W[reordered]}, late ${W[late]}, unexpected" \
 		"${W[unexpected]}, foreign ${W[foreign]}," \
@@ -364,15 +380,18 @@ xc_instrument_loss()
 	[ -n "$why" ] && echo "${why%; }"
 }
 
-# xc_impair_run MODE STATS: one run through a fresh box with the plan.
+# xc_impair_run MODE 4|6 STATS: one run through a fresh box with the plan.
 xc_impair_run()
 {
-	local mode=$1 stats=$2 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
+	local mode=$1 stats=$3 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
+	local ip=()
 
+	[ "$2" = 4 ] || ip=(--ipv6)
 	xc_plan >"$plan"
 	xc_spec >"$spec"
 	xc_mbox_start "$plan" "$stats"
-	xc_run "$spec" "${XC_EP[@]}" --mode "$mode" --json "$XC_JSON" \
+	xc_run "$spec" "${XC_EP[@]}" --mode "$mode" "${ip[@]}" \
+		--json "$XC_JSON" \
 		--expect "stream 1 missing == ${W[missing]}" \
 		--expect "stream 1 corrupt == ${W[corrupt]}" \
 		--expect "stream 1 duplicates == ${W[duplicates]}" \
@@ -384,17 +403,18 @@ xc_impair_run()
 	XC_MBOX_RC=$?
 }
 
-# xc_impair MODE: a run judged in full. A run in which an instrument lost
+# xc_impair MODE 4|6: a run judged in full. A run in which an instrument lost
 # frames (a busy machine: xc_instrument_loss says which) tells nothing
 # about the validator; it is logged and run again, at most TRIES times,
 # and the last one is judged whatever happened.
 xc_impair()
 {
-	local mode=$1 stats=$XC_TMP/mbox-$1.json try why
+	local mode=$1 ipv=$2 stats=$XC_TMP/mbox-$1-$2.json try why
 
+	xc_load_expectation "$ipv"
 	for ((try = 1; try <= TRIES; try++)); do
-		xc_log "---- $mode mode, run $try"
-		xc_impair_run "$mode" "$stats"
+		xc_log "---- $mode mode, IPv$ipv, run $try"
+		xc_impair_run "$mode" "$ipv" "$stats"
 		# a run that did not happen is judged, never run again
 		[ "$XC_RC" = 0 ] || [ "$XC_RC" = 1 ] || break
 		why=$(xc_instrument_loss "$stats")
@@ -408,14 +428,16 @@ xc_impair()
 	xc_check_box "$stats"
 	xc_check_links
 	xc_check_report
-	cp "$XC_JSON" "$XC_TMP/report-$mode.json"
+	cp "$XC_JSON" "$XC_TMP/report-$mode-$ipv.json"
 }
 
 xc_require
 [ -x "$XC_MBOX" ] || xc_skip "no middle box $XC_MBOX (make -C tests/mbox)"
-xc_load_expectation
 xc_lab_up --mbox
 xc_agents_start
-xc_impair skb
-xc_impair drv
+xc_load_expectation 4		# a plan without an exact report ends here
+xc_impair skb 4
+xc_impair skb 6
+xc_impair drv 4
+xc_impair drv 6
 xc_end
