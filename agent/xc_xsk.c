@@ -726,7 +726,8 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 
 const volatile uint64_t *xc_xdp_vlan_unknown(struct xc_dp *dp)
 {
-	return &dp->skel->bss->xc_vlan_unknown;
+	/* the skeleton's __u64 is the same 64 bits as uint64_t */
+	return (const volatile uint64_t *)&dp->skel->bss->xc_vlan_unknown;
 }
 
 void xc_xdp_log_stats(struct xc_dp *dp)

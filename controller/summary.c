@@ -156,6 +156,27 @@ static void xc_print_received(FILE *out, const Xceiver__V1__RxStreamReport *r,
 			r->late);
 }
 
+/* What the path did to the stream's frames, where a path may change them. */
+static void xc_print_path(FILE *out, const Xceiver__V1__Path *path,
+			  const Xceiver__V1__RxStreamReport *r)
+{
+	bool may = path && (path->routed_hops || path->vlan_rewrite ||
+			    path->vlan_pop || path->vlan_push ||
+			    path->dscp_remark);
+
+	if (may || r->path_macs_rewritten || r->path_ttl_decremented ||
+	    r->path_vlan_changed || r->path_dscp_remarked)
+		fprintf(out, "  path        rewritten as allowed: MACs %" PRIu64
+			", TTL -%u %" PRIu64 ", DSCP %" PRIu64 ", VLAN %" PRIu64
+			" frames\n", r->path_macs_rewritten,
+			path ? path->routed_hops : 0, r->path_ttl_decremented,
+			r->path_dscp_remarked, r->path_vlan_changed);
+	if (r->vlan_unverified)
+		fprintf(out, "  802.1Q      %12" PRIu64
+			"   arrived without their tag: tag not verified, every other byte checked\n",
+			r->vlan_unverified);
+}
+
 static void xc_print_stream(FILE *out, const struct xc_view *v, size_t i)
 {
 	const Xceiver__V1__Stream *s = v->spec->streams[i];
@@ -168,6 +189,7 @@ static void xc_print_stream(FILE *out, const struct xc_view *v, size_t i)
 		return;
 	}
 	xc_print_received(out, v->rx[i], xc_view_report(v, to));
+	xc_print_path(out, v->spec->path, v->rx[i]);
 }
 
 static void xc_print_xsk(FILE *out, const char *side,
@@ -187,6 +209,22 @@ static void xc_print_xsk(FILE *out, const char *side,
 			x->tx_invalid_descs, x->rx_ring_full,
 			x->rx_fill_ring_empty_descs, x->tx_ring_empty_descs);
 	}
+}
+
+/* How a receiving side saw the 802.1Q tags of its tagged streams. */
+static void xc_print_vlan(FILE *out, const char *side,
+			  const Xceiver__V1__Report *r)
+{
+	if (!r || r->vlan_rx == XCEIVER__V1__VLAN_RX__VLAN_RX_NONE)
+		return;
+	fprintf(out, "%s 802.1Q tags: ", side);
+	if (r->vlan_rx == XCEIVER__V1__VLAN_RX__VLAN_RX_INLINE)
+		fprintf(out, "in the frames, checked\n");
+	else if (r->vlan_rx == XCEIVER__V1__VLAN_RX__VLAN_RX_XDP_METADATA)
+		fprintf(out, "%" PRIu64 " taken out by the Rx offload, read back from XDP metadata and checked\n",
+			r->vlan_restored);
+	else
+		fprintf(out, "taken out by the Rx offload and not readable here (skb mode, or a driver without bpf_xdp_metadata_rx_vlan_tag): those frames' tags are not verified (802.1Q per stream)\n");
 }
 
 /* How a receiving side sized its rings, and what stall they ride out. */
@@ -374,6 +412,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 	xc_print_xsk(out, "rx", res->rx);
 	xc_print_sizing(out, "tx", res->tx);
 	xc_print_sizing(out, "rx", res->rx);
+	xc_print_vlan(out, "tx", res->tx);
+	xc_print_vlan(out, "rx", res->rx);
 	xc_print_anomalies(out, v, opts);
 	xc_print_checks(out, j);
 }
