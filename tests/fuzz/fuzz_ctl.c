@@ -11,9 +11,9 @@
  *                 (bytes that do not decode are sent framed as they are)
  *   op & 3 == 2   u16 len, bytes sent raw (no length header)
  *   op & 3 == 3   the agent hangs up
- * When the records run out the agents answer as they should, and hang up
- * when the controller has asked nothing for XC_FC_QUIET_MS: every run
- * ends. The controller must never crash, leak or send a message that does
+ * When the records run out the agents answer as they should, and, if
+ * they misbehaved before, hang up when the controller has asked nothing
+ * for XC_FC_QUIET_MS: every run ends. The controller must never crash, leak or send a message that does
  * not decode, whatever the agents say; with agents that only ever give the
  * right reply the run must complete.
  */
@@ -340,7 +340,12 @@ static void xc_fc_behave(struct xc_fc *f)
 		xc_fc_answer(f, &r);
 		return;
 	}
-	if (uv_now(f->idle.loop) - f->last_req >= XC_FC_QUIET_MS)
+	/*
+	 * Agents that always replied right wait as long as the run does: it
+	 * must end by itself (a stall of the host must not end it for them)
+	 */
+	if (f->misbehaved &&
+	    uv_now(f->idle.loop) - f->last_req >= XC_FC_QUIET_MS)
 		xc_fc_stop(f);
 }
 
