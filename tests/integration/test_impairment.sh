@@ -29,9 +29,16 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-COUNT=1100000		# over one window: a frame can be held past it
-RATE=100000		# what the AF_PACKET box forwards without loss, with
-			# room for a busy machine
+# Stream 1 takes every action; stream 2, short and slow, only drops and
+# one hold (no anomaly, so the anomaly list keeps one arrival order): the
+# report gives a stream's largest displacement only, and stream 1's is
+# the hold past the window, so a short hold shows in stream 2's.
+STREAMS=(1 2)
+declare -A COUNT=([1]=1100000 [2]=20000)	# 1: over one window
+declare -A RATE=([1]=100000 [2]=10000)	# what the AF_PACKET box forwards
+					# without loss, with room for a
+					# busy machine
+TOTAL=$((COUNT[1] + COUNT[2]))
 TRIES=3		# runs per mode while the instruments lose frames
 SIZE=128
 DLEN=$((SIZE - 4))
@@ -74,18 +81,31 @@ xc_plan()
 	1 15000 inject tag
 	1 16000 inject stream 77
 	1 17000 inject seq 5000000	# outside the stream: unexpected
+	2 500 hold 10			# the largest displacement of 2
+	2 700-702 drop
 	EOF
 }
 
 # xc_expect_plan WINDOW 4|6 < PLAN: the report the plan must give for
-# IPv4 or IPv6 frames, as KEY VALUE lines. Refuses a plan whose rules could
-# change each other's effect, or an action this model does not know the
-# effect of.
+# IPv4 or IPv6 frames, as KEY VALUE lines (per stream: sN.KEY). Refuses a
+# plan whose rules could change each other's effect, or an action this
+# model does not know the effect of.
 xc_expect_plan()
 {
-	awk -v count="$COUNT" -v dlen="$DLEN" -v win="$1" -v v6=$(($2 == 6)) \
-	    -v maxanom="$MAX_ANOM" '
+	local counts="" st
+
+	for st in "${STREAMS[@]}"; do
+		counts+="$st:${COUNT[$st]} "
+	done
+	awk -v counts="$counts" -v dlen="$DLEN" -v win="$1" \
+	    -v v6=$(($2 == 6)) -v maxanom="$MAX_ANOM" '
 	BEGIN {
+		n = split(counts, c, " ")
+		for (i = 1; i <= n; i++) {
+			split(c[i], kv, ":"); cnt[kv[1]] = kv[2] + 0
+			order[i] = kv[1]
+		}
+		nst = n
 		l3 = 14; l4 = v6 ? 54 : 34; pat = l4 + 8 + 18
 		ttl = l3 + (v6 ? 7 : 8)
 		# v4: header checksum and addresses; v6: addresses
@@ -94,12 +114,16 @@ xc_expect_plan()
 	}
 	function die(m) { print "plan line " NR ": " m > "/dev/stderr"
 			  bad = 1; exit 1 }
-	function miss(a, b) { nm++; mlo[nm] = a; mhi[nm] = b }
-	# anomaly at arrival position pos (the frame after which it comes)
-	function anom(pos, ph, k, s, seen, xlen, off) {
+	function miss(a, b) { nm[st]++; mlo[st, nm[st]] = a
+			      mhi[st, nm[st]] = b }
+	# anomaly at arrival position pos (the frame after which it comes);
+	# only stream 1 has any, so that their order is known
+	function anom(pos, ph, k, sq, seen, xlen, off) {
+		if (st != 1) die("anomalies: stream 1 only")
 		na++
 		akey[na] = sprintf("%015d %d %03d %03d", pos, ph, NR, na)
-		aval[na] = k "/" s "/" seen "/" xlen "/" off
+		aval[na] = k "/" sq "/" seen "/" xlen "/" off
+		aid[na] = k == "foreign" ? 0 : st
 	}
 	function field(f) {
 		if (f == "eth.src") return 11; if (f == "ip.ttl") return ttl
@@ -115,7 +139,7 @@ xc_expect_plan()
 		if (!(off >= 6 && off <= 11 || off == ttl ||
 		      off >= addr && off < l4 + 8 || off >= pat && off < dlen))
 			die("corrupt at byte " off ": no model for it")
-		ncor++; anom(s, 0, "corrupt", s, dlen, dlen, off)
+		ncor[st]++; anom(s, 0, "corrupt", s, dlen, dlen, off)
 	}
 	# no UDP header: to the stack; no payload header: foreign
 	function truncate(s, len) {
@@ -123,56 +147,58 @@ xc_expect_plan()
 		if (len < l4 + 8) miss(s, s)
 		else if (len < pat) { miss(s, s); foreign++
 			anom(s, 0, "foreign", 0, len, 0, 0) }
-		else { ncor++; anom(s, 0, "corrupt", s, len, dlen, len) }
+		else { ncor[st]++; anom(s, 0, "corrupt", s, len, dlen, len) }
 	}
 	function later(s, k, what) {
-		if (s + k >= count) die(what " past the end of the stream")
+		if (s + k >= cnt[st]) die(what " past the end of the stream")
 		if (k > win - 64 && k < win)
 			die(what " " k ": too near the window to tell")
 		rel[NR] = s + k; relk[NR] = k
 	}
 	{ sub(/#.*/, "") }
 	NF == 0 { next }
-	$1 != 1 { die("stream " $1 ": the model has one stream, 1") }
+	!($1 in cnt) { die("stream " $1 ": not a stream of the run") }
 	{
+		st = $1; stq[NR] = st
 		split($2, r, "-"); lo = r[1] + 0; hi = (2 in r) ? r[2] + 0 : lo
-		if (hi >= count) die("seq " hi " past the end")
-		seqlo[NR] = lo; seqhi[NR] = hi; rules++
+		if (hi >= cnt[st]) die("seq " hi " past the end")
+		seqlo[NR] = lo; seqhi[NR] = hi
 		applied = applied NR ":" (hi - lo + 1) " "
 		if ($3 != "drop" && lo != hi) die("ranges: drop only")
 		s = lo
 	}
 	$3 == "drop" { miss(lo, hi); dropped += hi - lo + 1; next }
-	$3 == "dup" && NF == 4 { dups += $4; copies += $4
+	$3 == "dup" && NF == 4 { dups[st] += $4; copies += $4
 		for (i = 0; i < $4; i++)
 			anom(s, 1, "duplicate", s, dlen, dlen, 0)
 		next }
 	$3 == "dup" && $5 == "after" { later(s, $6 + 0, "dup after")
-		dups += $4; copies += $4; released += $4
+		dups[st] += $4; copies += $4; released += $4
 		for (i = 0; i < $4; i++)
 			anom(s + $6, 3, "duplicate", s, dlen, dlen, 0)
 		next }
 	$3 == "corrupt" { corrupt(s, field($4)); next }
 	$3 == "truncate" { truncate(s, $4 + 0); next }
 	$3 == "lengthen" { if ($4 + dlen > 1514) die("longer than the MTU")
-		ncor++; anom(s, 0, "corrupt", s, dlen + $4, dlen, dlen); next }
+		ncor[st]++; anom(s, 0, "corrupt", s, dlen + $4, dlen, dlen)
+		next }
 	$3 == "hold" { later(s, $4 + 0, "hold"); held++; released++
-		reord++; if ($4 > maxr) maxr = $4
-		if ($4 >= win) { late++; miss(s, s) }
+		reord[st]++; if ($4 > maxr[st]) maxr[st] = $4
+		if ($4 >= win) { late[st]++; miss(s, s) }
 		next }
 	$3 == "inject" && $4 ~ /^(magic|tag)$/ && NF == 4 { injected++
 		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
-	$3 == "inject" && $4 == "stream" && $5 != 1 { injected++
+	$3 == "inject" && $4 == "stream" && !($5 in cnt) { injected++
 		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
-	$3 == "inject" && $4 == "seq" && $5 >= count { injected++
-		unexp++; anom(s, 2, "unexpected", $5, dlen, 0, 0); next }
+	$3 == "inject" && $4 == "seq" && $5 >= cnt[st] { injected++
+		unexp[st]++; anom(s, 2, "unexpected", $5, dlen, 0, 0); next }
 	{ die("no model for: " $0) }
 	END {
 		if (bad) exit 1
-		# rules apart: nothing else within a short delay, and the
-		# frame a hold waits for arrives as sent
+		# rules of a stream apart: nothing else within a short
+		# delay, and the frame a hold waits for arrives as sent
 		for (i in rel) for (j in seqlo) {
-			if (i == j) continue
+			if (i == j || stq[i] != stq[j]) continue
 			if (relk[i] < win && seqhi[j] > seqlo[i] &&
 			    seqlo[j] <= rel[i])
 				die2("rules " i " and " j " overlap")
@@ -181,57 +207,67 @@ xc_expect_plan()
 				     " waits for")
 		}
 		for (j in seqlo) for (i in seqlo)
-			if (i < j && seqlo[j] <= seqhi[i] &&
-			    seqlo[i] <= seqhi[j])
+			if (i < j && stq[i] == stq[j] &&
+			    seqlo[j] <= seqhi[i] && seqlo[i] <= seqhi[j])
 				die2("rules " i " and " j " share a frame")
 		if (na > maxanom) die2(na " anomalies, more than " maxanom)
+		for (i = 1; i <= nst; i++)
+			report_stream(order[i])
 		report()
 	}
 	function die2(m) { print "plan: " m > "/dev/stderr"; exit 1 }
-	function report(   i, j, t, n, rs, missing, first) {
-		# missing ranges, merged where they touch
-		for (i = 1; i <= nm; i++) for (j = i + 1; j <= nm; j++)
-			if (mlo[j] < mlo[i]) {
-				t = mlo[i]; mlo[i] = mlo[j]; mlo[j] = t
-				t = mhi[i]; mhi[i] = mhi[j]; mhi[j] = t
+	# missing ranges of stream q, merged where they touch
+	function report_stream(q,   i, j, t, n, rs, missing, k) {
+		for (i = 1; i <= nm[q]; i++) for (j = i + 1; j <= nm[q]; j++)
+			if (mlo[q, j] < mlo[q, i]) {
+				t = mlo[q, i]; mlo[q, i] = mlo[q, j]; mlo[q, j] = t
+				t = mhi[q, i]; mhi[q, i] = mhi[q, j]; mhi[q, j] = t
 			}
 		n = 0
-		for (i = 1; i <= nm; i++) {
-			missing += mhi[i] - mlo[i] + 1
-			if (n && mlo[i] == rhi[n] + 1) {
-				rhi[n] = mhi[i]
+		for (i = 1; i <= nm[q]; i++) {
+			missing += mhi[q, i] - mlo[q, i] + 1
+			if (n && mlo[q, i] == rhi[n] + 1) {
+				rhi[n] = mhi[q, i]
 				continue
 			}
-			n++; rlo[n] = mlo[i]; rhi[n] = mhi[i]
+			n++; rlo[n] = mlo[q, i]; rhi[n] = mhi[q, i]
 		}
 		for (i = 1; i <= n; i++) rs = rs (i > 1 ? " " : "") \
 			rlo[i] "-" rhi[i]
-		# anomalies in arrival order
+		k = "s" q "."
+		print k "missing", missing + 0
+		print k "ranges", rs
+		print k "range_count", n
+		print k "corrupt", ncor[q] + 0
+		print k "delivered", cnt[q] - missing - ncor[q]
+		print k "duplicates", dups[q] + 0
+		print k "reordered", reord[q] + 0
+		print k "max_reorder", maxr[q] + 0
+		print k "late", late[q] + 0
+		print k "unexpected", unexp[q] + 0
+		first[q] = "none"
+	}
+	# anomalies in arrival order, the first corrupt one of each stream
+	function report(   i, j, t, al, ids, f) {
 		for (i = 1; i <= na; i++) for (j = i + 1; j <= na; j++)
 			if (akey[j] < akey[i]) {
 				t = akey[i]; akey[i] = akey[j]; akey[j] = t
 				t = aval[i]; aval[i] = aval[j]; aval[j] = t
+				t = aid[i]; aid[i] = aid[j]; aid[j] = t
 			}
 		for (i = 1; i <= na; i++) {
 			al = al (i > 1 ? " " : "") aval[i]
+			ids = ids (i > 1 ? " " : "") aid[i]
 			split(aval[i], f, "/")
-			if (f[1] == "corrupt" && first == "")
-				first = f[2] " " f[5]
+			if (f[1] == "corrupt" && first[aid[i]] == "none")
+				first[aid[i]] = f[2] " " f[5]
 		}
-		print "missing", missing + 0
-		print "ranges", rs
-		print "range_count", n
-		print "corrupt", ncor + 0
-		print "first_corrupt", (first == "" ? "none" : first)
-		print "delivered", count - missing - ncor
-		print "duplicates", dups + 0
-		print "reordered", reord + 0
-		print "max_reorder", maxr + 0
-		print "late", late + 0
-		print "unexpected", unexp + 0
+		for (i = 1; i <= nst; i++)
+			print "s" order[i] ".first_corrupt", first[order[i]]
 		print "foreign", foreign + 0
 		print "anomaly_count", na + 0
 		print "anomalies", al
+		print "anomaly_ids", ids
 		print "box_dropped", dropped + 0
 		print "box_copies", copies + 0
 		print "box_injected", injected + 0
@@ -246,7 +282,7 @@ declare -A W
 # xc_load_expectation 4|6: W, the report the plan must give.
 xc_load_expectation()
 {
-	local out k v win
+	local out k v win st
 
 	win=$(xc_window) ||
 		xc_fatal "no XC_DEF_WINDOW_BITS (1u << N) in shared/xc_limits.h"
@@ -257,13 +293,16 @@ xc_load_expectation()
 		W[$k]=$v
 	done <<<"$out"
 	# what this test is for: one arrival after the window moved on
-	[ "${W[late]}" -ge 1 ] ||
+	[ "${W[s1.late]}" -ge 1 ] ||
 		xc_fatal "no rule holds a frame past the window ($win)"
-	xc_log "expected for IPv$1: missing ${W[missing]} (${W[ranges]}), corrupt" \
-		"${W[corrupt]}, duplicates ${W[duplicates]}, reordered" \
-		"${W[reordered]}, late ${W[late]}, unexpected" \
-		"${W[unexpected]}, foreign ${W[foreign]}," \
-		"${W[anomaly_count]} anomalies"
+	for st in "${STREAMS[@]}"; do
+		xc_log "expected for IPv$1, stream $st: missing" \
+			"${W[s$st.missing]} (${W[s$st.ranges]}), corrupt" \
+			"${W[s$st.corrupt]}, duplicates ${W[s$st.duplicates]}," \
+			"reordered ${W[s$st.reordered]}, late ${W[s$st.late]}," \
+			"unexpected ${W[s$st.unexpected]}"
+	done
+	xc_log "expected: foreign ${W[foreign]}, ${W[anomaly_count]} anomalies"
 }
 
 xc_spec()
@@ -274,11 +313,15 @@ xc_spec()
 	rx_options:
 	  max_anomalies: $MAX_ANOM
 	streams:
-	  - id: 1
-	    count: $COUNT
-	    frame_size: $SIZE
-	    rate_pps: $RATE
 	EOF
+	for st in "${STREAMS[@]}"; do
+		cat <<-EOF
+		  - id: $st
+		    count: ${COUNT[$st]}
+		    frame_size: $SIZE
+		    rate_pps: ${RATE[$st]}
+		EOF
+	done
 }
 
 # The middle box's own account: nothing lost, every rule on its frames.
@@ -289,8 +332,9 @@ xc_check_box()
 	id=$(xc_jq '.run_id')
 	xc_assert_eq "box: the run tag it followed" "$((16#${id: -8}))" \
 		"$(xc_jq '.run_tag | n' "$st")"
-	xc_assert_eq "box: frames of the run it received" "$COUNT" \
-		"$(xc_jq '.test_frames | n' "$st")"
+	xc_assert_eq "box: frames of the run it received, per stream" \
+		"$(for q in "${STREAMS[@]}"; do echo -n "$q:${COUNT[$q]} "; done)" \
+		"$(xc_jq '[.streams[] | "\(.id):\(.received) "] | add' "$st")"
 	xc_assert_eq "box: frames it lost itself" 0 "$(xc_jq '.lost | n' "$st")"
 	xc_assert_eq "box: socket drops (PACKET_STATISTICS)" 0 \
 		"$(xc_jq '[.ports[].tp_drops] | add' "$st")"
@@ -322,39 +366,51 @@ xc_check_links()
 	done
 }
 
-xc_check_report()
+# xc_check_stream ST: one stream's counters in the JSON report.
+xc_check_stream()
 {
-	local first
+	local st=$1 k first r=".rx.rx[] | select(.stream_id == $1)"
 
-	xc_assert_eq verdict pass "$(xc_jq '.verdict')"
-	xc_assert_eq sent "$COUNT" "$(xc_jq '.tx.tx[0].sent | n')"
-	xc_assert_eq "rx socket drops" 0 \
-		"$(xc_jq '[.rx.xsk[]? | (.rx_dropped | n)] | add // 0')"
-	xc_assert_eq expected "$COUNT" "$(xc_jq '.rx.rx[0].expected | n')"
+	xc_assert_eq "stream $st: sent" "${COUNT[$st]}" \
+		"$(xc_jq ".tx.tx[] | select(.stream_id == $st) | .sent | n")"
+	xc_assert_eq "stream $st: expected" "${COUNT[$st]}" \
+		"$(xc_jq "$r | .expected | n")"
 	for k in delivered missing corrupt duplicates reordered max_reorder \
 		 late unexpected; do
-		xc_assert_eq "$k" "${W[$k]}" "$(xc_jq ".rx.rx[0].$k | n")"
+		xc_assert_eq "stream $st: $k" "${W[s$st.$k]}" \
+			"$(xc_jq "$r | .$k | n")"
 	done
-	xc_assert_eq "missing ranges" "${W[ranges]}" \
-		"$(xc_jq '[.rx.rx[0].missing_ranges[]? |
-			"\(.first | n)-\(.last | n)"] | join(" ")')"
-	xc_assert_eq "missing range count" "${W[range_count]}" \
-		"$(xc_jq '.rx.rx[0].missing_range_count | n')"
-	first=$(xc_jq 'if .rx.rx[0].has_corrupt then
-		"\(.rx.rx[0].first_corrupt_seq | n) \(.rx.rx[0].first_corrupt_offset | n)"
-		else "none" end')
-	xc_assert_eq "first corrupt seq and offset" "${W[first_corrupt]}" \
-		"$first"
+	xc_assert_eq "stream $st: missing ranges" "${W[s$st.ranges]}" \
+		"$(xc_jq "[$r | .missing_ranges[]? |
+			\"\(.first | n)-\(.last | n)\"] | join(\" \")")"
+	xc_assert_eq "stream $st: missing range count" \
+		"${W[s$st.range_count]}" \
+		"$(xc_jq "$r | .missing_range_count | n")"
+	first=$(xc_jq "$r | if .has_corrupt then
+		\"\(.first_corrupt_seq | n) \(.first_corrupt_offset | n)\"
+		else \"none\" end")
+	xc_assert_eq "stream $st: first corrupt seq and offset" \
+		"${W[s$st.first_corrupt]}" "$first"
+}
+
+xc_check_report()
+{
+	local st
+
+	xc_assert_eq verdict pass "$(xc_jq '.verdict')"
+	xc_assert_eq "rx socket drops" 0 \
+		"$(xc_jq '[.rx.xsk[]? | (.rx_dropped | n)] | add // 0')"
+	for st in "${STREAMS[@]}"; do
+		xc_check_stream "$st"
+	done
 	xc_assert_eq foreign "${W[foreign]}" "$(xc_jq '.rx.foreign | n')"
 	xc_assert_eq "anomaly count" "${W[anomaly_count]}" \
 		"$(xc_jq '.rx.anomaly_count | n')"
 	xc_assert_eq "anomalies (kind/seq/seen/expected/bad byte)" \
 		"${W[anomalies]}" \
 		"$(xc_jq '[.rx.anomalies[]? | "\(.kind)/\(.seq | n)/\(.seen_len | n)/\(.expected_len | n)/\(.bad_offset | n)"] | join(" ")')"
-	# a foreign frame has no stream; the others are stream 1's
-	xc_assert_eq "anomaly stream ids" \
-		"$(sed 's/foreign\/[^ ]*/0/g; s/[a-z]*\/[^ ]*/1/g' \
-			<<<"${W[anomalies]}")" \
+	# a foreign frame has no stream
+	xc_assert_eq "anomaly stream ids" "${W[anomaly_ids]}" \
 		"$(xc_jq '[.rx.anomalies[]? | .stream_id | n | tostring] |
 			join(" ")')"
 }
@@ -369,7 +425,7 @@ xc_instrument_loss()
 	n=$(xc_jq '.lost | n' "$st")
 	[ "$n" = 0 ] || why+="the box lost $n frames itself; "
 	n=$(xc_jq '.test_frames | n' "$st")
-	[ "$n" = "$COUNT" ] || why+="the box saw $n of $COUNT frames; "
+	[ "$n" = "$TOTAL" ] || why+="the box saw $n of $TOTAL frames; "
 	n=$(xc_jq '[.rx.xsk[]? | (.rx_dropped | n)] | add // 0')
 	[ "$n" = 0 ] || why+="the Rx socket dropped $n; "
 	for dev in "$XC_MID_TO_TX" "$XC_MID_TO_RX"; do
@@ -384,21 +440,20 @@ xc_instrument_loss()
 xc_impair_run()
 {
 	local mode=$1 stats=$3 spec=$XC_TMP/spec.yaml plan=$XC_TMP/plan
-	local ip=()
+	local ip=() ex=() st k
 
 	[ "$2" = 4 ] || ip=(--ipv6)
+	for st in "${STREAMS[@]}"; do
+		for k in missing corrupt duplicates reordered late unexpected
+		do
+			ex+=(--expect "stream $st $k == ${W[s$st.$k]}")
+		done
+	done
 	xc_plan >"$plan"
 	xc_spec >"$spec"
 	xc_mbox_start "$plan" "$stats"
 	xc_run "$spec" "${XC_EP[@]}" --mode "$mode" "${ip[@]}" \
-		--json "$XC_JSON" \
-		--expect "stream 1 missing == ${W[missing]}" \
-		--expect "stream 1 corrupt == ${W[corrupt]}" \
-		--expect "stream 1 duplicates == ${W[duplicates]}" \
-		--expect "stream 1 reordered == ${W[reordered]}" \
-		--expect "stream 1 late == ${W[late]}" \
-		--expect "stream 1 unexpected == ${W[unexpected]}" \
-		--expect "foreign == ${W[foreign]}"
+		--json "$XC_JSON" "${ex[@]}" --expect "foreign == ${W[foreign]}"
 	xc_mbox_stop
 	XC_MBOX_RC=$?
 }
