@@ -16,6 +16,7 @@
 #include "xc_log.h"
 #include "xc_pcap.h"
 #include "xc_limits.h"
+#include "xc_repeat.h"
 #include "xc_spec.h"
 #include "xc_util.h"
 
@@ -524,102 +525,67 @@ static int xc_write_json(const char *path, json_t *root)
 	return -EIO;
 }
 
-/* Keep a repetition's report in full when it failed or is the last. */
-static void xc_keep_rep(json_t *reps, json_t *j, bool full)
+/* Once through connect .. release; the verdict when it ran, else 3. */
+static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
+		       json_t **j)
 {
-	static const char *const keep[] = {
-		"verdict", "run_id", "repetition", "checks_failed",
-		"checks_total",
-	};
-	json_t *small;
-	size_t i;
+	struct xc_run_result res;
+	int ret;
 
-	if (!j)
-		return;
-	json_object_del(j, "spec");
-	if (full) {
-		json_array_append_new(reps, j);
-		return;
-	}
-	small = json_object();
-	for (i = 0; small && i < XC_ARRAY_SIZE(keep); i++)
-		json_object_set(small, keep[i], json_object_get(j, keep[i]));
-	json_array_append_new(reps, small);
-	json_decref(j);
-}
-
-/* The final line of a repeated run, and its JSON. */
-static int xc_repeat_end(const Xceiver__V1__TestSpec *s,
-			 const struct xc_ctl_opts *o, json_t *reps,
-			 json_t *failed, json_t **root)
-{
-	size_t i, nf = json_array_size(failed);
-
-	if (!nf) {
-		printf("verdict: PASS (%u repetitions, every check held in each)\n",
-		       o->repeat);
-	} else {
-		printf("verdict: FAIL (repetition");
-		for (i = 0; i < nf; i++)
-			printf("%s %" JSON_INTEGER_FORMAT, i ? "," : nf > 1 ?
-			       "s" : "",
-			       json_integer_value(json_array_get(failed, i)));
-		printf(" of %u failed)\n", o->repeat);
-	}
-	*root = json_pack("{s:s, s:i, s:O, s:O, s:o}",
-			  "verdict", nf ? "fail" : "pass",
-			  "repeat", (int)o->repeat,
-			  "failed_repetitions", failed,
-			  "repetitions", reps,
-			  "spec", xc_pb_to_json(&s->base));
-	return nf ? XC_EXIT_FAIL : XC_EXIT_PASS;
+	*j = NULL;
+	ret = xc_run(s, o, &res);
+	if (ret == XC_EXIT_PASS)
+		ret = xc_verdict(s, &res, o, o->json_path ? j : NULL);
+	else if (o->repeat > 1)
+		fprintf(stderr, "xceiver: repetition %u of %u could not run\n",
+			o->repetition, o->repeat);
+	xc_run_result_free(&res);
+	return ret;
 }
 
 /*
  * Run the spec repeat times (connect .. release each time); the verdict
- * must hold in every repetition.
+ * must hold in every repetition. A repetition that could not run ends
+ * the whole run (exit 3).
  */
 static int xc_run_all(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 		      json_t **root)
 {
-	json_t *reps = json_array(), *failed = json_array(), *j = NULL;
-	struct xc_run_result res;
-	int ret = XC_EXIT_PASS, vr;
-	unsigned int i;
+	struct xc_repeat rp;
+	json_t *j;
+	int ret;
 
 	*root = NULL;
-	for (i = 1; i <= o->repeat; i++) {
-		o->repetition = i;
-		ret = xc_run(s, o, &res);
-		if (ret != XC_EXIT_PASS) {
-			if (o->repeat > 1)
-				fprintf(stderr, "xceiver: repetition %u of %u could not run\n",
-					i, o->repeat);
-			xc_run_result_free(&res);
-			break;
-		}
-		vr = xc_verdict(s, &res, o, o->json_path ? &j : NULL);
-		xc_run_result_free(&res);
-		if (vr == XC_EXIT_RUN) {
+	if (o->repeat == 1) {
+		o->repetition = 1;
+		ret = xc_run_once(s, o, &j);
+		if (ret == XC_EXIT_RUN)
 			json_decref(j);
-			ret = vr;
-			break;
-		}
-		if (vr == XC_EXIT_FAIL)
-			json_array_append_new(failed, json_integer(i));
-		if (o->repeat == 1) {
+		else
 			*root = j;
-			ret = vr;
-		} else {
-			xc_keep_rep(reps, j, vr == XC_EXIT_FAIL ||
-				    i == o->repeat);
-		}
-		j = NULL;
+		return ret;
 	}
-	if (ret == XC_EXIT_PASS && o->repeat > 1)
-		ret = xc_repeat_end(s, o, reps, failed, root);
-	json_decref(reps);
-	json_decref(failed);
+	if (xc_repeat_init(&rp, o->repeat))
+		return XC_EXIT_RUN;
+	for (o->repetition = 1; o->repetition <= o->repeat; o->repetition++) {
+		ret = xc_run_once(s, o, &j);
+		if (ret == XC_EXIT_RUN) {
+			json_decref(j);
+			goto out;
+		}
+		if (xc_repeat_add(&rp, o->repetition, ret, j)) {
+			fprintf(stderr, "xceiver: out of memory\n");
+			ret = XC_EXIT_RUN;
+			goto out;
+		}
+	}
+	xc_repeat_print(stdout, &rp);
+	ret = xc_repeat_verdict(&rp);
+	*root = xc_repeat_json(&rp, s);
+	if (!*root)
+		ret = XC_EXIT_RUN;
+out:
+	xc_repeat_free(&rp);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 #include "xc_judge.h"
 #include "xc_limits.h"
 #include "xc_output.h"
+#include "xc_repeat.h"
 #include "xc_spec.h"
 
 #define SPEC_MSG (&xceiver__v1__test_spec__descriptor)
@@ -617,6 +618,82 @@ static void test_repeat_lines(void **state)
 	fx_free(&f);
 }
 
+/* A report as xc_report_json gives it, enough for the repetitions. */
+static json_t *rep_json(unsigned int i, bool pass)
+{
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:{}, s:[]}", "verdict",
+			 pass ? "pass" : "fail", "run_id", "0123456789abcdef",
+			 "repetition", i, "checks_failed", pass ? 0 : 1,
+			 "checks_total", 12, "spec", "checks");
+}
+
+static char *repeat_text(const struct xc_repeat *rp)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	xc_repeat_print(out, rp);
+	fclose(out);
+	return buf;
+}
+
+/* The verdict over repetitions: it must hold in every one. */
+static void test_repeat(void **state)
+{
+	Xceiver__V1__TestSpec *s = spec_new(1, 0, "repeat: 3");
+	struct xc_repeat rp;
+	json_t *js, *reps;
+	char *text;
+
+	assert_int_equal(xc_repeat_init(&rp, 3), 0);
+	assert_int_equal(xc_repeat_add(&rp, 1, XC_EXIT_PASS, rep_json(1, 1)),
+			 0);
+	assert_int_equal(xc_repeat_add(&rp, 2, XC_EXIT_FAIL, rep_json(2, 0)),
+			 0);
+	assert_int_equal(xc_repeat_add(&rp, 3, XC_EXIT_PASS, rep_json(3, 1)),
+			 0);
+	assert_int_equal(xc_repeat_verdict(&rp), XC_EXIT_FAIL);
+	text = repeat_text(&rp);
+	assert_string_equal(text, "verdict: FAIL (repetition 2 of 3 failed)\n");
+	free(text);
+	js = xc_repeat_json(&rp, s);
+	assert_string_equal(json_string_value(json_object_get(js, "verdict")),
+			    "fail");
+	assert_int_equal(json_integer_value(json_array_get(
+		json_object_get(js, "failed_repetitions"), 0)), 2);
+	reps = json_object_get(js, "repetitions");
+	assert_int_equal(json_array_size(reps), 3);
+	/* a passed repetition but the last keeps its outcome only */
+	assert_null(json_object_get(json_array_get(reps, 0), "checks"));
+	assert_non_null(json_object_get(json_array_get(reps, 1), "checks"));
+	assert_non_null(json_object_get(json_array_get(reps, 2), "checks"));
+	/* the spec once, at the top */
+	assert_null(json_object_get(json_array_get(reps, 1), "spec"));
+	assert_non_null(json_object_get(js, "spec"));
+	json_decref(js);
+	xc_repeat_free(&rp);
+
+	/* every repetition passed; two failed; no JSON asked */
+	assert_int_equal(xc_repeat_init(&rp, 2), 0);
+	xc_repeat_add(&rp, 1, XC_EXIT_PASS, NULL);
+	xc_repeat_add(&rp, 2, XC_EXIT_PASS, NULL);
+	assert_int_equal(xc_repeat_verdict(&rp), XC_EXIT_PASS);
+	text = repeat_text(&rp);
+	assert_string_equal(text, "verdict: PASS (2 repetitions, every check held in each)\n");
+	free(text);
+	xc_repeat_free(&rp);
+	assert_int_equal(xc_repeat_init(&rp, 3), 0);
+	xc_repeat_add(&rp, 1, XC_EXIT_FAIL, NULL);
+	xc_repeat_add(&rp, 2, XC_EXIT_PASS, NULL);
+	xc_repeat_add(&rp, 3, XC_EXIT_FAIL, NULL);
+	text = repeat_text(&rp);
+	assert_string_equal(text, "verdict: FAIL (repetitions 1, 3 of 3 failed)\n");
+	free(text);
+	xc_repeat_free(&rp);
+	protobuf_c_message_free_unpacked(&s->base, NULL);
+}
+
 /* Limits are refused when the spec is read, with the limit named. */
 static void spec_refused(size_t n, const char *extra, const char *want)
 {
@@ -675,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_modes_per_side),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_repeat_lines),
+		cmocka_unit_test(test_repeat),
 		cmocka_unit_test(test_spec_limits),
 	};
 

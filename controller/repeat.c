@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * The verdict over repetitions (see xc_repeat.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "xc_ctl.h"
+#include "xc_repeat.h"
+#include "xc_spec.h"
+#include "xc_util.h"
+
+int xc_repeat_init(struct xc_repeat *rp, unsigned int total)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->total = total;
+	rp->reps = json_array();
+	rp->failed = json_array();
+	if (rp->reps && rp->failed)
+		return 0;
+	xc_repeat_free(rp);
+	return -ENOMEM;
+}
+
+void xc_repeat_free(struct xc_repeat *rp)
+{
+	if (!rp)
+		return;
+	json_decref(rp->reps);
+	json_decref(rp->failed);
+	memset(rp, 0, sizeof(*rp));
+}
+
+/* A passed repetition's report, but for the last: its outcome only. */
+static json_t *xc_repeat_brief(json_t *j)
+{
+	static const char *const keep[] = {
+		"verdict", "run_id", "repetition", "checks_failed",
+		"checks_total",
+	};
+	json_t *small = json_object();
+	size_t i;
+
+	for (i = 0; small && i < XC_ARRAY_SIZE(keep); i++)
+		json_object_set(small, keep[i], json_object_get(j, keep[i]));
+	json_decref(j);
+	return small;
+}
+
+int xc_repeat_add(struct xc_repeat *rp, unsigned int i, int verdict,
+		  json_t *j)
+{
+	bool fail = verdict == XC_EXIT_FAIL;
+
+	if (fail && json_array_append_new(rp->failed, json_integer(i))) {
+		json_decref(j);
+		return -ENOMEM;
+	}
+	if (!j)
+		return 0;
+	json_object_del(j, "spec");
+	if (!fail && i != rp->total)
+		j = xc_repeat_brief(j);
+	return j && !json_array_append_new(rp->reps, j) ? 0 : -ENOMEM;
+}
+
+int xc_repeat_verdict(const struct xc_repeat *rp)
+{
+	return json_array_size(rp->failed) ? XC_EXIT_FAIL : XC_EXIT_PASS;
+}
+
+void xc_repeat_print(FILE *out, const struct xc_repeat *rp)
+{
+	size_t i, nf = json_array_size(rp->failed);
+
+	if (!nf) {
+		fprintf(out, "verdict: PASS (%u repetitions, every check held in each)\n",
+			rp->total);
+		return;
+	}
+	fprintf(out, "verdict: FAIL (repetition%s", nf > 1 ? "s" : "");
+	for (i = 0; i < nf; i++)
+		fprintf(out, "%s %" JSON_INTEGER_FORMAT, i ? "," : "",
+			json_integer_value(json_array_get(rp->failed, i)));
+	fprintf(out, " of %u failed)\n", rp->total);
+}
+
+json_t *xc_repeat_json(const struct xc_repeat *rp,
+		       const Xceiver__V1__TestSpec *s)
+{
+	return json_pack("{s:s, s:i, s:O, s:O, s:o}",
+			 "verdict", json_array_size(rp->failed) ? "fail" :
+			 "pass",
+			 "repeat", (int)rp->total,
+			 "failed_repetitions", rp->failed,
+			 "repetitions", rp->reps,
+			 "spec", xc_pb_to_json(&s->base));
+}
