@@ -119,7 +119,7 @@ static int xc_probe(void)
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver-agent --listen ADDR:PORT [-v] [-q]\n"
+		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
 		"       xceiver-agent --probe\n"
 		"\n"
 		"Serve xceiver controllers on ADDR:PORT (no wildcard default:\n"
@@ -132,7 +132,9 @@ static void xc_usage(FILE *f)
 		"  -q, --quiet             warnings only\n"
 		"  -V, --version           print the version\n"
 		"      --probe             print what this host's kernel lets the\n"
-		"                          XDP program do, and exit\n");
+		"                          XDP program do, and exit\n"
+		"      --no-realtime       refuse runs that ask for SCHED_FIFO\n"
+		"                          workers (xsk.worker_sched fifo)\n");
 }
 
 int main(int argc, char **argv)
@@ -144,6 +146,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "probe", no_argument, NULL, 'P' },
+		{ "no-realtime", no_argument, NULL, 'R' },
 		{ 0 }
 	};
 	struct xc_agent a = { 0 };
@@ -171,6 +174,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'P':
 			return xc_probe();
+		case 'R':
+			xc_dp_allow_realtime(false);
+			break;
 		default:
 			xc_usage(stderr);
 			return 2;

@@ -123,7 +123,11 @@ static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	c->multi_buffer = x->multi_buffer;
 	c->busy_poll = x->busy_poll;
 	c->busy_poll_budget = x->busy_poll_budget;
-	return xc_cfg_check(c, err, errlen) ?: xc_cfg_cpus(c, x, err, errlen);
+	if (x->worker_sched == XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
+		c->rt_prio = xc_def(x->rt_priority, 1);
+	return xc_cfg_check(c, err, errlen) ?:
+	       xc_sched_check(c, err, errlen) ?:
+	       xc_cfg_cpus(c, x, err, errlen);
 }
 
 static void xc_rx_cfg_init(struct xc_rx_cfg *r, const Xceiver__V1__RxOptions *o)
@@ -555,8 +559,13 @@ static int xc_dp_spawn(struct xc_dp *dp, bool tx, char *err, size_t errlen)
 		s = &dp->socks[i];
 		if (tx && !s->ntxs)
 			continue;
-		ret = pthread_create(tx ? &s->tx_thr : &s->rx_thr, NULL,
+		ret = xc_sched_spawn(&dp->cfg, tx ? &s->tx_thr : &s->rx_thr,
 				     tx ? xc_tx_worker : xc_rx_worker, s);
+		if (ret == EPERM && dp->cfg.rt_prio)
+			return xc_errf(err, errlen, ret,
+				       "cannot start the %s worker of queue %u with SCHED_FIFO priority %u: the host refuses real-time scheduling (give the agent CAP_SYS_NICE, or drop xsk.worker_sched)",
+				       tx ? "tx" : "rx", s->queue,
+				       dp->cfg.rt_prio);
 		if (ret)
 			return xc_errf(err, errlen, ret,
 				       "cannot start the %s worker of queue %u: %s",
@@ -801,6 +810,15 @@ static void xc_report_vlan(const struct xc_dp *dp, Xceiver__V1__Report *r)
 }
 
 /* A receiving side's ring and UMEM sizes, and why. */
+/* What the side's workers ran with. */
+static void xc_report_sched(const struct xc_dp *dp, Xceiver__V1__Report *r)
+{
+	if (!dp->cfg.rt_prio)
+		return;
+	r->worker_sched = XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO;
+	r->rt_priority = dp->cfg.rt_prio;
+}
+
 static int xc_report_sizing(const struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	if (!dp->has_rx)
@@ -842,6 +860,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 		return ret;
 	}
 	xc_report_rss(r);
+	xc_report_sched(dp, r);
 	xc_xdp_report(dp, r);
 	xc_report_vlan(dp, r);
 	*out = r;

@@ -78,6 +78,12 @@ struct xc_dp_caps {
 };
 void xc_dp_probe(struct xc_dp_caps *caps);
 
+/*
+ * Whether workers may run with SCHED_FIFO (xsk.worker_sched fifo); the
+ * agent's --no-realtime forbids it. Allowed by default.
+ */
+void xc_dp_allow_realtime(bool allow);
+
 /* Interface facts for IfInfo (strings malloc'd; free with xc_ifinfo_free). */
 int xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info, char *err,
 		  size_t errlen);

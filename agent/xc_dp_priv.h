@@ -60,6 +60,7 @@ struct xc_xsk_cfg {
 	uint32_t busy_poll_budget;
 	uint32_t *cpus;		/* worker i runs on cpus[i % ncpus] */
 	uint32_t ncpus;
+	uint32_t rt_prio;	/* SCHED_FIFO priority of the workers, 0: none */
 	bool need_wakeup;
 	bool use_poll;
 	bool unaligned;
@@ -236,6 +237,15 @@ void xc_rx_size(struct xc_xsk_cfg *c, struct xc_rx_sizing *z,
 void xc_rx_sizing_report(const struct xc_xsk_cfg *c,
 			 const struct xc_rx_sizing *z,
 			 Xceiver__V1__RxSizing *r);
+
+/*
+ * xc_sched.c: start a worker thread with the side's scheduling (SCHED_FIFO
+ * at c->rt_prio, or as the agent itself runs); 0 or an errno.
+ */
+int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
+		   void *(*fn)(void *), void *arg);
+/* Refuse SCHED_FIFO workers where the agent may not use them. */
+int xc_sched_check(const struct xc_xsk_cfg *c, char *err, size_t errlen);
 
 /* xc_ifinfo.c: real rx/tx queue counts (what an XSK may bind to) */
 int xc_ifinfo_queues(const char *ifname, int ifindex, uint32_t *rxq,

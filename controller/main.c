@@ -36,7 +36,8 @@ static void xc_usage(FILE *f)
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
 		"  --rx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Rx agent and its NIC queue\n"
 		"      queue=0:1:3 lists queues, queue=all takes every queue of IF;\n"
-		"      cpus=2:3 pins the side's worker i to the i-th CPU listed\n"
+		"      cpus=2:3 pins the side's worker i to the i-th CPU listed;\n"
+		"      rt=N runs the side's workers SCHED_FIFO at priority N\n"
 		"  --mode skb|drv|zerocopy|auto   XDP mode of both sides\n"
 		"streams:\n"
 		"  --count N        frames per stream (flags only: %s)\n"
@@ -121,9 +122,17 @@ static int xc_set_endpoint(Xceiver__V1__TestSpec *s, const char *side,
 			field = "xsk.mode";
 		} else if (!strcmp(tok, "cpus")) {
 			field = "xsk.cpus";
+		} else if (!strcmp(tok, "rt")) {
+			/* rt=N: SCHED_FIFO workers at priority N */
+			snprintf(path, sizeof(path), "%s.xsk.worker_sched",
+				 side);
+			err = xc_set(s, path, "fifo", flag);
+			if (err)
+				break;
+			field = "xsk.rt_priority";
 		} else {
 			fprintf(stderr,
-				"xceiver: %s: unknown key '%s' (dev, queue, mode, cpus)\n",
+				"xceiver: %s: unknown key '%s' (dev, queue, mode, cpus, rt)\n",
 				flag, tok);
 			err = -EINVAL;
 			break;

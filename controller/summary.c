@@ -211,6 +211,16 @@ static void xc_print_xsk(FILE *out, const char *side,
 	}
 }
 
+/* Workers that ran with real-time scheduling. */
+static void xc_print_sched(FILE *out, const char *side,
+			   const Xceiver__V1__Report *r)
+{
+	if (r && r->worker_sched ==
+	    XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
+		fprintf(out, "%s workers: SCHED_FIFO priority %u\n", side,
+			r->rt_priority);
+}
+
 /* How a receiving side saw the 802.1Q tags of its tagged streams. */
 static void xc_print_vlan(FILE *out, const char *side,
 			  const Xceiver__V1__Report *r)
@@ -414,6 +424,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 	xc_print_sizing(out, "rx", res->rx);
 	xc_print_vlan(out, "tx", res->tx);
 	xc_print_vlan(out, "rx", res->rx);
+	xc_print_sched(out, "tx", res->tx);
+	xc_print_sched(out, "rx", res->rx);
 	xc_print_anomalies(out, v, opts);
 	xc_print_checks(out, j);
 }

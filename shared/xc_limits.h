@@ -36,6 +36,7 @@
 /* Tx and completion rings in copy mode (see xc_def_tx_ring(), agent) */
 #define XC_DEF_TX_RING_COPY	512
 #define XC_MAX_SPQ		16	/* sockets per queue */
+#define XC_MAX_RT_PRIORITY	99	/* SCHED_FIFO of the workers */
 #define XC_MAX_FRAGS		32	/* fragments one DescShape may list */
 #define XC_KERNEL_MAX_FRAGS	18	/* MAX_SKB_FRAGS + 1: copy mode */
 

@@ -233,6 +233,23 @@ static int xc_spec_check_chunk(struct xc_sctx *c, const char *side,
 	return 0;
 }
 
+static int xc_spec_check_sched(struct xc_sctx *c, const char *side,
+			       const Xceiver__V1__XskConfig *x)
+{
+	if (!xc_spec_enum_ok(&xceiver__v1__worker_sched__descriptor,
+			     x->worker_sched))
+		return xc_serr(c, "%s.xsk.worker_sched: %d is not a valid WorkerSched",
+			       side, (int)x->worker_sched);
+	if (x->rt_priority &&
+	    x->worker_sched != XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
+		return xc_serr(c, "%s.xsk.rt_priority: only with worker_sched fifo",
+			       side);
+	if (x->rt_priority > XC_MAX_RT_PRIORITY)
+		return xc_serr(c, "%s.xsk.rt_priority: %" PRIu32 " is above the maximum of %u",
+			       side, x->rt_priority, XC_MAX_RT_PRIORITY);
+	return 0;
+}
+
 static int xc_spec_check_xsk(struct xc_sctx *c, const char *side,
 			     const Xceiver__V1__XskConfig *x)
 {
@@ -263,7 +280,8 @@ static int xc_spec_check_xsk(struct xc_sctx *c, const char *side,
 		if (!xc_spec_pow2(*rings[i]))
 			return xc_serr(c, "%s.xsk.%s: %" PRIu32 " is not a power of two",
 				       side, ring_names[i], *rings[i]);
-	return xc_spec_check_chunk(c, side, x);
+	return xc_spec_check_sched(c, side, x) ?:
+	       xc_spec_check_chunk(c, side, x);
 }
 
 static int xc_spec_check_endpoint(struct xc_sctx *c, const char *side,

@@ -145,8 +145,8 @@ xc_port_open()
 	timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# xc_agent_start tx|rx: start the agent in its host, wait until its port
-# accepts (at most 10 s).
+# xc_agent_start tx|rx: start the agent in its host (with XC_AGENT_ARGS
+# added to its command line), wait until its port accepts (at most 10 s).
 xc_agent_start()
 {
 	local role=$1 ns ip pid i
@@ -155,8 +155,9 @@ xc_agent_start()
 	ip=$(xc_mgmt_of "$role")
 	# Own session: a Ctrl-C on the terminal reaches only this script,
 	# which then stops the agents itself.
+	# shellcheck disable=SC2086 # XC_AGENT_ARGS: extra words on purpose
 	setsid ip netns exec "$ns" "$XC_AGENT" --listen "$ip:$XC_PORT" -v \
-		>"$XC_TMP/agent-$role.log" 2>&1 &
+		${XC_AGENT_ARGS:-} >"$XC_TMP/agent-$role.log" 2>&1 &
 	pid=$!
 	XC_AGENT_PID[$role]=$pid
 	for ((i = 0; i < 100; i++)); do

@@ -5,7 +5,8 @@
 # stream brings in the stall budget (50 ms by default). The Rx agent is
 # stopped (SIGSTOP) for 30 ms three times during a 200 kpps run, and 130
 # streams of 100 frames reach an idle receiver at full speed: nothing may
-# be lost either time.
+# be lost either time. Workers run SCHED_FIFO when asked (rt=1), and an
+# agent started with --no-realtime refuses that.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -42,4 +43,21 @@ xc_assert_rc 0
 xc_assert_eq verdict pass "$(xc_jq '.verdict')"
 xc_assert_eq "delivered, 130 streams" 13000 \
 	"$(xc_jq '[.rx.rx[].delivered | n] | add')"
+
+# SCHED_FIFO workers on request, refused by an agent that forbids them
+tx_ep="$XC_TX_MGMT:$XC_PORT,dev=$XC_TX_DEV"
+rx_ep="$XC_RX_MGMT:$XC_PORT,dev=$XC_RX_DEV,rt=1"
+xc_run --tx "$tx_ep" --rx "$rx_ep" --mode skb --count 100000 --size 64 \
+	--rate 200000 --json "$XC_JSON"
+xc_assert_rc 0
+xc_assert_clean_stream 100000
+xc_assert_eq "rx workers' scheduling" fifo "$(xc_jq '.rx.worker_sched')"
+xc_assert_eq "rx workers' priority" 1 "$(xc_jq '.rx.rt_priority | n')"
+xc_assert_output "rx workers: SCHED_FIFO priority 1" "summary names it"
+XC_AGENT_ARGS=--no-realtime xc_agent_restart rx
+xc_run --tx "$tx_ep" --rx "$rx_ep" --mode skb --count 1000 --size 64 \
+	--rate 100000
+xc_assert_rc 3
+xc_assert_output "worker_sched fifo: this agent runs with --no-realtime" \
+	"the refusal names the agent's flag"
 xc_end

@@ -1056,6 +1056,22 @@ static const char *spec_dir(void)
 	return NULL;
 }
 
+/* Worker scheduling: a priority only with SCHED_FIFO, and in range. */
+static void test_worker_sched(void **state)
+{
+	full_ok("tx: {agent: 198.19.0.2:7007, xsk: {ifname: a}}\n"
+		"rx: {agent: 198.19.0.3:7007, xsk: {ifname: b, worker_sched: fifo, rt_priority: 99}}\n"
+		"streams: [{id: 1, count: 10}]\n");
+	full_fails("tx: {agent: 198.19.0.2:7007, xsk: {ifname: a, rt_priority: 5}}\n"
+		   "rx: {agent: 198.19.0.3:7007, xsk: {ifname: b}}\n"
+		   "streams: [{id: 1, count: 10}]\n",
+		   "tx.xsk.rt_priority: only with worker_sched fifo");
+	full_fails("tx: {agent: 198.19.0.2:7007, xsk: {ifname: a}}\n"
+		   "rx: {agent: 198.19.0.3:7007, xsk: {ifname: b, worker_sched: fifo, rt_priority: 100}}\n"
+		   "streams: [{id: 1, count: 10}]\n",
+		   "rx.xsk.rt_priority: 100 is above the maximum of 99");
+}
+
 static void test_example_files(void **state)
 {
 	const char *dir = spec_dir();
@@ -1150,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_to_json),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_json_round_trip_envelope),
+		cmocka_unit_test(test_worker_sched),
 		cmocka_unit_test(test_example_files),
 		cmocka_unit_test(test_load_errors),
 	};
