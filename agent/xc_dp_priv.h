@@ -60,7 +60,7 @@ struct xc_xsk_cfg {
 	uint32_t busy_poll_budget;
 	uint32_t *cpus;		/* worker i runs on cpus[i % ncpus] */
 	uint32_t ncpus;
-	uint32_t rt_prio;	/* SCHED_FIFO priority of the workers, 0: none */
+	uint32_t rt_prio;	/* workers' SCHED_FIFO priority, 0: none */
 	bool need_wakeup;
 	bool use_poll;
 	bool unaligned;

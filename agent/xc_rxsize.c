@@ -50,7 +50,8 @@ static uint32_t xc_rx_ring_for(const struct xc_xsk_cfg *c, double rate,
 	uint64_t want = (uint64_t)(rate * budget_ms / 1000.0 + 0.5);
 	uint64_t per_sock = XC_RX_UMEM_MAX / (nsocks ? nsocks : 1);
 	uint64_t max = per_sock / c->chunk_size / (has_tx ? 2 : 1);
-	uint32_t ring = xc_pow2_at_least(XC_MAX(want, (uint64_t)XC_DEF_RX_RING));
+	uint32_t ring = xc_pow2_at_least(XC_MAX(want,
+						(uint64_t)XC_DEF_RX_RING));
 
 	*capped = false;
 	while (ring > XC_DEF_RX_RING && ring > max) {

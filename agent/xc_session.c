@@ -25,7 +25,7 @@ struct xc_session {
 	struct xc_dp *dp;
 	uv_timer_t progress;
 	uv_async_t tx_async;
-	uint64_t start_id;		/* request id of Start: Progress, Done */
+	uint64_t start_id;	/* request id of Start: Progress, Done */
 	bool hello;
 	bool started;
 	bool done_sent;

@@ -13,9 +13,9 @@
  *   op & 3 == 3   the agent hangs up
  * When the records run out the agents answer as they should, and, if
  * they misbehaved before, hang up when the controller has asked nothing
- * for XC_FC_QUIET_MS: every run ends. The controller must never crash, leak or send a message that does
- * not decode, whatever the agents say; with agents that only ever give the
- * right reply the run must complete.
+ * for XC_FC_QUIET_MS: every run ends. The controller must never crash,
+ * leak or send a message that does not decode, whatever the agents say;
+ * with agents that only ever give the right reply the run must complete.
  */
 #include <stdio.h>
 #include <stdlib.h>
