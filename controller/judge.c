@@ -480,6 +480,114 @@ static int xc_judge_totals(struct xc_jctx *x)
 	return ret;
 }
 
+/* ------------------------------------------------------------ loss */
+
+/* Frames the senders did not send of what the spec has them send. */
+static uint64_t xc_tx_unsent(const struct xc_view *v)
+{
+	uint64_t sum = 0, want;
+	size_t i;
+
+	for (i = 0; i < v->spec->n_streams; i++) {
+		const Xceiver__V1__Stream *st = v->spec->streams[i];
+
+		want = st->count - (v->rx[i] ? XC_MIN(v->rx[i]->invalid_sent,
+						      st->count) : 0);
+		if (v->tx[i] && v->tx[i]->sent < want)
+			sum += want - v->tx[i]->sent;
+	}
+	return sum;
+}
+
+static void xc_judge_loss(const struct xc_view *v, struct xc_loss *l)
+{
+	static const enum xc_counter read[] = {
+		XC_CTR_RX_DROPPED, XC_CTR_RX_RING_FULL, XC_CTR_XDP_NO_SOCKET,
+	};
+	uint64_t left, own;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	l->missing = xc_total_value(v, XC_CTR_MISSING);
+	l->late = xc_total_value(v, XC_CTR_LATE);
+	l->tx_unsent = xc_tx_unsent(v);
+	l->rx_socket = xc_total_value(v, XC_CTR_RX_DROPPED) +
+		       xc_total_value(v, XC_CTR_RX_RING_FULL);
+	l->xdp_no_socket = xc_total_value(v, XC_CTR_XDP_NO_SOCKET);
+	for (i = 0; i < XC_ARRAY_SIZE(read); i++)
+		l->unknown |= !xc_total_known(v, read[i]);
+	left = l->missing - XC_MIN(l->late, l->missing);
+	own = l->tx_unsent + l->rx_socket + l->xdp_no_socket;
+	l->tester = l->unknown ? 0 : XC_MIN(left, own);
+	l->not_attributed = left - l->tester;
+}
+
+/* Counters whose failed checks say frames were lost, and nothing else. */
+static bool xc_counter_is_loss(enum xc_counter c)
+{
+	switch (c) {
+	case XC_CTR_SENT:
+	case XC_CTR_DELIVERED:
+	case XC_CTR_MISSING:
+	case XC_CTR_XDP_NO_SOCKET:
+	case XC_CTR_RX_DROPPED:
+	case XC_CTR_RX_RING_FULL:
+	case XC_CTR_RX_FILL_RING_EMPTY_DESCS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * TESTER when every failed check is a loss check and the tester itself
+ * lost every missing frame; FAIL on any other failure.
+ */
+static enum xc_verdict_word xc_judge_word(const struct xc_judgement *j)
+{
+	const struct xc_loss *l = &j->loss;
+	size_t i;
+
+	if (!j->failed)
+		return XC_VERDICT_PASS;
+	for (i = 0; i < j->n; i++) {
+		const struct xc_check *c = &j->checks[i];
+
+		if (c->result == XC_RESULT_FAIL &&
+		    (c->kind != XC_CHECK_COUNTER || c->unknown ||
+		     !xc_counter_is_loss(c->counter)))
+			return XC_VERDICT_FAIL;
+	}
+	if (l->unknown || !l->missing || l->tester != l->missing)
+		return XC_VERDICT_FAIL;
+	return XC_VERDICT_TESTER;
+}
+
+const char *xc_verdict_word_str(enum xc_verdict_word w)
+{
+	switch (w) {
+	case XC_VERDICT_PASS:
+		return "pass";
+	case XC_VERDICT_FAIL:
+		return "fail";
+	case XC_VERDICT_TESTER:
+		return "tester_loss";
+	}
+	return "?";
+}
+
+int xc_verdict_exit(enum xc_verdict_word w)
+{
+	switch (w) {
+	case XC_VERDICT_PASS:
+		return XC_EXIT_PASS;
+	case XC_VERDICT_TESTER:
+		return XC_EXIT_TESTER;
+	default:
+		return XC_EXIT_FAIL;
+	}
+}
+
 int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 	     size_t errlen)
 {
@@ -501,6 +609,8 @@ int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 	if (!ret)
 		ret = xc_judge_expect(&x);
 	free(x.exp);
+	xc_judge_loss(v, &j->loss);
+	j->word = xc_judge_word(j);
 	if (ret == -ENOMEM)
 		xc_errf(err, errlen, ENOMEM, "out of memory judging %zu checks",
 			j->n);

@@ -67,7 +67,11 @@ static void xc_usage(FILE *f)
 		"\n"
 		"exit codes: 0 pass, 1 verdict failed, 2 bad spec or usage,\n"
 		"            3 could not run (agent unreachable, interface missing,\n"
-		"            timeout)\n", XC_FLAG_COUNT);
+		"            refused by the preflight, timeout), 4 tester loss: the\n"
+		"            verdict failed only because the tester itself lost\n"
+		"            frames (its receiver fell behind, its sender sent\n"
+		"            short): run it again, nothing is known of the link\n",
+		XC_FLAG_COUNT);
 }
 
 static int xc_set(Xceiver__V1__TestSpec *s, const char *path,

@@ -50,8 +50,10 @@ static json_t *xc_repeat_brief(json_t *j)
 int xc_repeat_add(struct xc_repeat *rp, unsigned int i, int verdict,
 		  json_t *j)
 {
-	bool fail = verdict == XC_EXIT_FAIL;
+	bool fail = verdict != XC_EXIT_PASS;
 
+	if (verdict == XC_EXIT_FAIL)
+		rp->fails++;
 	if (fail && json_array_append_new(rp->failed, json_integer(i))) {
 		json_decref(j);
 		return -ENOMEM;
@@ -66,7 +68,9 @@ int xc_repeat_add(struct xc_repeat *rp, unsigned int i, int verdict,
 
 int xc_repeat_verdict(const struct xc_repeat *rp)
 {
-	return json_array_size(rp->failed) ? XC_EXIT_FAIL : XC_EXIT_PASS;
+	if (rp->fails)
+		return XC_EXIT_FAIL;
+	return json_array_size(rp->failed) ? XC_EXIT_TESTER : XC_EXIT_PASS;
 }
 
 void xc_repeat_print(FILE *out, const struct xc_repeat *rp)
@@ -78,19 +82,25 @@ void xc_repeat_print(FILE *out, const struct xc_repeat *rp)
 			rp->total);
 		return;
 	}
-	fprintf(out, "verdict: FAIL (repetition%s", nf > 1 ? "s" : "");
+	fprintf(out, "verdict: %s (repetition%s",
+		rp->fails ? "FAIL" : "TESTER LOSS", nf > 1 ? "s" : "");
 	for (i = 0; i < nf; i++)
 		fprintf(out, "%s %" JSON_INTEGER_FORMAT, i ? "," : "",
 			json_integer_value(json_array_get(rp->failed, i)));
-	fprintf(out, " of %u failed)\n", rp->total);
+	fprintf(out, " of %u failed%s)\n", rp->total, rp->fails ? "" :
+		", each only by frames the tester itself lost");
 }
 
 json_t *xc_repeat_json(const struct xc_repeat *rp,
 		       const Xceiver__V1__TestSpec *s)
 {
+	static const char *const word[] = {
+		[XC_EXIT_PASS] = "pass", [XC_EXIT_FAIL] = "fail",
+		[XC_EXIT_TESTER] = "tester_loss",
+	};
+
 	return json_pack("{s:s, s:i, s:O, s:O, s:o}",
-			 "verdict", json_array_size(rp->failed) ? "fail" :
-			 "pass",
+			 "verdict", word[xc_repeat_verdict(rp)],
 			 "repeat", (int)rp->total,
 			 "failed_repetitions", rp->failed,
 			 "repetitions", rp->reps,

@@ -88,6 +88,20 @@ static json_t *xc_preflight_json(const struct xc_findings *fs)
 	return arr;
 }
 
+/* Where the missing frames went (xc_judge.h, struct xc_loss). */
+static json_t *xc_loss_json(const struct xc_loss *l)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+			 "missing", (json_int_t)l->missing,
+			 "late", (json_int_t)l->late,
+			 "tester", (json_int_t)l->tester,
+			 "tx_unsent", (json_int_t)l->tx_unsent,
+			 "rx_socket", (json_int_t)l->rx_socket,
+			 "xdp_no_socket", (json_int_t)l->xdp_no_socket,
+			 "not_attributed", (json_int_t)l->not_attributed,
+			 "counters_unknown", l->unknown);
+}
+
 static json_t *xc_pb_json_or_null(const ProtobufCMessage *m)
 {
 	return m ? xc_pb_to_json(m) : json_null();
@@ -101,8 +115,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o}",
-			 "verdict", xc_judgement_pass(j) ? "pass" : "fail",
+			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o}",
+			 "verdict", xc_verdict_word_str(j->word),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
 			 "tx_mode", xc_mode_str(res->tx_mode, txm,
@@ -127,7 +141,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 "checks_failed", (json_int_t)j->failed,
 			 "checks_not_judged", (json_int_t)j->not_judged,
 			 "checks_total", (json_int_t)j->n,
-			 "preflight", xc_preflight_json(&res->preflight));
+			 "preflight", xc_preflight_json(&res->preflight),
+			 "loss", xc_loss_json(&j->loss));
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

@@ -351,6 +351,30 @@ static const char *xc_result_tag(enum xc_check_result r)
 	return "?";
 }
 
+/* Where the missing frames went, over the whole run. */
+static void xc_print_loss(FILE *out, const struct xc_loss *l)
+{
+	if (!l->missing)
+		return;
+	fprintf(out, "loss: %" PRIu64 " missing", l->missing);
+	if (l->unknown) {
+		fprintf(out, ": not attributed, a socket or XDP counter could not be read\n");
+		return;
+	}
+	fprintf(out, ": %" PRIu64 " lost by the tester itself (Rx sockets dropped %"
+		PRIu64 ", never sent %" PRIu64 ", on queues without a socket %"
+		PRIu64 ")", l->tester, l->rx_socket, l->tx_unsent,
+		l->xdp_no_socket);
+	if (l->late)
+		fprintf(out, ", %" PRIu64 " arrived late", l->late);
+	fprintf(out, ", %" PRIu64 " not attributed", l->not_attributed);
+	if (l->tester == l->missing)
+		fprintf(out, ": the tester fell behind, not the link");
+	else if (l->not_attributed)
+		fprintf(out, " (lost on the link, in a device between the hosts, or by a NIC or kernel whose counters are not read)");
+	fprintf(out, "\n");
+}
+
 static void xc_print_checks(FILE *out, const struct xc_judgement *j)
 {
 	char text[160];
@@ -427,6 +451,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 	xc_print_sched(out, "tx", res->tx);
 	xc_print_sched(out, "rx", res->rx);
 	xc_print_anomalies(out, v, opts);
+	xc_print_loss(out, &j->loss);
 	xc_print_checks(out, j);
 }
 
@@ -439,14 +464,17 @@ void xc_verdict_print(FILE *out, const struct xc_judgement *j,
 		xc_print_repetition(out, opts);
 	else
 		fprintf(out, "verdict: ");
-	if (xc_judgement_pass(j))
+	if (j->word == XC_VERDICT_PASS)
 		fprintf(out, "PASS (%zu checks: every expectation held",
 			judged);
 	else
-		fprintf(out, "FAIL (%zu of %zu checks failed", j->failed,
-			judged);
+		fprintf(out, "%s (%zu of %zu checks failed",
+			j->word == XC_VERDICT_TESTER ? "TESTER LOSS" : "FAIL",
+			j->failed, judged);
 	if (j->not_judged)
 		fprintf(out, "; %zu not judged", j->not_judged);
+	if (j->word == XC_VERDICT_TESTER)
+		fprintf(out, "; every lost frame was lost by the tester itself, not the link: run it again");
 	fprintf(out, ")\n");
 }
 

@@ -43,7 +43,7 @@ int xc_verdict(const Xceiver__V1__TestSpec *spec,
 		goto out;
 	}
 	xc_verdict_show(&v, &j, opts);
-	ret = xc_judgement_pass(&j) ? XC_EXIT_PASS : XC_EXIT_FAIL;
+	ret = xc_verdict_exit(j.word);
 	if (xc_report_pcap(&v, opts->pcap, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: %s\n", err);
 		ret = XC_EXIT_RUN;

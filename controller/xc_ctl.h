@@ -25,6 +25,8 @@ enum {
 	XC_EXIT_FAIL = 1,	/* the verdict failed */
 	XC_EXIT_USAGE = 2,	/* bad spec or usage */
 	XC_EXIT_RUN = 3,	/* could not run */
+	/* the verdict failed only by frames the tester itself lost */
+	XC_EXIT_TESTER = 4,
 };
 
 enum xc_side { XC_TX = 0, XC_RX = 1 };

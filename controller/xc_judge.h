@@ -79,12 +79,44 @@ struct xc_view {
 	const Xceiver__V1__RxStreamReport **rx;
 };
 
+/*
+ * Where the missing frames went, over the whole run. The tester itself
+ * accounts for frames its senders never sent (sent short of what the
+ * spec sends), frames its receivers' sockets dropped (rx_dropped, which
+ * counts an empty fill ring too, and rx_ring_full) and test frames that
+ * reached a queue without a socket (xdp_no_socket); late frames arrived
+ * after the window had counted them missing; the rest no counter read
+ * yet explains (not the Rx NIC's or the kernel's: they are not read).
+ */
+struct xc_loss {
+	uint64_t missing;
+	uint64_t late;
+	uint64_t tx_unsent;
+	uint64_t rx_socket;
+	uint64_t xdp_no_socket;
+	uint64_t tester;		/* of missing, what the tester lost */
+	uint64_t not_attributed;
+	bool unknown;			/* a counter above could not be read */
+};
+
+enum xc_verdict_word {
+	XC_VERDICT_PASS,
+	XC_VERDICT_FAIL,
+	/*
+	 * Every failed check is one of frames lost, and the tester itself
+	 * lost every missing frame: rerun it, nothing is known of the link.
+	 */
+	XC_VERDICT_TESTER,
+};
+
 struct xc_judgement {
 	struct xc_check *checks;
 	size_t n;
 	size_t cap;
 	size_t failed;
 	size_t not_judged;
+	struct xc_loss loss;
+	enum xc_verdict_word word;
 };
 
 /* Index the reports of res by the streams of spec; -ENOMEM. */
@@ -121,6 +153,10 @@ static inline bool xc_judgement_pass(const struct xc_judgement *j)
 {
 	return !j->failed;
 }
+
+/* "pass", "fail", "tester_loss"; and the exit code of each. */
+const char *xc_verdict_word_str(enum xc_verdict_word w);
+int xc_verdict_exit(enum xc_verdict_word w);
 
 /* "stream 1 missing", "foreign", "stream 3 reported by its receiver" */
 int xc_check_name(const struct xc_check *c, char *buf, size_t len);

@@ -17,20 +17,24 @@ struct xc_repeat {
 	unsigned int total;	/* repetitions asked */
 	json_t *reps;		/* each repetition's report, kept as above */
 	json_t *failed;		/* numbers (1-based) of the failed ones */
+	unsigned int fails;	/* failed other than by the tester's loss */
 };
 
 int xc_repeat_init(struct xc_repeat *rp, unsigned int total);
 void xc_repeat_free(struct xc_repeat *rp);
 
 /*
- * Add repetition i (1-based) with its verdict (XC_EXIT_PASS or
- * XC_EXIT_FAIL) and its JSON report j (taken over; NULL without --json).
- * 0 or -ENOMEM.
+ * Add repetition i (1-based) with its verdict (XC_EXIT_PASS, XC_EXIT_FAIL
+ * or XC_EXIT_TESTER) and its JSON report j (taken over; NULL without
+ * --json). 0 or -ENOMEM.
  */
 int xc_repeat_add(struct xc_repeat *rp, unsigned int i, int verdict,
 		  json_t *j);
 
-/* XC_EXIT_FAIL when any repetition failed, else XC_EXIT_PASS. */
+/*
+ * XC_EXIT_FAIL when a repetition failed, XC_EXIT_TESTER when every failed
+ * one failed by the tester's own loss only, else XC_EXIT_PASS.
+ */
 int xc_repeat_verdict(const struct xc_repeat *rp);
 /* "verdict: PASS (3 repetitions, ...)" or "verdict: FAIL (repetitions 2, 3 of 3 failed)" */
 void xc_repeat_print(FILE *out, const struct xc_repeat *rp);

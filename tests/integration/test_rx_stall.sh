@@ -5,7 +5,8 @@
 # stream brings in the stall budget (50 ms by default). The Rx agent is
 # stopped (SIGSTOP) for 30 ms three times during a 200 kpps run, and 130
 # streams of 100 frames reach an idle receiver at full speed: nothing may
-# be lost either time. Workers run SCHED_FIFO when asked (rt=1), and an
+# be lost either time. A 500 ms stop loses frames, and the verdict is the
+# tester's loss (exit 4). Workers run SCHED_FIFO when asked (rt=1), and an
 # agent started with --no-realtime refuses that.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +36,24 @@ xc_assert_eq "rx_fill_ring_empty_descs" 0 \
 	"$(xc_jq '[.rx.xsk[].rx_fill_ring_empty_descs | n] | add')"
 xc_assert_eq "rx ring sized for the budget" 16384 \
 	"$(xc_jq '.rx.rx_sizing.rx_size | n')"
+
+# A stall longer than the rings hold (500 ms at 200 kpps) loses frames,
+# and the verdict says the tester lost them, not the link (exit 4)
+xc_run_bg "${XC_EP[@]}" --mode skb --count 400000 --size 64 --rate 200000 \
+	--json "$XC_JSON"
+xc_wait_xdp rx
+sleep 0.5
+kill -STOP "${XC_AGENT_PID[rx]}"
+sleep 0.5
+kill -CONT "${XC_AGENT_PID[rx]}"
+xc_run_wait
+xc_assert_rc 4
+xc_assert_eq verdict tester_loss "$(xc_jq '.verdict')"
+xc_assert_eq "missing, all the tester's" true \
+	"$(xc_jq '.loss.missing > 10000 and .loss.tester == .loss.missing')"
+xc_assert_eq "not attributed" 0 "$(xc_jq '.loss.not_attributed | n')"
+xc_assert_output "verdict: TESTER LOSS" "the verdict word"
+xc_assert_output "the tester fell behind, not the link" "the loss line"
 
 # 13,000 frames as fast as the sender goes, to a receiver that was idle
 xc_run "${XC_EP[@]}" --mode skb --streams 130 --count 100 --size 64 \

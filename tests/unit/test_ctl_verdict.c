@@ -197,6 +197,13 @@ static void only_failed(const struct fx *f, const char *name)
 	assert_int_equal(f->j.failed, 1);
 }
 
+/* Judged with this verdict word (the checks that failed aside). */
+static void only_failed_word(const struct fx *f, enum xc_verdict_word w)
+{
+	assert_true(f->j.failed > 0 || w == XC_VERDICT_PASS);
+	assert_int_equal(f->j.word, w);
+}
+
 /* Per stream 8 default checks, in total 4. */
 static size_t default_checks(size_t streams)
 {
@@ -544,6 +551,88 @@ static void test_unread_counters(void **state)
 	fx_free(&f);
 }
 
+/* Frames the receiver's socket dropped: lost by the tester, not the link. */
+static void lose(struct fx *f, size_t i, uint64_t n)
+{
+	f->rxs[i].missing += n;
+	f->rxs[i].delivered -= n;
+}
+
+static void test_tester_loss(void **state)
+{
+	struct xc_ctl_opts o = { .quiet = true, .repeat = 2, .repetition = 1 };
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *js;
+	struct fx f;
+	FILE *out;
+
+	/* the 25 ms stall of the issue: fill ring empty, all of it */
+	fx_init(&f, 2, 0, "");
+	lose(&f, 1, 5033);
+	f.xsk[XC_RX].rx_dropped = 5033;
+	f.xsk[XC_RX].rx_fill_ring_empty_descs = 5033;
+	fx_judge(&f);
+	assert_int_equal(f.j.failed, 2);
+	assert_int_equal(f.j.word, XC_VERDICT_TESTER);
+	assert_int_equal(f.j.loss.missing, 5033);
+	assert_int_equal(f.j.loss.tester, 5033);
+	assert_int_equal(f.j.loss.rx_socket, 5033);
+	assert_int_equal(f.j.loss.not_attributed, 0);
+	assert_int_equal(xc_verdict(f.spec, &f.res, &o, &js), XC_EXIT_TESTER);
+	assert_string_equal(json_string_value(json_object_get(js, "verdict")),
+			    "tester_loss");
+	assert_int_equal(json_integer_value(json_object_get(
+		json_object_get(js, "loss"), "tester")), 5033);
+	json_decref(js);
+	out = open_memstream(&buf, &len);
+	xc_summary_print(out, &f.view, &f.j, &o);
+	xc_verdict_print(out, &f.j, &(struct xc_ctl_opts){ .repeat = 1 });
+	fclose(out);
+	assert_non_null(strstr(buf, "loss: 5033 missing: 5033 lost by the tester itself (Rx sockets dropped 5033, never sent 0, on queues without a socket 0), 0 not attributed: the tester fell behind, not the link\n"));
+	assert_non_null(strstr(buf, "verdict: TESTER LOSS (2 of 20 checks failed; every lost frame was lost by the tester itself, not the link: run it again)\n"));
+	free(buf);
+
+	/* one corrupt frame besides: the link did something, FAIL */
+	f.rxs[0].corrupt = 1;
+	f.rxs[0].delivered--;
+	fx_judge(&f);
+	assert_int_equal(f.j.word, XC_VERDICT_FAIL);
+	assert_int_equal(xc_verdict(f.spec, &f.res, &o, NULL), XC_EXIT_FAIL);
+	fx_free(&f);
+
+	/* more missing than the tester dropped: FAIL, the rest unexplained */
+	fx_init(&f, 1, 0, "");
+	lose(&f, 0, 100);
+	f.xsk[XC_RX].rx_ring_full = 60;
+	fx_judge(&f);
+	assert_int_equal(f.j.word, XC_VERDICT_FAIL);
+	assert_int_equal(f.j.loss.tester, 60);
+	assert_int_equal(f.j.loss.not_attributed, 40);
+	/* the Rx ring full and a sender that sent short account for all */
+	f.txs[0].sent -= 40;
+	fx_judge(&f);
+	only_failed_word(&f, XC_VERDICT_TESTER);
+	assert_int_equal(f.j.loss.tx_unsent, 40);
+	fx_free(&f);
+
+	/* late frames arrived: not the tester's loss */
+	fx_init(&f, 1, 0, "");
+	lose(&f, 0, 100);
+	f.rxs[0].late = 100;
+	f.xsk[XC_RX].rx_dropped = 100;
+	fx_judge(&f);
+	assert_int_equal(f.j.word, XC_VERDICT_FAIL);
+	assert_int_equal(f.j.loss.tester, 0);
+	/* counters that could not be read settle nothing */
+	f.rxs[0].late = 0;
+	f.xsk[XC_RX].unread = true;
+	fx_judge(&f);
+	assert_int_equal(f.j.word, XC_VERDICT_FAIL);
+	assert_true(f.j.loss.unknown);
+	fx_free(&f);
+}
+
 /* The wrong report: each side's mode is its own. */
 static void test_modes_per_side(void **state)
 {
@@ -691,6 +780,17 @@ static void test_repeat(void **state)
 	assert_string_equal(text, "verdict: FAIL (repetitions 1, 3 of 3 failed)\n");
 	free(text);
 	xc_repeat_free(&rp);
+	/* failed only by the tester's own loss: its own word */
+	assert_int_equal(xc_repeat_init(&rp, 2), 0);
+	xc_repeat_add(&rp, 1, XC_EXIT_TESTER, NULL);
+	xc_repeat_add(&rp, 2, XC_EXIT_PASS, NULL);
+	assert_int_equal(xc_repeat_verdict(&rp), XC_EXIT_TESTER);
+	text = repeat_text(&rp);
+	assert_string_equal(text, "verdict: TESTER LOSS (repetition 1 of 2 failed, each only by frames the tester itself lost)\n");
+	free(text);
+	xc_repeat_add(&rp, 2, XC_EXIT_FAIL, NULL);
+	assert_int_equal(xc_repeat_verdict(&rp), XC_EXIT_FAIL);
+	xc_repeat_free(&rp);
 	protobuf_c_message_free_unpacked(&s->base, NULL);
 }
 
@@ -749,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_not_judged),
 		cmocka_unit_test(test_unreported_stream),
 		cmocka_unit_test(test_unread_counters),
+		cmocka_unit_test(test_tester_loss),
 		cmocka_unit_test(test_modes_per_side),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_repeat_lines),
