@@ -124,6 +124,7 @@ case $rc in
 0) xc_msg "verdict: PASS" ;;
 1) xc_msg "verdict: FAIL" ;;
 2) xc_msg "controller: bad spec or usage (exit 2)" ;;
+4) xc_msg "verdict: TESTER LOSS: the tester itself lost frames (exit 4)" ;;
 *) xc_msg "controller could not run (exit $rc)" ;;
 esac
 exit $rc
