@@ -198,21 +198,33 @@ xc_wait_gone()
 }
 
 # xc_agent_stop tx|rx: SIGTERM; the agent must exit within 5 s with 0.
+# xc_term PID WHAT TENTHS: SIGTERM, then wait up to TENTHS/10 s for PID
+# to exit. Fails (and kills it) when it does not; else returns 0 with its
+# exit status in XC_TERM_RC.
+xc_term()
+{
+	local pid=$1 what=$2 tenths=$3
+
+	kill -TERM "$pid" 2>/dev/null
+	if ! xc_wait_gone "$pid" "$tenths"; then
+		xc_fail "$what still running $((tenths / 10)) s after SIGTERM"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 1
+	fi
+	wait "$pid"
+	XC_TERM_RC=$?
+	return 0
+}
+
 xc_agent_stop()
 {
 	local role=$1 pid=${XC_AGENT_PID[$1]:-} rc
 
 	[ -n "$pid" ] || return 0
 	unset "XC_AGENT_PID[$role]"
-	kill -TERM "$pid" 2>/dev/null
-	if ! xc_wait_gone "$pid" 50; then
-		xc_fail "$role agent still running 5 s after SIGTERM"
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		return 1
-	fi
-	wait "$pid"
-	rc=$?
+	xc_term "$pid" "$role agent" 50 || return 1
+	rc=$XC_TERM_RC
 	if [ $rc -ne 0 ]; then
 		xc_fail "$role agent exited with $rc after SIGTERM"
 		return 1
@@ -529,14 +541,8 @@ xc_mbox_stop()
 
 	[ -n "$pid" ] || return 0
 	XC_MBOX_PID=""
-	kill -TERM "$pid" 2>/dev/null
-	if ! xc_wait_gone "$pid" 100; then
-		xc_fail "xc-mbox still running 10 s after SIGTERM"
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		return 1
-	fi
-	wait "$pid"
+	xc_term "$pid" xc-mbox 100 || return 1
+	return "$XC_TERM_RC"
 }
 
 # Cleanup path: no checks.
