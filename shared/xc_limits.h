@@ -67,6 +67,23 @@
 #define XC_RX_FULL_PPS		1500000
 #define XC_RX_UMEM_MAX		(128ull << 20)
 
+/* ------------------------------------------------------------ timeline */
+
+/*
+ * An agent's timeline (Report.timeline): XC_DEF_TL_INTERVAL_NS a record
+ * by default; records per column within [XC_TL_MIN_INTERVALS,
+ * XC_TL_MAX_INTERVALS] and XC_TL_MAX_CELLS values over all columns (past
+ * that, intervals merge in pairs). Loss-related driver counters: at most
+ * XC_TL_MAX_ETHTOOL.
+ */
+#define XC_DEF_TL_INTERVAL_NS	10000000ull
+#define XC_MIN_TL_INTERVAL_NS	1000000ull
+#define XC_MAX_TL_INTERVAL_NS	10000000000ull
+#define XC_TL_MIN_INTERVALS	16
+#define XC_TL_MAX_INTERVALS	8192
+#define XC_TL_MAX_CELLS		(256u << 10)
+#define XC_TL_MAX_ETHTOOL	64
+
 /* ------------------------------------------------------------ reports */
 
 /*
@@ -78,6 +95,8 @@
 #define XC_REPORT_RANGE_BYTES	24
 #define XC_REPORT_ANOMALY_BYTES	(XC_MAX_FRAME + 128)
 #define XC_REPORT_OTHER_BYTES	(256u << 10)
+/* a timeline: every value a full varint, plus its names */
+#define XC_REPORT_TIMELINE_BYTES	(XC_TL_MAX_CELLS * 10ull + (64u << 10))
 
 /*
  * The most missing ranges per stream that keep a report of nstreams
@@ -87,7 +106,7 @@
 static inline uint64_t xc_report_max_ranges(uint64_t nstreams,
 					    uint64_t max_anomalies)
 {
-	uint64_t fixed = XC_REPORT_OTHER_BYTES +
+	uint64_t fixed = XC_REPORT_OTHER_BYTES + XC_REPORT_TIMELINE_BYTES +
 			 max_anomalies * XC_REPORT_ANOMALY_BYTES +
 			 nstreams * XC_REPORT_STREAM_BYTES;
 
