@@ -19,10 +19,13 @@
 #include <bpf/libbpf.h>
 
 #include "xc_dp.h"
+#include "xc_hostctr.h"
+#include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_session.h"
 #include "xc_util.h"
 #include "xc_wire.h"
+#include "xceiver.pb-c.h"
 
 struct xc_agent {
 	uv_loop_t *loop;
@@ -116,11 +119,75 @@ static int xc_probe(void)
 	return 0;
 }
 
+static const char *xc_enum_name(const ProtobufCEnumDescriptor *d, int v)
+{
+	const ProtobufCEnumValue *e = protobuf_c_enum_descriptor_get_value(d, v);
+
+	return e ? e->name : "?";
+}
+
+static void xc_counters_print(const struct xc_hostctr *h,
+			      const uint64_t *a, const uint64_t *b)
+{
+	const struct xc_hc_counter *c;
+	uint32_t i;
+
+	printf("driver: %s\n", *xc_hostctr_driver(h) ?
+	       xc_hostctr_driver(h) : "(unknown)");
+	printf("%-28s %-15s %-14s %-4s %20s %s\n", "counter", "source",
+	       "layer", "loss", "value", "delta_1s");
+	for (i = 0; i < xc_hostctr_count(h); i++) {
+		c = xc_hostctr_counter(h, i);
+		printf("%-28s %-15s %-14s %-4s %20llu %llu\n", c->name,
+		       xc_enum_name(&xceiver__v1__counter_source__descriptor,
+				    c->source),
+		       xc_enum_name(&xceiver__v1__layer__descriptor, c->layer),
+		       c->loss ? "yes" : "no", (unsigned long long)b[i],
+		       (unsigned long long)(b[i] - a[i]));
+	}
+	for (i = 0; i < xc_hostctr_nunread(h); i++)
+		printf("unread: %s\n", xc_hostctr_unread(h, i));
+	printf("left_out: %u (loss-related driver counters beyond %d)\n",
+	       xc_hostctr_left_out(h), XC_TL_MAX_ETHTOOL);
+	printf("read_errors: %llu\n",
+	       (unsigned long long)xc_hostctr_read_errors(h));
+}
+
+/* --counters: the host counters of a side that sends and receives. */
+static int xc_counters(const char *ifname)
+{
+	struct timespec gap = { 1, 0 };
+	struct xc_hostctr *h;
+	uint64_t *v;
+	char err[256];
+	uint32_t n;
+
+	if (xc_hostctr_open(&h, ifname, true, true, err, sizeof(err))) {
+		fprintf(stderr, "xceiver-agent: --counters: %s\n", err);
+		return 1;
+	}
+	n = xc_hostctr_count(h);
+	v = calloc(2 * (size_t)n, sizeof(*v));
+	if (!v) {
+		xc_hostctr_close(h);
+		fprintf(stderr, "xceiver-agent: out of memory\n");
+		return 1;
+	}
+	xc_hostctr_read(h, v);
+	nanosleep(&gap, NULL);
+	xc_hostctr_read(h, v + n);
+	xc_counters_print(h, v, v + n);
+	free(v);
+	xc_hostctr_close(h);
+	return 0;
+}
+
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
 		"       xceiver-agent --probe\n"
+		"       xceiver-agent --counters IFNAME\n"
 		"\n"
 		"Serve xceiver controllers on ADDR:PORT (no wildcard default:\n"
 		"name the management address). Each connection may prepare\n"
@@ -133,6 +200,10 @@ static void xc_usage(FILE *f)
 		"  -V, --version           print the version\n"
 		"      --probe             print what this host's kernel lets the\n"
 		"                          XDP program do, and exit\n"
+		"      --counters IFNAME   read IFNAME's host counters (stats64,\n"
+		"                          ethtool, softnet) twice 1 s apart, print\n"
+		"                          each with its source, layer, loss flag\n"
+		"                          and delta, and exit\n"
 		"      --no-realtime       refuse runs that ask for SCHED_FIFO\n"
 		"                          workers (xsk.worker_sched fifo)\n");
 }
@@ -146,6 +217,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "probe", no_argument, NULL, 'P' },
+		{ "counters", required_argument, NULL, 'C' },
 		{ "no-realtime", no_argument, NULL, 'R' },
 		{ 0 }
 	};
@@ -174,6 +246,8 @@ int main(int argc, char **argv)
 			return 0;
 		case 'P':
 			return xc_probe();
+		case 'C':
+			return xc_counters(optarg);
 		case 'R':
 			xc_dp_allow_realtime(false);
 			break;
