@@ -449,6 +449,13 @@ static int xc_dp_check(const Xceiver__V1__Prepare *p, char *err,
 	if (!p->n_tx_streams && !p->n_rx_streams)
 		return xc_errf(err, errlen, EINVAL,
 			       "prepare: no tx_streams and no rx_streams");
+	if (p->timeline_interval_ns &&
+	    (p->timeline_interval_ns < XC_MIN_TL_INTERVAL_NS ||
+	     p->timeline_interval_ns > XC_MAX_TL_INTERVAL_NS))
+		return xc_errf(err, errlen, EINVAL,
+			       "prepare: timeline interval %llu ns is outside [%llu, %llu]",
+			       (unsigned long long)p->timeline_interval_ns,
+			       XC_MIN_TL_INTERVAL_NS, XC_MAX_TL_INTERVAL_NS);
 	return xc_dp_check_limits(p, err, errlen);
 }
 
@@ -463,6 +470,7 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 		return xc_errf(err, errlen, ENODEV,
 			       "interface %s does not exist", dp->ifname);
 	dp->run_id = p->run_id;
+	dp->tl_iv_ns = p->timeline_interval_ns ?: XC_DEF_TL_INTERVAL_NS;
 	dp->has_tx = p->n_tx_streams > 0;
 	dp->has_rx = p->n_rx_streams > 0;
 	ret = xc_cfg_init(&dp->cfg, p->xsk, err, errlen);
@@ -591,6 +599,9 @@ int xc_dp_start(struct xc_dp *dp, unsigned int what, char *err,
 		return xc_errf(err, errlen, EALREADY, "%s already started",
 			       rx && dp->rx_started ? "rx" : "tx");
 	if (!dp->started) {
+		ret = xc_sample_start(dp, err, errlen);
+		if (ret)
+			return ret;
 		dp->started = true;
 		dp->start_ns = xc_mono_ns();
 	}
@@ -708,6 +719,7 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 			r->tx_invalid_sent += XC_LOAD(&txs->invalid_sent);
 		}
 		r->tx_frames += XC_LOAD(&s->tx_frames);
+		r->tx_uncompleted += s->outstanding;	/* workers joined */
 		r->tx_cpu_ns += s->tx_cpu_ns;
 	}
 	r->tx_elapsed_ns = XC_LOAD(&dp->tx_elapsed_ns);
@@ -840,6 +852,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 	if (!dp)
 		return -EINVAL;
 	xc_dp_join(dp);
+	xc_sample_stop(dp);
 	if (dp->rxv_ready && !dp->rxv_finished) {
 		xc_rxv_finish(&dp->rxv);
 		dp->rxv_finished = true;
@@ -855,6 +868,8 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 		ret = xc_report_xsk(dp, r);
 	if (!ret)
 		ret = xc_report_sizing(dp, r);
+	if (!ret)
+		ret = xc_sample_report(dp, r);
 	if (ret) {
 		xc_dp_report_free(r);
 		return ret;
@@ -880,6 +895,7 @@ void xc_dp_report_free(Xceiver__V1__Report *r)
 	free(r->tx);
 	free(r->xsk);
 	free(r->rx_sizing);
+	xc_sample_report_free(r);
 	xc_rxv_report_free(r);
 	free(r);
 }
@@ -914,6 +930,7 @@ void xc_dp_destroy(struct xc_dp *dp)
 	if (!dp)
 		return;
 	xc_dp_join(dp);
+	xc_sample_free(dp);
 	xc_xsk_teardown(dp);
 	for (i = 0; i < dp->nsocks; i++) {
 		xc_tx_free(&dp->socks[i]);

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <xdp/xsk.h>
 
 #include "xc_dp.h"
@@ -149,6 +150,7 @@ struct xc_sock {
 	uint32_t tx_next_xs;	/* socket of the next batch */
 	uint64_t outstanding;	/* valid descriptors not completed */
 	uint64_t tx_frames;	/* atomic */
+	uint64_t tx_completed;	/* atomic: descriptors completed */
 	uint64_t tx_end_ns;
 	uint64_t tx_cpu_ns;
 	bool tx_done;		/* atomic */
@@ -164,6 +166,7 @@ struct xc_sock {
 	uint64_t rx_last_ns;
 	uint64_t rx_cpu_ns;
 	uint64_t *rx_addrs;	/* chunks to give back, one batch */
+	pid_t rx_tid;		/* atomic: the Rx worker's thread id */
 	pthread_t rx_thr;
 	bool rx_running;
 };
@@ -218,6 +221,8 @@ struct xc_dp {
 	uint64_t tx_elapsed_ns;	/* atomic */
 	double tx_rate_pps;	/* requested, sum over streams (0: full) */
 	struct xc_rx_sizing rx_sizing;
+	uint64_t tl_iv_ns;	/* timeline interval */
+	struct xc_sampler *sampler;	/* from the first Start */
 	void (*notify)(void *arg);
 	void *arg;
 };
@@ -247,6 +252,16 @@ int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
 /* Refuse SCHED_FIFO workers where the agent may not use them. */
 int xc_sched_check(const struct xc_xsk_cfg *c, char *err, size_t errlen);
 
+/*
+ * xc_sample.c: the timeline (Report.timeline), sampled from the first
+ * Start (xc_sample_start) until the workers stop (xc_sample_stop).
+ */
+int xc_sample_start(struct xc_dp *dp, char *err, size_t errlen);
+void xc_sample_stop(struct xc_dp *dp);
+int xc_sample_report(struct xc_dp *dp, Xceiver__V1__Report *r);
+void xc_sample_report_free(Xceiver__V1__Report *r);
+void xc_sample_free(struct xc_dp *dp);	/* stops it first */
+
 /* xc_ifinfo.c: real rx/tx queue counts (what an XSK may bind to) */
 int xc_ifinfo_queues(const char *ifname, int ifindex, uint32_t *rxq,
 		     uint32_t *txq);
@@ -262,6 +277,8 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 void xc_xdp_log_stats(struct xc_dp *dp);
 /* The XDP program's counters that the verdict judges. */
 void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r);
+/* One of the XDP program's counters (XC_STAT_*), summed over CPUs. */
+int xc_xdp_counter(struct xc_dp *dp, uint32_t idx, uint64_t *sum);
 /* The program's count of tags it could not ask about (mmapped .bss). */
 const volatile uint64_t *xc_xdp_vlan_unknown(struct xc_dp *dp);
 

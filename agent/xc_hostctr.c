@@ -151,6 +151,7 @@ static void xc_hc_add(struct xc_hostctr *h, const char *name, int source,
 	c->source = source;
 	c->layer = layer;
 	c->loss = loss;
+	c->peer = false;
 	h->slot[h->n].kind = kind;
 	h->slot[h->n].idx = idx;
 	h->n++;
@@ -224,20 +225,19 @@ static int xc_hc_link_open(struct xc_hostctr *h)
 }
 
 /*
- * veth counts a frame its peer's backlog refuses on both ends: the
- * sender's tx_dropped (veth_xmit saw netif_rx fail) and the receiver's
- * rx_dropped; the receiver's says where the frame died, so on veth
- * tx_dropped only explains. Its other part, frames the ring of a peer in
- * NAPI mode (XDP in drv mode, GRO or threaded NAPI) refused, the peer
- * counts nowhere: that loss is explained by tx_dropped, not attributed.
+ * veth's tx_dropped counts frames its peer refused: the peer's backlog
+ * (which the peer counts too, as rx_dropped) or the ring of a peer in NAPI
+ * mode (XDP in drv mode, GRO or threaded NAPI; which the peer counts
+ * nowhere). Either way the frame died in the receiving host before XDP:
+ * a loss of that layer that the sending host counts (peer). Forensics
+ * takes the larger of the two hosts' counts of such a layer, not their
+ * sum.
  */
-static bool xc_hc_link_loss(const struct xc_hostctr *h,
-			    const struct xc_hc_link_def *d)
+static bool xc_hc_veth_tx_dropped(const struct xc_hostctr *h,
+				  const struct xc_hc_link_def *d)
 {
-	if (h->veth && d->off == offsetof(struct rtnl_link_stats64,
-					  tx_dropped))
-		return false;
-	return d->loss;
+	return h->veth && d->off == offsetof(struct rtnl_link_stats64,
+					     tx_dropped);
 }
 
 static void xc_hc_link_choose(struct xc_hostctr *h)
@@ -250,8 +250,12 @@ static void xc_hc_link_choose(struct xc_hostctr *h)
 		if ((d->rx ? !h->rx : !h->tx) ||
 		    d->off + sizeof(uint64_t) > h->stats_len)
 			continue;
-		xc_hc_add(h, d->name, XC_HC_SRC(LINK), d->layer,
-			  xc_hc_link_loss(h, d), XC_HC_LINK, d->off);
+		xc_hc_add(h, d->name, XC_HC_SRC(LINK), d->layer, d->loss,
+			  XC_HC_LINK, d->off);
+		if (xc_hc_veth_tx_dropped(h, d)) {
+			h->ctr[h->n - 1].layer = XC_HC_LAYER(RX_HOST);
+			h->ctr[h->n - 1].peer = true;
+		}
 	}
 }
 

@@ -26,6 +26,11 @@ struct xc_hc_counter {
 	int source;		/* XCEIVER__V1__COUNTER_SOURCE__* */
 	int layer;		/* XCEIVER__V1__LAYER__* */
 	bool loss;		/* each unit one lost frame of layer */
+	/*
+	 * Counted by the sending host for a layer of the receiving host
+	 * (veth: a frame its peer refused).
+	 */
+	bool peer;
 };
 
 /*

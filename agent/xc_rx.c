@@ -354,6 +354,7 @@ void *xc_rx_worker(void *arg)
 	uint64_t idle_since = 0, now;
 	uint32_t i, got;
 
+	XC_STORE(&s->rx_tid, gettid());
 	xc_worker_pin(s->dp, (uint32_t)(s - s->dp->socks));
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	while (!xc_dp_stopping(s->dp)) {

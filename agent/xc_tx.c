@@ -387,6 +387,7 @@ static void xc_tx_complete(struct xc_sock *s, struct xc_tx_state *ts)
 			s->free_stack[s->nfree++] = slot;
 		}
 		s->outstanding--;
+		XC_BUMP(&s->tx_completed, 1);
 	}
 	xsk_ring_cons__release(&s->comp, n);
 }
@@ -610,7 +611,8 @@ static uint32_t xc_tx_batch(struct xc_sock *s, struct xc_tx_state *ts,
 		}
 		xc_tx_put(s, ts, x, t, idx, tx_us);
 		xsk_ring_prod__submit(&x->tx, ts->pkt.nfrags);
-		if (!t->next_seq++)
+		XC_BUMP(&t->next_seq, 1);
+		if (t->next_seq == 1)
 			t->first_ns = now;
 		t->last_ns = now;
 		xc_rate_grant(&t->rate, now, 1, ts->pkt.frame_len + XC_FCS_LEN);

@@ -686,7 +686,7 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 }
 
 /* One of the XDP program's counters, summed over CPUs; 0 or -errno. */
-static int xc_xdp_stat_read(struct xc_dp *dp, uint32_t idx, uint64_t *sum)
+int xc_xdp_counter(struct xc_dp *dp, uint32_t idx, uint64_t *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v;
@@ -712,11 +712,11 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 
 	if (!dp->skel)
 		return;
-	ret = xc_xdp_stat_read(dp, XC_STAT_REDIRECT_FAIL, &r->xdp_no_socket) ?:
-	      xc_xdp_stat_read(dp, XC_STAT_ACTION_FAIL,
+	ret = xc_xdp_counter(dp, XC_STAT_REDIRECT_FAIL, &r->xdp_no_socket) ?:
+	      xc_xdp_counter(dp, XC_STAT_ACTION_FAIL,
 			       &r->xdp_action_failures) ?:
-	      xc_xdp_stat_read(dp, XC_STAT_VLAN_RESTORED, &r->vlan_restored) ?:
-	      xc_xdp_stat_read(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown);
+	      xc_xdp_counter(dp, XC_STAT_VLAN_RESTORED, &r->vlan_restored) ?:
+	      xc_xdp_counter(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown);
 	if (!ret)
 		return;
 	pr_warn("%s: cannot read the XDP program's counters: %s\n",
@@ -744,7 +744,7 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 	if (!dp->skel)
 		return;
 	for (i = 0; i < XC_ARRAY_SIZE(idx); i++) {
-		if (xc_xdp_stat_read(dp, idx[i], &sum)) {
+		if (xc_xdp_counter(dp, idx[i], &sum)) {
 			pr_warn("%s: cannot read the XDP program's counters\n",
 				dp->ifname);
 			return;

@@ -299,6 +299,7 @@ static int xc_send_prepare(struct xc_peer *p)
 	if (s->expect)
 		prep.max_missing_ranges = s->expect->max_missing_ranges;
 	prep.path = s->path;
+	prep.timeline_interval_ns = s->timeline_interval_us * 1000ull;
 	if (s->path && p->sends)
 		prep.gateway = p == &p->run->peers[XC_TX] ? s->path->gateway :
 			       s->path->rx_gateway;

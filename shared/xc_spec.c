@@ -859,6 +859,18 @@ static int xc_spec_check_expect(struct xc_sctx *c,
 	return ret;
 }
 
+static int xc_spec_check_timeline(struct xc_sctx *c,
+				  const Xceiver__V1__TestSpec *s)
+{
+	uint64_t ns = s->timeline_interval_us * 1000ull;
+
+	if (!ns || (ns >= XC_MIN_TL_INTERVAL_NS && ns <= XC_MAX_TL_INTERVAL_NS))
+		return 0;
+	return xc_serr(c, "timeline_interval_us: %" PRIu32 " is outside [%llu, %llu]",
+		       s->timeline_interval_us, XC_MIN_TL_INTERVAL_NS / 1000,
+		       XC_MAX_TL_INTERVAL_NS / 1000);
+}
+
 int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		  char *err, size_t errlen)
 {
@@ -883,6 +895,8 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 	if (!ret && s->repeat > XC_MAX_REPEAT)
 		ret = xc_serr(&c, "repeat: %" PRIu32 " is above the maximum of %u",
 			      s->repeat, XC_MAX_REPEAT);
+	if (!ret)
+		ret = xc_spec_check_timeline(&c, s);
 	if (!ret)
 		ret = xc_spec_check_expect(&c, s);
 	return ret;

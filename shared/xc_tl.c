@@ -204,6 +204,7 @@ static int xc_tl_series(const struct xc_tl *tl, uint32_t c,
 	s->layer = col->layer;
 	s->loss = col->loss;
 	s->gauge = col->gauge;
+	s->peer = col->peer;
 	for (k = 0; k < tl->n && !col->gauge; k++)
 		s->total += s->v[k];
 	return 0;

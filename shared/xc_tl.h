@@ -34,6 +34,7 @@ struct xc_tl_col {
 	int layer;		/* XCEIVER__V1__LAYER__* */
 	bool loss;
 	bool gauge;
+	bool peer;		/* Series.peer */
 	uint64_t last;		/* raw value at the last sample */
 };
 
