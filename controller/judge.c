@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xc_forensics.h"
 #include "xc_judge.h"
 #include "xc_util.h"
 
@@ -499,6 +500,21 @@ static uint64_t xc_tx_unsent(const struct xc_view *v)
 	return sum;
 }
 
+/* The tester's share as the forensics attributed it, episode by episode. */
+static void xc_judge_loss_fx(const struct xc_forensics *fx,
+			     struct xc_loss *l)
+{
+	int w;
+
+	l->from_timeline = true;
+	l->tester = 0;
+	for (w = 0; w < XC_FX_NWHERE; w++)
+		if (xc_fx_where_tester(w))
+			l->tester += fx->by[w];
+	l->tester = XC_MIN(l->tester, l->missing);
+	l->not_attributed = fx->by[XC_FX_UNATTRIBUTED];
+}
+
 static void xc_judge_loss(const struct xc_view *v, struct xc_loss *l)
 {
 	static const enum xc_counter read[] = {
@@ -520,6 +536,8 @@ static void xc_judge_loss(const struct xc_view *v, struct xc_loss *l)
 	own = l->tx_unsent + l->rx_socket + l->xdp_no_socket;
 	l->tester = l->unknown ? 0 : XC_MIN(left, own);
 	l->not_attributed = left - l->tester;
+	if (v->fx && v->fx->have)
+		xc_judge_loss_fx(v->fx, l);
 }
 
 /* Counters whose failed checks say frames were lost, and nothing else. */

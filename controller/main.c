@@ -61,6 +61,12 @@ static void xc_usage(FILE *f)
 		"output:\n"
 		"  --json FILE      write the full report as JSON\n"
 		"  --pcap FILE      write the anomalous frames Rx kept to a pcap file\n"
+		"  --timeline FILE  write the run interval by interval as CSV: frames\n"
+		"                   sent, received and missing (by when they were sent),\n"
+		"                   loss episodes, every counter of both agents\n"
+		"  --plot FILE      draw it as SVG: rates per stream, missing frames,\n"
+		"                   loss episodes labelled with where the frames went\n"
+		"  --timeline-interval MS  length of an interval (default 10 ms)\n"
 		"  --progress       progress lines on stderr (default on a terminal)\n"
 		"  -q, --quiet      print the verdict line only\n"
 		"  -v, --verbose    more log output\n"
@@ -70,7 +76,16 @@ static void xc_usage(FILE *f)
 		"            refused by the preflight, timeout), 4 tester loss: the\n"
 		"            verdict failed only because the tester itself lost\n"
 		"            frames (its receiver fell behind, its sender sent\n"
-		"            short): run it again, nothing is known of the link\n",
+		"            short): run it again, nothing is known of the link\n"
+		"\n"
+		"where lost frames went: each missing frame is placed in the interval\n"
+		"its sender queued it, grouped into loss episodes, and counted against\n"
+		"the first layer whose counters account for it: never sent, the\n"
+		"sending host, the receiving host before XDP, our XDP program (no\n"
+		"socket), the receiving socket (fill ring empty, Rx ring full, frame\n"
+		"too big); the rest was lost between the hosts, or is not attributed\n"
+		"where a host's counters could not be read (README, \"Where the\n"
+		"frames went\")\n",
 		XC_FLAG_COUNT);
 }
 
@@ -189,8 +204,26 @@ enum {
 	XC_OPT_RATE, XC_OPT_JSON, XC_OPT_PROGRESS, XC_OPT_PCAP,
 	XC_OPT_DURATION, XC_OPT_IMIX, XC_OPT_SIZES, XC_OPT_VLAN, XC_OPT_IPV6,
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
-	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY,
+	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY, XC_OPT_TIMELINE,
+	XC_OPT_PLOT, XC_OPT_INTERVAL,
 };
+
+/* --timeline-interval MS (fractions allowed) as timeline_interval_us. */
+static int xc_set_interval(Xceiver__V1__TestSpec *s, const char *arg)
+{
+	char *end, us[32];
+	double ms;
+
+	errno = 0;
+	ms = strtod(arg, &end);
+	if (errno || end == arg || *end || !(ms > 0) || ms * 1000 > UINT32_MAX) {
+		fprintf(stderr, "xceiver: --timeline-interval: %s is not a length in milliseconds\n",
+			arg);
+		return -EINVAL;
+	}
+	snprintf(us, sizeof(us), "%.0f", ms * 1000);
+	return xc_set(s, "timeline_interval_us", us, "--timeline-interval");
+}
 
 /* Flags that reshape the stream list, applied after all the others. */
 struct xc_flag_streams {
@@ -292,6 +325,14 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_PCAP:
 		o->pcap_path = arg;
 		return 0;
+	case XC_OPT_TIMELINE:
+		o->timeline_path = arg;
+		return 0;
+	case XC_OPT_PLOT:
+		o->plot_path = arg;
+		return 0;
+	case XC_OPT_INTERVAL:
+		return xc_set_interval(s, arg);
 	case XC_OPT_PROGRESS:
 		o->progress = true;
 		return 0;
@@ -335,6 +376,9 @@ static const struct option xc_run_opts[] = {
 	{ "payload-check", required_argument, NULL, XC_OPT_PAYLOAD },
 	{ "json", required_argument, NULL, XC_OPT_JSON },
 	{ "pcap", required_argument, NULL, XC_OPT_PCAP },
+	{ "timeline", required_argument, NULL, XC_OPT_TIMELINE },
+	{ "plot", required_argument, NULL, XC_OPT_PLOT },
+	{ "timeline-interval", required_argument, NULL, XC_OPT_INTERVAL },
 	{ "progress", no_argument, NULL, XC_OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },

@@ -38,17 +38,6 @@ static const char *const xc_plot_colour[XC_PLOT_COLOURS] = {
 	"#17becf", "#8c564b", "#e377c2", "#7f7f7f",
 };
 
-/* Short names of the layers for the picture, in the order a frame passes. */
-static const char *const xc_plot_where[XC_FX_NWHERE] = {
-	[XC_FX_TX_UNSENT] = "never sent",
-	[XC_FX_TX] = "sending host",
-	[XC_FX_RX_HOST] = "receiving host",
-	[XC_FX_RX_XDP] = "XDP, no socket",
-	[XC_FX_RX_XSK] = "receiver socket",
-	[XC_FX_BETWEEN] = "between the hosts",
-	[XC_FX_UNATTRIBUTED] = "not attributed",
-};
-
 struct xc_series {
 	const uint64_t *v;
 	const char *colour;
@@ -486,7 +475,7 @@ static void xc_plot_layers(const uint64_t *by, const char (*why)[64],
 			break;
 		used[best] = true;
 		off += snprintf(buf + off, len - off, "%s%s %llu",
-				i ? ", " : "", xc_plot_where[best],
+				i ? ", " : "", xc_fx_where_short(best),
 				(unsigned long long)by[best]);
 		if (why && why[best][0] && off < len)
 			off += snprintf(buf + off, len - off, " (%.63s)",

@@ -115,7 +115,7 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o}",
+			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o}",
 			 "verdict", xc_verdict_word_str(j->word),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
@@ -142,7 +142,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 "checks_not_judged", (json_int_t)j->not_judged,
 			 "checks_total", (json_int_t)j->n,
 			 "preflight", xc_preflight_json(&res->preflight),
-			 "loss", xc_loss_json(&j->loss));
+			 "loss", xc_loss_json(&j->loss),
+			 "forensics", v->fx ? xc_fx_json(v->fx) : json_null());
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

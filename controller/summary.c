@@ -434,6 +434,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		fprintf(out, "preflight: %s%s\n",
 			res->preflight.f[i].refuse ? "" : "warning: ",
 			res->preflight.f[i].text);
+	if (v->fx)
+		xc_fx_print(out, v->fx);
 	for (i = 0; i < v->spec->n_streams; i++)
 		xc_print_stream(out, v, i);
 	xc_payload_text(v, payload, sizeof(payload));
@@ -451,7 +453,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 	xc_print_sched(out, "tx", res->tx);
 	xc_print_sched(out, "rx", res->rx);
 	xc_print_anomalies(out, v, opts);
-	xc_print_loss(out, &j->loss);
+	if (!j->loss.from_timeline)
+		xc_print_loss(out, &j->loss);
 	xc_print_checks(out, j);
 }
 

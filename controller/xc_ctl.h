@@ -34,6 +34,8 @@ enum xc_side { XC_TX = 0, XC_RX = 1 };
 struct xc_ctl_opts {
 	const char *json_path;
 	const char *pcap_path;
+	const char *timeline_path;	/* --timeline FILE.csv */
+	const char *plot_path;		/* --plot FILE.svg */
 	struct xc_pcap *pcap;	/* open when pcap_path is set */
 	bool quiet;
 	bool progress;		/* print progress lines on stderr */

@@ -72,21 +72,28 @@ struct xc_check {
  * once (by stream id, from the agent that sends it and the one that
  * receives it).
  */
+struct xc_forensics;
+
 struct xc_view {
 	const Xceiver__V1__TestSpec *spec;
 	const struct xc_run_result *res;
+	/* the timelines' attribution; NULL or !have: whole-run counters */
+	const struct xc_forensics *fx;
 	const Xceiver__V1__TxStreamReport **tx;	/* [i]: spec->streams[i] */
 	const Xceiver__V1__RxStreamReport **rx;
 };
 
 /*
- * Where the missing frames went, over the whole run. The tester itself
- * accounts for frames its senders never sent (sent short of what the
- * spec sends), frames its receivers' sockets dropped (rx_dropped, which
- * counts an empty fill ring too, and rx_ring_full) and test frames that
- * reached a queue without a socket (xdp_no_socket); late frames arrived
- * after the window had counted them missing; the rest no counter read
- * yet explains (not the Rx NIC's or the kernel's: they are not read).
+ * Where the missing frames went. With both agents' timelines (v->fx), as
+ * the drop forensics attributed them episode by episode (xc_forensics.h):
+ * the tester itself lost those its senders never sent and those its
+ * receivers' XDP program and sockets lost. Without, over the whole run:
+ * the tester accounts for frames its senders never sent (sent short of
+ * what the spec sends), frames its receivers' sockets dropped
+ * (rx_dropped, which counts an empty fill ring too, and rx_ring_full) and
+ * test frames that reached a queue without a socket (xdp_no_socket); late
+ * frames arrived after the window had counted them missing; the rest is
+ * not attributed.
  */
 struct xc_loss {
 	uint64_t missing;
@@ -97,6 +104,7 @@ struct xc_loss {
 	uint64_t tester;		/* of missing, what the tester lost */
 	uint64_t not_attributed;
 	bool unknown;			/* a counter above could not be read */
+	bool from_timeline;		/* tester from the forensics */
 };
 
 enum xc_verdict_word {

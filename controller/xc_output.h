@@ -36,4 +36,15 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,
 		   size_t errlen);
 
+/*
+ * The drop forensics (fxout.c): the summary's lead (where the missing
+ * frames went, each loss episode), the JSON object, the timeline CSV
+ * (one row per interval: totals, each stream, each agent's counters).
+ */
+struct xc_forensics;
+void xc_fx_print(FILE *out, const struct xc_forensics *fx);
+json_t *xc_fx_json(const struct xc_forensics *fx);
+int xc_fx_csv(FILE *f, const struct xc_forensics *fx,
+	      const struct xc_view *v);
+
 #endif /* XC_OUTPUT_H */
