@@ -470,6 +470,7 @@ struct xc_fx_avail {
 	uint64_t best[XC_FX_NWHERE];
 	const char *why[XC_FX_NWHERE];
 	uint64_t peer[XC_FX_NWHERE];	/* Series.peer counts */
+	const char *peer_why[XC_FX_NWHERE];
 	uint64_t fill_empty;	/* rx_fill_ring_empty_descs grew */
 };
 
@@ -518,7 +519,8 @@ static void xc_fx_avail_side(const struct xc_forensics *fx,
 		sum = xc_fx_window(fx, t, s, lo, hi);
 		if (s->peer && s->loss) {
 			a->peer[w] += sum;
-			xc_fx_best(a, w, sum, s->name);
+			if (sum && !a->peer_why[w])
+				a->peer_why[w] = s->name;
 			continue;
 		}
 		if (!s->loss) {
@@ -536,8 +538,11 @@ static void xc_fx_avail_peers(struct xc_fx_avail *a)
 {
 	int w;
 
-	for (w = 0; w < XC_FX_NWHERE; w++)
+	for (w = 0; w < XC_FX_NWHERE; w++) {
+		if (a->peer[w] > a->n[w] || !a->why[w])
+			a->why[w] = a->peer_why[w];
 		a->n[w] = XC_MAX(a->n[w], a->peer[w]);
+	}
 }
 
 /* Whether the counters a side needs were all read (ethtool may be absent). */
@@ -553,7 +558,7 @@ static bool xc_fx_side_read(const Xceiver__V1__Timeline *t)
 	return true;
 }
 
-static void xc_fx_why(struct xc_fx_episode *e, const struct xc_fx_avail *a,
+static void xc_fx_why(char *buf, const struct xc_fx_avail *a,
 		      enum xc_fx_where w)
 {
 	const char *why = a->why[w] ? a->why[w] : "";
@@ -564,7 +569,88 @@ static void xc_fx_why(struct xc_fx_episode *e, const struct xc_fx_avail *a,
 		why = "Rx ring full";
 	else if (w == XC_FX_TX && !*why)
 		why = "queued, never completed";
-	snprintf(e->why[w], sizeof(e->why[w]), "%s", why);
+	snprintf(buf, 64, "%s", why);
+}
+
+/*
+ * Frames each side's senders queued and the kernel never completed, for
+ * the whole run: counted in the sending host, by the episodes whose
+ * streams that side sends, after its counters.
+ */
+struct xc_fx_pool {
+	uint64_t n[2];
+};
+
+static uint64_t xc_fx_pool_of(const struct xc_fx_pool *p, bool sides[2][2])
+{
+	return (sides[0][0] ? p->n[0] : 0) + (sides[1][0] ? p->n[1] : 0);
+}
+
+static void xc_fx_pool_use(struct xc_fx_pool *p, bool sides[2][2],
+			   uint64_t used)
+{
+	uint64_t x;
+	int s;
+
+	for (s = 0; s < 2 && used; s++) {
+		if (!sides[s][0])
+			continue;
+		x = XC_MIN(used, p->n[s]);
+		p->n[s] -= x;
+		used -= x;
+	}
+}
+
+/*
+ * Count left lost frames against a's layers in the order a frame passes
+ * them, each taking at most what is left, into by[] with each layer's
+ * why; frames queued and never completed (the pool, for the whole run)
+ * count in the sending host after its counters. The rest was lost between
+ * the hosts when every counter was read, else it is not attributed.
+ */
+static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
+		       struct xc_fx_pool *pool, bool sides[2][2], uint64_t *by,
+		       char (*why)[64])
+{
+	static const enum xc_fx_where order[] = {
+		XC_FX_TX, XC_FX_RX_HOST, XC_FX_RX_XDP, XC_FX_RX_XSK,
+	};
+	uint64_t take, tx_ctr = a->n[XC_FX_TX];
+	size_t i;
+
+	a->n[XC_FX_TX] += xc_fx_pool_of(pool, sides);
+	for (i = 0; i < XC_ARRAY_SIZE(order) && left; i++) {
+		take = XC_MIN(left, a->n[order[i]]);
+		if (!take)
+			continue;
+		by[order[i]] += take;
+		if (!why[order[i]][0])
+			xc_fx_why(why[order[i]], a, order[i]);
+		left -= take;
+		if (order[i] == XC_FX_TX && take > tx_ctr)
+			xc_fx_pool_use(pool, sides, take - tx_ctr);
+	}
+	by[read ? XC_FX_BETWEEN : XC_FX_UNATTRIBUTED] += left;
+}
+
+/* The counters of the sides in [lo, hi]; whether all were read. */
+static bool xc_fx_gather(const struct xc_forensics *fx,
+			 const Xceiver__V1__Timeline *const t[2],
+			 bool sides[2][2], uint32_t lo, uint32_t hi,
+			 struct xc_fx_avail *a)
+{
+	bool read = true;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		if (!sides[s][0] && !sides[s][1])
+			continue;
+		xc_fx_avail_side(fx, t[s], sides[s][0], sides[s][1], lo, hi,
+				 a);
+		read = read && xc_fx_side_read(t[s]);
+	}
+	xc_fx_avail_peers(a);
+	return read;
 }
 
 /*
@@ -585,57 +671,57 @@ static void xc_fx_window_of(const struct xc_forensics *fx,
 
 static void xc_fx_attribute(struct xc_forensics *fx, struct xc_fx_episode *e,
 			    const Xceiver__V1__Timeline *const t[2],
-			    bool sides[2][2], uint64_t *uncompleted)
+			    bool sides[2][2], struct xc_fx_pool *pool)
 {
-	static const enum xc_fx_where order[] = {
-		XC_FX_TX, XC_FX_RX_HOST, XC_FX_RX_XDP, XC_FX_RX_XSK,
-	};
-	uint32_t lo, hi;
 	struct xc_fx_avail a = { 0 };
-	uint64_t left = e->lost, take, tx_ctr;
-	bool read = true;
-	size_t i;
-	int s;
+	uint32_t lo, hi;
+	bool read;
 
 	xc_fx_window_of(fx, e, &lo, &hi);
-	for (s = 0; s < 2; s++) {
-		if (!sides[s][0] && !sides[s][1])
-			continue;
-		xc_fx_avail_side(fx, t[s], sides[s][0], sides[s][1], lo, hi,
-				 &a);
-		read = read && xc_fx_side_read(t[s]);
+	read = xc_fx_gather(fx, t, sides, lo, hi, &a);
+	xc_fx_take(&a, e->lost, read, pool, sides, e->by, e->why);
+}
+
+/*
+ * Frames that could not be placed in time (ranges beyond those kept):
+ * against what the whole run's counters hold beyond what the episodes
+ * took.
+ */
+static void xc_fx_unplaced(struct xc_forensics *fx, const struct xc_view *v,
+			   const Xceiver__V1__Timeline *const t[2],
+			   struct xc_fx_pool *pool)
+{
+	struct xc_fx_avail a = { 0 };
+	bool sides[2][2] = { { false } }, read;
+	enum xc_side tx;
+	uint32_t i;
+	int w;
+
+	if (!fx->unplaced)
+		return;
+	for (i = 0; i < fx->nstreams; i++) {
+		tx = xc_stream_sender(v->spec->streams[i]);
+		sides[tx][0] = true;
+		sides[!tx][1] = true;
 	}
-	xc_fx_avail_peers(&a);
-	tx_ctr = a.n[XC_FX_TX];
-	a.n[XC_FX_TX] += *uncompleted;
-	for (i = 0; i < XC_ARRAY_SIZE(order) && left; i++) {
-		take = XC_MIN(left, a.n[order[i]]);
-		if (!take)
-			continue;
-		e->by[order[i]] = take;
-		xc_fx_why(e, &a, order[i]);
-		left -= take;
-		if (order[i] == XC_FX_TX && take > tx_ctr)
-			*uncompleted -= take - tx_ctr;	/* from the pool */
-	}
-	e->by[read ? XC_FX_BETWEEN : XC_FX_UNATTRIBUTED] = left;
+	read = xc_fx_gather(fx, t, sides, 0, fx->n - 1, &a);
+	for (w = 0; w < XC_FX_NWHERE; w++)
+		a.n[w] -= XC_MIN(a.n[w], fx->by[w]);
+	xc_fx_take(&a, fx->unplaced, read, pool, sides, fx->by, fx->why);
 }
 
 /* ---------------------------------------------------------------- build */
 
-/* Frames the senders queued and the kernel never completed. */
-static uint64_t xc_fx_uncompleted(const struct xc_view *v)
+/* Frames each side's senders queued and the kernel never completed. */
+static void xc_fx_uncompleted(const struct xc_view *v, struct xc_fx_pool *p)
 {
 	const Xceiver__V1__Report *r;
-	uint64_t n = 0;
 	int s;
 
 	for (s = XC_TX; s <= XC_RX; s++) {
 		r = xc_view_report(v, s);
-		if (r)
-			n += r->tx_uncompleted;
+		p->n[s] = r ? r->tx_uncompleted : 0;
 	}
-	return n;
 }
 
 static void xc_fx_totals(struct xc_forensics *fx)
@@ -655,27 +741,29 @@ static void xc_fx_totals(struct xc_forensics *fx)
 			}
 		}
 	}
-	fx->by[XC_FX_UNATTRIBUTED] += fx->unplaced;
 }
 
 static int xc_fx_run(struct xc_forensics *fx, const struct xc_view *v,
 		     const Xceiver__V1__Timeline *const t[2])
 {
-	uint64_t uncompleted = xc_fx_uncompleted(v);
+	struct xc_fx_pool pool;
 	bool sides[2][2];
 	uint32_t i;
 	int ret;
 
+	xc_fx_uncompleted(v, &pool);
 	ret = xc_fx_streams(fx, v, t);
 	if (!ret)
 		ret = xc_fx_episodes(fx);
 	for (i = 0; !ret && i < fx->neps; i++) {
 		memset(sides, 0, sizeof(sides));
 		xc_fx_ep_streams(fx, v, t, &fx->eps[i], sides);
-		xc_fx_attribute(fx, &fx->eps[i], t, sides, &uncompleted);
+		xc_fx_attribute(fx, &fx->eps[i], t, sides, &pool);
 	}
-	if (!ret)
+	if (!ret) {
 		xc_fx_totals(fx);
+		xc_fx_unplaced(fx, v, t, &pool);
+	}
 	return ret;
 }
 

@@ -65,4 +65,10 @@ xc_assert_eq delivered $((COUNT - missing)) \
 	"$(xc_jq '.rx.rx[0].delivered | n')"
 xc_assert_eq corrupt 0 "$(xc_jq '.rx.rx[0].corrupt | n')"
 xc_assert_eq "nft drop counter" "$missing" "$(xc_nft_dropped)"
+# No counter of either host accounts for them: lost between the hosts.
+xc_assert_eq "lost between the hosts" "$missing" \
+	"$(xc_jq '.forensics.split.between_hosts | n')"
+xc_assert_eq "the tester lost none" 0 "$(xc_jq '.loss.tester | n')"
+xc_assert_output "^missing $missing: $missing between the hosts" \
+	"the summary leads with the split"
 xc_end

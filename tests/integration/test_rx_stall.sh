@@ -43,8 +43,10 @@ xc_run_bg "${XC_EP[@]}" --mode skb --count 400000 --size 64 --rate 200000 \
 	--json "$XC_JSON"
 xc_wait_xdp rx
 sleep 0.5
+t_stop=$(date +%s%N)
 kill -STOP "${XC_AGENT_PID[rx]}"
 sleep 0.5
+t_cont=$(date +%s%N)
 kill -CONT "${XC_AGENT_PID[rx]}"
 xc_run_wait
 xc_assert_rc 4
@@ -54,6 +56,24 @@ xc_assert_eq "missing, all the tester's" true \
 xc_assert_eq "not attributed" 0 "$(xc_jq '.loss.not_attributed | n')"
 xc_assert_output "verdict: TESTER LOSS" "the verdict word"
 xc_assert_output "the tester fell behind, not the link" "the loss line"
+# One loss episode, all of it the receiver's socket (its fill ring ran
+# empty), inside the stop and ending when the agent went on (within an
+# interval: the loss ends when the worker refills, and the episode's
+# intervals are whole ones).
+iv=$(xc_jq '.forensics.interval_ns | n')
+xc_assert_eq "one episode" 1 "$(xc_jq '.forensics.episodes | length')"
+xc_assert_eq "episode: the receiver's socket" \
+	"$(xc_jq '.forensics.missing | n')" \
+	"$(xc_jq '.forensics.episodes[0].split.rx_xsk | n')"
+xc_assert_eq "episode: why" "fill ring empty" \
+	"$(xc_jq '.forensics.episodes[0].why.rx_xsk')"
+xc_assert_eq "episode starts in the stop" true \
+	"$(xc_jq ".forensics.episodes[0] | (.start_realtime_ns | n) >=
+		  $t_stop - $iv and (.start_realtime_ns | n) < $t_cont")"
+xc_assert_eq "episode ends when the agent went on" true \
+	"$(xc_jq ".forensics.episodes[0] |
+		  ((.start_realtime_ns | n) + (.duration_ns | n)) as \$e |
+		  \$e >= $t_cont - $iv and \$e <= $t_cont + 2 * $iv")"
 
 # 13,000 frames as fast as the sender goes, to a receiver that was idle
 xc_run "${XC_EP[@]}" --mode skb --streams 130 --count 100 --size 64 \
