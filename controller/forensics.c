@@ -322,10 +322,26 @@ static int xc_fx_stream(struct xc_forensics *fx, const struct xc_view *v,
 	return 0;
 }
 
+/*
+ * A side's agent puts its j-th stream (in spec order) on socket j % n of
+ * its n queues, in the order the endpoint lists them.
+ */
+static uint32_t xc_fx_tx_queue(const struct xc_view *v, enum xc_side side,
+			       uint32_t j)
+{
+	const Xceiver__V1__Endpoint *ep = side == XC_TX ? v->spec->tx :
+					  v->spec->rx;
+
+	if (!ep || !ep->xsk || !ep->xsk->n_queues)
+		return 0;
+	return ep->xsk->queues[j % ep->xsk->n_queues];
+}
+
 static int xc_fx_streams(struct xc_forensics *fx, const struct xc_view *v,
 			 const Xceiver__V1__Timeline *const t[2])
 {
-	uint32_t i, k;
+	uint32_t i, k, nth[2] = { 0, 0 };
+	enum xc_side tx;
 	int ret;
 
 	fx->nstreams = (uint32_t)v->spec->n_streams;
@@ -339,6 +355,8 @@ static int xc_fx_streams(struct xc_forensics *fx, const struct xc_view *v,
 		ret = xc_fx_stream(fx, v, i, t);
 		if (ret)
 			return ret;
+		tx = xc_stream_sender(v->spec->streams[i]);
+		fx->streams[i].tx_queue = xc_fx_tx_queue(v, tx, nth[tx]++);
 		for (k = 0; k < fx->n; k++) {
 			fx->sent[k] += fx->streams[i].sent[k];
 			fx->recv[k] += fx->streams[i].recv[k];
@@ -385,10 +403,31 @@ static bool xc_fx_touches(const struct xc_fx_stream *fs,
 	return false;
 }
 
-/* Streams the episode touched, and the first one's missing seqs in it. */
+static int xc_fx_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static uint32_t xc_fx_distinct(uint32_t *q, uint32_t n)
+{
+	uint32_t i, d = n ? 1 : 0;
+
+	qsort(q, n, sizeof(*q), xc_fx_cmp_u32);
+	for (i = 1; i < n; i++)
+		d += q[i] != q[i - 1];
+	return d;
+}
+
+/*
+ * Streams the episode touched, their senders' queues (q: room for every
+ * stream), and the first one's missing seqs in it.
+ */
 static void xc_fx_ep_streams(struct xc_forensics *fx, const struct xc_view *v,
 			     const Xceiver__V1__Timeline *const t[2],
-			     struct xc_fx_episode *e, bool sides[2][2])
+			     struct xc_fx_episode *e, bool sides[2][2],
+			     uint32_t *q)
 {
 	struct xc_fx_span sp = { .first = e->first, .last = e->last };
 	struct xc_fx_walk w = { .fx = fx, .fn = xc_fx_span_fn, .arg = &sp };
@@ -401,8 +440,10 @@ static void xc_fx_ep_streams(struct xc_forensics *fx, const struct xc_view *v,
 		tx = xc_stream_sender(v->spec->streams[i]);
 		sides[tx][0] = true;	/* [side][0]: sends, [1]: receives */
 		sides[!tx][1] = true;
+		q[e->nstreams] = fx->streams[i].tx_queue;
 		if (e->nstreams++)
 			continue;
+		e->tx_queue = fx->streams[i].tx_queue;
 		e->stream_id = fx->streams[i].id;
 		w.t = t[tx];
 		w.rx = v->rx[i];
@@ -412,6 +453,7 @@ static void xc_fx_ep_streams(struct xc_forensics *fx, const struct xc_view *v,
 		e->seq_first = sp.lo;
 		e->seq_last = sp.hi;
 	}
+	e->ntx_queues = xc_fx_distinct(q, e->nstreams);
 }
 
 static int xc_fx_ep_add(struct xc_forensics *fx, uint32_t first,
@@ -748,18 +790,22 @@ static int xc_fx_run(struct xc_forensics *fx, const struct xc_view *v,
 {
 	struct xc_fx_pool pool;
 	bool sides[2][2];
-	uint32_t i;
+	uint32_t i, *q;
 	int ret;
 
 	xc_fx_uncompleted(v, &pool);
 	ret = xc_fx_streams(fx, v, t);
 	if (!ret)
 		ret = xc_fx_episodes(fx);
+	q = ret ? NULL : calloc(fx->nstreams + 1, sizeof(*q));
+	if (!ret && !q)
+		ret = -ENOMEM;
 	for (i = 0; !ret && i < fx->neps; i++) {
 		memset(sides, 0, sizeof(sides));
-		xc_fx_ep_streams(fx, v, t, &fx->eps[i], sides);
+		xc_fx_ep_streams(fx, v, t, &fx->eps[i], sides, q);
 		xc_fx_attribute(fx, &fx->eps[i], t, sides, &pool);
 	}
+	free(q);
 	if (!ret) {
 		xc_fx_totals(fx);
 		xc_fx_unplaced(fx, v, t, &pool);

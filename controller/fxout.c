@@ -72,8 +72,11 @@ static void xc_fx_print_episode(FILE *out, const struct xc_forensics *fx,
 	else
 		fprintf(out, "%u streams, stream %u", e->nstreams,
 			e->stream_id);
-	fprintf(out, " seqs %" PRIu64 "-%" PRIu64 ": ", e->seq_first,
-		e->seq_last);
+	fprintf(out, " seqs %" PRIu64 "-%" PRIu64, e->seq_first, e->seq_last);
+	if (e->ntx_queues == 1)
+		fprintf(out, ", tx queue %u: ", e->tx_queue);
+	else
+		fprintf(out, ", %u tx queues: ", e->ntx_queues);
 	xc_fx_print_split(out, e->by, (const char (*)[64])e->why);
 	fprintf(out, "\n");
 }
@@ -130,7 +133,8 @@ static json_t *xc_fx_why_json(const char (*why)[64])
 
 static json_t *xc_fx_episode_json(const struct xc_fx_episode *e)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:i, s:i, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:i, s:i, s:I, s:I, s:i, s:i,"
+			 " s:o, s:o}",
 			 "start_ns", (json_int_t)e->start_ns,
 			 "start_realtime_ns", (json_int_t)e->start_rt,
 			 "duration_ns", (json_int_t)e->dur_ns,
@@ -139,6 +143,8 @@ static json_t *xc_fx_episode_json(const struct xc_fx_episode *e)
 			 "stream_id", (int)e->stream_id,
 			 "seq_first", (json_int_t)e->seq_first,
 			 "seq_last", (json_int_t)e->seq_last,
+			 "tx_queues", (int)e->ntx_queues,
+			 "tx_queue", (int)e->tx_queue,
 			 "split", xc_fx_split_json(e->by),
 			 "why", xc_fx_why_json((const char (*)[64])e->why));
 }

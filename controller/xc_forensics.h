@@ -33,6 +33,7 @@ enum xc_fx_where {
 /* One stream on the grid: per interval, frames queued and delivered. */
 struct xc_fx_stream {
 	uint32_t id;
+	uint32_t tx_queue;	/* the sender's queue it went out on */
 	uint64_t *sent;
 	uint64_t *recv;
 	uint64_t *missing;	/* by the interval Tx queued them */
@@ -47,6 +48,8 @@ struct xc_fx_episode {
 	uint64_t dur_ns;
 	uint64_t lost;
 	uint32_t nstreams;	/* streams that lost frames in it */
+	uint32_t ntx_queues;	/* their senders' queues (distinct) */
+	uint32_t tx_queue;	/* the first stream's */
 	uint32_t stream_id;	/* the first of them, and its range */
 	uint64_t seq_first;
 	uint64_t seq_last;
