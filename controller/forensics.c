@@ -106,11 +106,18 @@ static const Xceiver__V1__Timeline *xc_fx_tl(const struct xc_view *v,
 	return r ? r->timeline : NULL;
 }
 
-/* Whether every series of t has one value per interval. */
+/*
+ * Whether t is one an agent could have sent: its records on its grid
+ * within 64-bit time, and every series with one value per record.
+ */
 static bool xc_fx_tl_sane(const Xceiver__V1__Timeline *t)
 {
+	uint64_t span, end;
 	size_t i;
 
+	if (__builtin_mul_overflow(t->intervals, t->interval_ns, &span) ||
+	    __builtin_add_overflow(t->start_realtime_ns, span, &end))
+		return false;
 	if (!t->interval_ns || !t->requested_interval_ns ||
 	    t->interval_ns % t->requested_interval_ns ||
 	    t->start_realtime_ns % t->interval_ns ||
@@ -241,7 +248,9 @@ static void xc_fx_walk_range(struct xc_fx_walk *w, uint64_t a, uint64_t b,
 		*lo = 0;
 	}
 	while (a <= b && *k < tx->n_v) {
-		hi = *lo + tx->v[*k];		/* record k: [lo, hi) */
+		/* record k: [lo, hi); a sum past 64 bits ends the seqs */
+		if (__builtin_add_overflow(*lo, tx->v[*k], &hi))
+			hi = UINT64_MAX;
 		if (a >= hi) {
 			*lo = hi;
 			(*k)++;
@@ -251,6 +260,8 @@ static void xc_fx_walk_range(struct xc_fx_walk *w, uint64_t a, uint64_t b,
 		y = XC_MIN(b, hi - 1);
 		w->fn(w, xc_fx_at(w->fx, w->t, *k), x, y);
 		w->placed += y - x + 1;
+		if (y == UINT64_MAX)
+			return;
 		a = y + 1;
 	}
 	if (a <= b)
