@@ -162,6 +162,10 @@ static bool xc_fx_grid(struct xc_forensics *fx,
 			return false;
 		}
 		iv = XC_MAX(iv, t[i]->interval_ns);
+		fx->req_iv_ns = t[i]->requested_interval_ns;
+		if (t[i]->coarsened && (!fx->max_intervals ||
+					t[i]->max_intervals < fx->max_intervals))
+			fx->max_intervals = t[i]->max_intervals;
 	}
 	for (i = 0; i < 2; i++) {
 		if (!t[i])

@@ -81,11 +81,23 @@ static void xc_fx_print_episode(FILE *out, const struct xc_forensics *fx,
 	fprintf(out, "\n");
 }
 
+/* Say so when an agent's records merged at its cap. */
+static void xc_fx_print_grid(FILE *out, const struct xc_forensics *fx)
+{
+	if (fx->iv_ns == fx->req_iv_ns)
+		return;
+	fprintf(out, "timeline: %u intervals of %.3f ms, not %.3f ms: past %u records an agent merges them in pairs\n",
+		fx->n, fx->iv_ns / 1e6, fx->req_iv_ns / 1e6,
+		fx->max_intervals);
+}
+
 void xc_fx_print(FILE *out, const struct xc_forensics *fx)
 {
 	uint64_t tester;
 	uint32_t i;
 
+	if (fx->have)
+		xc_fx_print_grid(out, fx);
 	if (!fx->have || !fx->missing_total)
 		return;
 	tester = xc_fx_tester(fx->by);
@@ -170,10 +182,11 @@ json_t *xc_fx_json(const struct xc_forensics *fx)
 	eps = json_array();
 	for (i = 0; eps && i < fx->neps; i++)
 		json_array_append_new(eps, xc_fx_episode_json(&fx->eps[i]));
-	return json_pack("{s:b, s:I, s:I, s:i, s:I, s:I, s:o, s:o, s:o,"
+	return json_pack("{s:b, s:I, s:I, s:I, s:i, s:I, s:I, s:o, s:o, s:o,"
 			 " s:{s:o, s:o, s:o}}",
 			 "have", 1,
 			 "interval_ns", (json_int_t)fx->iv_ns,
+			 "requested_interval_ns", (json_int_t)fx->req_iv_ns,
 			 "start_realtime_ns", (json_int_t)fx->start_rt,
 			 "intervals", (int)fx->n,
 			 "missing", (json_int_t)fx->missing_total,

@@ -62,6 +62,8 @@ struct xc_forensics {
 	bool have;		/* both timelines there and usable */
 	char why_not[160];	/* when not */
 	uint64_t iv_ns;
+	uint64_t req_iv_ns;	/* what the spec asked for */
+	uint32_t max_intervals;	/* the smaller agent cap, when merged */
 	uint64_t start_rt;	/* start of interval 0 */
 	uint32_t n;		/* intervals */
 	struct xc_fx_stream *streams;

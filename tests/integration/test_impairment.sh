@@ -404,6 +404,10 @@ xc_check_report()
 		xc_check_stream "$st"
 	done
 	xc_assert_eq foreign "${W[foreign]}" "$(xc_jq '.rx.foreign | n')"
+	# the box's doing, which no counter of either host accounts for
+	xc_assert_eq "missing frames lost between the hosts" \
+		"$(xc_jq '.forensics.missing | n')" \
+		"$(xc_jq '.forensics.split.between_hosts | n')"
 	xc_assert_eq "anomaly count" "${W[anomaly_count]}" \
 		"$(xc_jq '.rx.anomaly_count | n')"
 	xc_assert_eq "anomalies (kind/seq/seen/expected/bad byte)" \
