@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Interface facts for IfInfo and for the Prepare checks. Everything comes
- * from the caller's network namespace: ioctls and getifaddrs; queue counts
- * from sysfs only when that sysfs shows this namespace's interface (ip netns
- * exec remounts it, nsenter does not), else from ethtool.
+ * from the caller's network namespace: ioctls, getifaddrs, generic netlink
+ * for the XDP features (xc_xdpfeat.c); queue counts from sysfs only when
+ * that sysfs shows this namespace's interface (ip netns exec remounts it,
+ * nsenter does not), else from ethtool.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 
 #include "xc_dp_priv.h"
 #include "xc_util.h"
+#include "xc_xdpfeat.h"
 
 /* An ioctl whose ifreq carries a pointer the caller set (ifr_data). */
 static int xc_if_ioctl_data(const char *ifname, unsigned long req,
@@ -218,6 +220,9 @@ int xc_ifinfo_get(const char *ifname, Xceiver__V1__IfInfo *info, char *err,
 	if (ret)
 		goto fail;
 	ret = xc_ifinfo_addrs(ifname, &v4, &v6);
+	if (ret)
+		goto fail;
+	ret = xc_xdpfeat_get(ifname, idx, info);
 	if (ret)
 		goto fail;
 	xc_ifinfo_queues(ifname, idx, &rxq, &txq);

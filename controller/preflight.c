@@ -154,6 +154,83 @@ static int xc_pf_vlan(const struct xc_end *e, const Xceiver__V1__TestSpec *s,
 		       e->info->ifname);
 }
 
+/* The driver's XDP features IfInfo carries, as the kernel names them. */
+static void xc_pf_xdp_names(const Xceiver__V1__IfInfo *i, char *buf,
+			    size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", i->xdp_native ? ", basic" : "",
+		 i->xdp_redirect ? ", redirect" : "",
+		 i->xdp_zerocopy ? ", xsk-zerocopy" : "",
+		 i->xdp_rx_sg ? ", rx-sg" : "");
+	if (*buf)
+		memmove(buf, buf + 2, strlen(buf + 2) + 1);
+	else
+		snprintf(buf, len, "none");
+}
+
+/* Native AF_XDP receive: the program runs in the driver and redirects. */
+static bool xc_pf_native_rx(const Xceiver__V1__IfInfo *i)
+{
+	return i->xdp_native && i->xdp_redirect;
+}
+
+/*
+ * Zero-copy needs basic, redirect and xsk-zerocopy (the kernel refuses
+ * the bind otherwise), and multi-buffer there a driver that takes more
+ * than one buffer a frame in zero-copy (xdp_zc_max_segs above 1).
+ */
+static int xc_pf_zc(const struct xc_end *e, const char *feat,
+		    struct xc_findings *fs)
+{
+	const Xceiver__V1__IfInfo *i = e->info;
+
+	if (!xc_pf_native_rx(i) || !i->xdp_zerocopy)
+		return xc_find(fs, true, "%s agent %s: %s cannot do zero-copy AF_XDP (driver XDP features: %s): use mode %s",
+			       e->role, e->ep->agent, i->ifname, feat,
+			       xc_pf_native_rx(i) ?
+			       "drv (native XDP, copy) or skb" : "skb");
+	if (e->ep->xsk->multi_buffer && i->xdp_zc_max_segs == 1)
+		return xc_find(fs, true, "%s agent %s: %s cannot do multi-buffer AF_XDP in zero-copy (its driver takes one buffer a frame there): use mode drv with multi_buffer, or frames within a chunk without it",
+			       e->role, e->ep->agent, i->ifname);
+	return 0;
+}
+
+/*
+ * What the XDP mode needs of the driver, as far as the kernel tells its
+ * features. A receiver in drv mode (or in auto, which ends there without
+ * zero-copy) needs native XDP that redirects to AF_XDP sockets; a sender
+ * in drv mode runs no program. Auto ending in a copy mode is no finding:
+ * nothing is lost, and the summary names the mode in use. Nor is
+ * multi_buffer in drv mode without rx-sg: copy mode spreads a frame over
+ * as many chunks as it takes, and a driver that cannot take a frame
+ * refuses the program at that MTU.
+ */
+static int xc_pf_xdp(const struct xc_end *e, bool receives,
+		     struct xc_findings *fs)
+{
+	const Xceiver__V1__IfInfo *i = e->info;
+	Xceiver__V1__XdpMode mode = e->ep->xsk->mode;
+	char feat[64];
+
+	if (!i->xdp_features_known)
+		return 0;
+	xc_pf_xdp_names(i, feat, sizeof(feat));
+	if (mode == XCEIVER__V1__XDP_MODE__XDP_MODE_ZEROCOPY)
+		return xc_pf_zc(e, feat, fs);
+	if (!receives || xc_pf_native_rx(i))
+		return 0;
+	if (mode == XCEIVER__V1__XDP_MODE__XDP_MODE_DRV)
+		return xc_find(fs, true, "%s agent %s: %s cannot receive in native (drv) XDP mode: its driver %s (driver XDP features: %s); use mode skb",
+			       e->role, e->ep->agent, i->ifname,
+			       i->xdp_native ?
+			       "cannot redirect frames to AF_XDP sockets" :
+			       "has no native XDP", feat);
+	if (mode == XCEIVER__V1__XDP_MODE__XDP_MODE_AUTO && i->xdp_native)
+		return xc_find(fs, true, "%s agent %s: mode auto would receive in drv copy mode on %s, whose driver cannot redirect frames to AF_XDP sockets (driver XDP features: %s): they would be dropped; use mode skb",
+			       e->role, e->ep->agent, i->ifname, feat);
+	return 0;
+}
+
 static int xc_pf_end(const struct xc_end *e, const Xceiver__V1__TestSpec *s,
 		     struct xc_findings *fs)
 {
@@ -166,6 +243,8 @@ static int xc_pf_end(const struct xc_end *e, const Xceiver__V1__TestSpec *s,
 	ret = xc_pf_link(e, fs);
 	if (!ret)
 		ret = xc_pf_mtu(e, s, fs);
+	if (!ret)
+		ret = xc_pf_xdp(e, receives, fs);
 	if (!ret && receives)
 		ret = xc_pf_rss(e, fs);
 	if (!ret && receives)

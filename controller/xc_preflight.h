@@ -7,7 +7,10 @@
  * it at risk is a warning that the summary and the JSON report repeat.
  *
  *   refused: an interface down or without carrier; frames whose IP packet
- *            is larger than the sending or the receiving interface's MTU
+ *            is larger than the sending or the receiving interface's MTU;
+ *            an XDP mode the driver cannot do, as the kernel tells its XDP
+ *            features (zero-copy, multi-buffer zero-copy, a receiver in
+ *            native mode, auto that would end there)
  *   warning: a receiver that binds some of its interface's queues only
  *            (RSS may steer flows to queues without a socket); tagged
  *            streams in skb mode to an interface that takes tags out of

@@ -71,6 +71,16 @@ xc_assert_output "frames of up to 1500 bytes" "message names the largest frame"
 ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" mtu 1500
 xc_after "MTU"
 
+xc_log "case: zero-copy on a veth, native XDP without it (preflight)"
+xc_run "${XC_EP[@]}" --mode zerocopy --count 1000 --size 64 --rate 100000
+xc_assert_rc 3
+feat='driver XDP features: basic, redirect, rx-sg'
+for dev in "$XC_TX_DEV" "$XC_RX_DEV"; do
+	xc_assert_output "$dev cannot do zero-copy AF_XDP \\($feat\\): use mode drv" \
+		"message names $dev, zero-copy and what to use instead"
+done
+xc_after "zero-copy"
+
 xc_log "case: the Rx interface is down (preflight)"
 ip -n "$XC_RX_NS" link set dev "$XC_RX_DEV" down
 xc_run "${XC_EP[@]}" "${COMMON[@]}"

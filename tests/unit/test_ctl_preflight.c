@@ -192,6 +192,129 @@ static void test_vlan_offload(void **state)
 	fx_free(&f);
 }
 
+/* An interface whose driver's XDP features the kernel told. */
+static void xdp_feat(Xceiver__V1__IfInfo *i, bool native, bool redirect,
+		     bool zc, bool rx_sg, uint32_t zc_max_segs)
+{
+	i->xdp_features_known = true;
+	i->xdp_native = native;
+	i->xdp_redirect = redirect;
+	i->xdp_zerocopy = zc;
+	i->xdp_rx_sg = rx_sg;
+	i->xdp_zc_max_segs = zc_max_segs;
+}
+
+static void test_xdp_zerocopy(void **state)
+{
+	struct fx f;
+
+	/* a veth: native XDP, no zero-copy */
+	fx_init(&f, "mode: zerocopy", "{id: 1, count: 10}");
+	xdp_feat(&f.rx, true, true, false, true, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "rx agent 198.19.1.6:7007: xcr cannot do zero-copy AF_XDP (driver XDP features: basic, redirect, rx-sg): use mode drv (native XDP, copy) or skb");
+	/* without native XDP, only skb is left */
+	xdp_feat(&f.rx, false, false, false, false, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "xcr cannot do zero-copy AF_XDP (driver XDP features: none): use mode skb");
+	/* zero-copy without redirect: the kernel refuses the bind */
+	xdp_feat(&f.rx, true, false, true, false, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "xcr cannot do zero-copy AF_XDP (driver XDP features: basic, xsk-zerocopy): use mode skb");
+	/* a NIC that does it */
+	xdp_feat(&f.rx, true, true, true, false, 1);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	/* the features unknown: no finding */
+	xceiver__v1__if_info__init(&f.rx);
+	iface(&f.rx, "xcr", 1500);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	fx_free(&f);
+}
+
+static void test_xdp_zc_multi_buffer(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, "mode: zerocopy, multi_buffer: true", "{id: 1, count: 10}");
+	xdp_feat(&f.rx, true, true, true, true, 1);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "rx agent 198.19.1.6:7007: xcr cannot do multi-buffer AF_XDP in zero-copy (its driver takes one buffer a frame there): use mode drv with multi_buffer");
+	/* a driver that takes several, or a kernel that does not say */
+	f.rx.xdp_zc_max_segs = 5;
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	f.rx.xdp_zc_max_segs = 0;
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	fx_free(&f);
+	/* copy mode spreads a frame over chunks: rx-sg does not matter */
+	fx_init(&f, "mode: drv, multi_buffer: true", "{id: 1, count: 10}");
+	xdp_feat(&f.rx, true, true, false, false, 0);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	fx_free(&f);
+}
+
+static void test_xdp_drv(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, "mode: drv", "{id: 1, count: 10}");
+	xdp_feat(&f.rx, false, false, false, false, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "rx agent 198.19.1.6:7007: xcr cannot receive in native (drv) XDP mode: its driver has no native XDP (driver XDP features: none); use mode skb");
+	xdp_feat(&f.rx, true, false, false, false, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "its driver cannot redirect frames to AF_XDP sockets (driver XDP features: basic); use mode skb");
+	/* a veth receives in drv mode */
+	xdp_feat(&f.rx, true, true, false, true, 0);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	fx_free(&f);
+	/* a sender in drv mode runs no program */
+	fx_init(&f, "mode: skb", "{id: 1, count: 10}");
+	f.spec->tx->xsk->mode = XCEIVER__V1__XDP_MODE__XDP_MODE_DRV;
+	xdp_feat(&f.tx, false, false, false, false, 0);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	/* but it needs zero-copy for zerocopy */
+	f.spec->tx->xsk->mode = XCEIVER__V1__XDP_MODE__XDP_MODE_ZEROCOPY;
+	fx_check(&f);
+	one_finding(&f, true,
+		    "tx agent 198.19.1.2:7007: xct cannot do zero-copy AF_XDP");
+	fx_free(&f);
+}
+
+static void test_xdp_auto(void **state)
+{
+	struct fx f;
+
+	/* auto ends in drv copy on a veth: nothing lost, no finding */
+	fx_init(&f, "mode: auto", "{id: 1, count: 10}");
+	xdp_feat(&f.rx, true, true, false, true, 0);
+	xdp_feat(&f.tx, false, false, false, false, 0);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	/* nor in skb copy without native XDP */
+	xdp_feat(&f.rx, false, false, false, false, 0);
+	fx_check(&f);
+	assert_int_equal(f.fs.n, 0);
+	/* in drv copy without redirect, frames would be dropped */
+	xdp_feat(&f.rx, true, false, false, false, 0);
+	fx_check(&f);
+	one_finding(&f, true,
+		    "rx agent 198.19.1.6:7007: mode auto would receive in drv copy mode on xcr, whose driver cannot redirect frames to AF_XDP sockets (driver XDP features: basic): they would be dropped; use mode skb");
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +323,10 @@ int main(void)
 		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_rss),
 		cmocka_unit_test(test_vlan_offload),
+		cmocka_unit_test(test_xdp_zerocopy),
+		cmocka_unit_test(test_xdp_zc_multi_buffer),
+		cmocka_unit_test(test_xdp_drv),
+		cmocka_unit_test(test_xdp_auto),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
