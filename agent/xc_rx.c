@@ -17,10 +17,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xc_compat.h"
 #include "xc_dp_priv.h"
 #include "xc_log.h"
+#include "xc_sched.h"
 #include "xc_util.h"
 
 #define XC_PRESSURE(dp, p) \
@@ -100,10 +102,14 @@ static void xc_rx_sleep(void)
  *
  * An empty ring: the worker keeps looking for XC_RX_SPIN_NS after the
  * last frame, then naps XC_RX_NAP_NS at a time, giving the core to a
- * sender or softirq work that shares it. It does not nap sooner: a
- * sleeping vCPU may run again much later than asked (seen: stalls of a
- * millisecond, a fill ring of frames dropped), and at full speed a gap of
- * a few microseconds is no pause of the stream.
+ * sender or softirq work that shares it. A normal thread does not nap
+ * sooner: a sleeping vCPU may run again much later than asked (seen:
+ * stalls of a millisecond, a fill ring of frames dropped), and at full
+ * speed a gap of a few microseconds is no pause of the stream. Every
+ * wait (nap, poll(), the pressure's sleep) is taken at SCHED_FIFO where
+ * the host allows it (xc_sched.c): the wake-up then runs the worker at
+ * once however busy the core, so a worker on SCHED_FIFO naps without
+ * looking first, which would keep the core from a sender sharing it.
  *
  * Waits read the clock, with no pause instruction: a long run of those
  * makes a KVM guest's vCPU exit.
@@ -122,7 +128,8 @@ static void xc_rx_nap(void)
 }
 
 /* Nothing in the Rx rings for idle_ns: wait as the options say. */
-static void xc_rx_idle(struct xc_sock *s, uint64_t idle_ns)
+static void xc_rx_idle(struct xc_sock *s, struct xc_rx_sched *rs,
+		       uint64_t idle_ns)
 {
 	const struct xc_xsk_cfg *c = &s->dp->cfg;
 	struct pollfd pfd[XC_MAX_SPQ];
@@ -134,6 +141,7 @@ static void xc_rx_idle(struct xc_sock *s, uint64_t idle_ns)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
+		xc_sched_rx_wait(rs, s->queue);
 		poll(pfd, s->nxs, XC_POLL_MS);
 		return;
 	}
@@ -143,10 +151,12 @@ static void xc_rx_idle(struct xc_sock *s, uint64_t idle_ns)
 			xc_rx_wakeup(s, &s->xs[i]);
 	if (c->busy_poll)
 		sched_yield();
-	else if (idle_ns < XC_RX_SPIN_NS)
+	else if (idle_ns < XC_RX_SPIN_NS && !rs->fifo)
 		xc_spin_ns(XC_RX_LOOK_NS);
-	else
+	else {
+		xc_sched_rx_wait(rs, s->queue);
 		xc_rx_nap();
+	}
 }
 
 /*
@@ -352,15 +362,20 @@ void *xc_rx_worker(void *arg)
 {
 	struct xc_sock *s = arg;
 	uint64_t idle_since = 0, now;
+	struct xc_rx_sched rs;
 	uint32_t i, got;
 
 	XC_STORE(&s->rx_tid, gettid());
 	xc_worker_pin(s->dp, (uint32_t)(s - s->dp->socks));
+	prctl(PR_SET_NAME, "xc-rx", 0, 0, 0);
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	xc_sched_rx_init(&rs, &s->dp->cfg, s->queue);
 	while (!xc_dp_stopping(s->dp)) {
 		got = 0;
 		for (i = 0; i < s->nxs; i++)
 			got += xc_rx_batch(s, &s->xs[i]);
+		now = xc_mono_ns();
+		xc_sched_rx_awake(&rs, now, s->queue);
 		if (got) {
 			idle_since = 0;
 			if (got < XC_RX_FEW(s->dp->cfg.batch) &&
@@ -370,13 +385,13 @@ void *xc_rx_worker(void *arg)
 		}
 		if (XC_PRESSURE(s->dp, HOLD_RX) ||
 		    (XC_PRESSURE(s->dp, STOP_READING) && !xc_rx_budget(s))) {
+			xc_sched_rx_wait(&rs, s->queue);
 			xc_rx_sleep();
 			continue;
 		}
-		now = xc_mono_ns();
 		if (!idle_since)
 			idle_since = now;
-		xc_rx_idle(s, now - idle_since);
+		xc_rx_idle(s, &rs, now - idle_since);
 	}
 	s->rx_cpu_ns = xc_thread_cpu_ns();
 	return NULL;

@@ -1,16 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Worker scheduling. A Rx worker that waits behind other work for a few
- * milliseconds loses what its rings cannot hold meanwhile. Measured on a
- * 2-core lab with two CPU hogs beside it, 20 runs of 20,000 frames at
- * 100 kpps into a 512-entry Rx ring: SCHED_OTHER lost frames in 20 of 20
- * (nice -10: 17 of 20), SCHED_FIFO priority 1 in none. At full speed it
- * does harm instead: the kernel holds off a real-time thread that never
- * sleeps now and then to let other work run, and SCHED_FIFO receivers
- * lost frames in 3 of 7 full-speed runs where normal ones lost none. So
- * it is not the default: xsk.worker_sched fifo asks for it; a host that
- * refuses it refuses the run, with the reason, rather than measuring the
- * host's scheduler.
+ * milliseconds loses what its rings cannot hold meanwhile. A normal
+ * thread's wake-up does not always run it at once: the scheduler may find
+ * it not due yet (it ran just before it slept) and leave the core to the
+ * running thread until the next tick, 4 ms at HZ=250 (seen with perf on a
+ * 2-core lab beside two CPU hogs: woken Rx workers waited 2.8 to 4 ms,
+ * also at nice -20 with a 100 us slice). 100 kpps into a 512-entry Rx
+ * ring (poll) beside two hogs: normal receivers lost frames in 16 of 20
+ * runs; in drv mode at nice -10 or -20 with a 100 us slice in 16 of 20;
+ * SCHED_FIFO ones in none of 20.
+ *
+ * So by default the Rx worker sleeps at SCHED_FIFO priority XC_RX_RT_PRIO
+ * (xc_sched_rx_wait) and its wake-up runs it at once. A SCHED_FIFO
+ * thread that never sleeps is held off now and then by the kernel to let
+ * other work run (at full speed such receivers lost frames in 3 of 7
+ * runs), so the worker turns back into a normal thread once it has been
+ * awake for XC_RX_RT_AWAKE_NS (xc_sched_rx_awake) until it sleeps again.
+ * An agent with --no-realtime keeps it normal; a host that refuses
+ * SCHED_FIFO leaves it normal and says so.
+ *
+ * xsk.worker_sched fifo puts every worker of the side on SCHED_FIFO for
+ * the whole run; a host that refuses it refuses the run, with the reason,
+ * rather than measuring the host's scheduler.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +31,8 @@
 
 #include "xc_dp.h"
 #include "xc_dp_priv.h"
+#include "xc_log.h"
+#include "xc_sched.h"
 #include "xc_util.h"
 
 static bool xc_rt_allowed = true;
@@ -44,15 +58,13 @@ int xc_sched_check(const struct xc_xsk_cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
-int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
-		   void *(*fn)(void *), void *arg)
+static int xc_sched_fifo_spawn(int prio, pthread_t *thr,
+			       void *(*fn)(void *), void *arg)
 {
-	struct sched_param sp = { .sched_priority = (int)c->rt_prio };
+	struct sched_param sp = { .sched_priority = prio };
 	pthread_attr_t attr;
 	int ret;
 
-	if (!c->rt_prio)
-		return pthread_create(thr, NULL, fn, arg);
 	ret = pthread_attr_init(&attr);
 	if (ret)
 		return ret;
@@ -62,4 +74,78 @@ int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
 	      pthread_create(thr, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	return ret;
+}
+
+/*
+ * A Rx worker starts on SCHED_FIFO too (as it waits, see above): a new
+ * normal thread may first run milliseconds after frames began to come.
+ * Where the host refuses, it starts normal and says so itself.
+ */
+int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
+		   void *(*fn)(void *), void *arg)
+{
+	if (c->rt_prio)
+		return xc_sched_fifo_spawn((int)c->rt_prio, thr, fn, arg);
+	if (fn == xc_rx_worker && xc_rt_allowed &&
+	    !xc_sched_fifo_spawn(XC_RX_RT_PRIO, thr, fn, arg))
+		return 0;
+	return pthread_create(thr, NULL, fn, arg);
+}
+
+static int xc_sched_self(int policy, int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+
+	return pthread_setschedparam(pthread_self(), policy, &sp);
+}
+
+static void xc_sched_rx_off(struct xc_rx_sched *rs, uint32_t queue, int ret)
+{
+	rs->on = false;
+	pr_warn("queue %u: the Rx worker waits as a normal thread (SCHED_FIFO: %s): on a busy host it may take a frame's wake-up milliseconds late\n",
+		queue, strerror(ret));
+}
+
+/* Before the worker sleeps: SCHED_FIFO, so that its wake-up is prompt. */
+void xc_sched_rx_wait(struct xc_rx_sched *rs, uint32_t queue)
+{
+	int ret;
+
+	rs->awake_ns = 0;
+	if (!rs->on || rs->fifo)
+		return;
+	ret = xc_sched_self(SCHED_FIFO, XC_RX_RT_PRIO);
+	if (ret)
+		xc_sched_rx_off(rs, queue, ret);
+	else
+		rs->fifo = true;
+}
+
+/*
+ * The worker starts as it waits, on SCHED_FIFO, unless its side's workers
+ * are on SCHED_FIFO throughout (xsk.worker_sched fifo).
+ */
+void xc_sched_rx_init(struct xc_rx_sched *rs, const struct xc_xsk_cfg *c,
+		      uint32_t queue)
+{
+	rs->on = !c->rt_prio && xc_rt_allowed;
+	rs->fifo = false;
+	xc_sched_rx_wait(rs, queue);
+}
+
+/* The worker runs at now: normal again once awake XC_RX_RT_AWAKE_NS. */
+void xc_sched_rx_awake(struct xc_rx_sched *rs, uint64_t now, uint32_t queue)
+{
+	int ret;
+
+	if (!rs->awake_ns) {
+		rs->awake_ns = now;
+		return;
+	}
+	if (!rs->fifo || now - rs->awake_ns < XC_RX_RT_AWAKE_NS)
+		return;
+	ret = xc_sched_self(SCHED_OTHER, 0);
+	if (ret)
+		xc_sched_rx_off(rs, queue, ret);
+	rs->fifo = false;
 }

@@ -14,7 +14,7 @@ XC_PKGS=(
 	protobuf-c-compiler libprotobuf-c-dev
 	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-utils
 	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux
-	netsniff-ng
+	netsniff-ng stress-ng
 )
 
 missing=()

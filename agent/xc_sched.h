@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The Rx worker's scheduling (xc_sched.c): it waits at SCHED_FIFO, so a
+ * frame's wake-up runs it at once whatever else the core runs, and works
+ * as a normal thread once it has been awake for XC_RX_RT_AWAKE_NS, so a
+ * worker that never sleeps is not held off by the kernel.
+ */
+#ifndef XC_SCHED_H
+#define XC_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xc_dp_priv.h"
+
+/* Longest a Rx worker stays SCHED_FIFO without sleeping. */
+#define XC_RX_RT_AWAKE_NS	10000000ull
+/* The SCHED_FIFO priority it waits at. */
+#define XC_RX_RT_PRIO		1
+
+struct xc_rx_sched {
+	bool on;		/* switching between FIFO and normal */
+	bool fifo;		/* SCHED_FIFO now */
+	uint64_t awake_ns;	/* awake since (0: has just slept) */
+};
+
+void xc_sched_rx_init(struct xc_rx_sched *rs, const struct xc_xsk_cfg *c,
+		      uint32_t queue);
+void xc_sched_rx_wait(struct xc_rx_sched *rs, uint32_t queue);
+void xc_sched_rx_awake(struct xc_rx_sched *rs, uint64_t now,
+		       uint32_t queue);
+
+#endif
