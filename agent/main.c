@@ -142,7 +142,8 @@ static void xc_counters_print(const struct xc_hostctr *h,
 		       xc_enum_name(&xceiver__v1__counter_source__descriptor,
 				    c->source),
 		       xc_enum_name(&xceiver__v1__layer__descriptor, c->layer),
-		       c->loss ? "yes" : "no", (unsigned long long)b[i],
+		       !c->loss ? "no" : c->peer ? "peer" : "yes",
+		       (unsigned long long)b[i],
 		       (unsigned long long)(b[i] - a[i]));
 	}
 	for (i = 0; i < xc_hostctr_nunread(h); i++)

@@ -15,6 +15,7 @@
 #include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_neigh.h"
+#include "xc_sched.h"
 #include "xc_util.h"
 
 static const char *xc_mode_name(int mode)
@@ -823,12 +824,23 @@ static void xc_report_vlan(const struct xc_dp *dp, Xceiver__V1__Report *r)
 
 /* A receiving side's ring and UMEM sizes, and why. */
 /* What the side's workers ran with. */
+/* Read after the workers are joined. */
 static void xc_report_sched(const struct xc_dp *dp, Xceiver__V1__Report *r)
 {
-	if (!dp->cfg.rt_prio)
+	uint32_t i;
+
+	if (dp->cfg.rt_prio) {
+		r->worker_sched = XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO;
+		r->rt_priority = dp->cfg.rt_prio;
 		return;
-	r->worker_sched = XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO;
-	r->rt_priority = dp->cfg.rt_prio;
+	}
+	if (!dp->rx_started)
+		return;
+	for (i = 0; i < dp->nsocks; i++)
+		if (!dp->socks[i].rx_rt_waits)
+			return;
+	r->worker_sched = XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO_WAITS;
+	r->rt_priority = XC_RX_RT_PRIO;
 }
 
 static int xc_report_sizing(const struct xc_dp *dp, Xceiver__V1__Report *r)

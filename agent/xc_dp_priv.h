@@ -167,6 +167,7 @@ struct xc_sock {
 	uint64_t rx_cpu_ns;
 	uint64_t *rx_addrs;	/* chunks to give back, one batch */
 	pid_t rx_tid;		/* atomic: the Rx worker's thread id */
+	bool rx_rt_waits;	/* it waited at SCHED_FIFO (xc_sched.h) */
 	pthread_t rx_thr;
 	bool rx_running;
 };

@@ -394,5 +394,6 @@ void *xc_rx_worker(void *arg)
 		xc_rx_idle(s, &rs, now - idle_since);
 	}
 	s->rx_cpu_ns = xc_thread_cpu_ns();
+	s->rx_rt_waits = rs.on;
 	return NULL;
 }

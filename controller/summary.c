@@ -219,6 +219,10 @@ static void xc_print_sched(FILE *out, const char *side,
 	    XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
 		fprintf(out, "%s workers: SCHED_FIFO priority %u\n", side,
 			r->rt_priority);
+	else if (r && r->worker_sched ==
+		 XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO_WAITS)
+		fprintf(out, "%s: Rx workers waited at SCHED_FIFO priority %u and worked as normal threads\n",
+			side, r->rt_priority);
 }
 
 /* How a receiving side saw the 802.1Q tags of its tagged streams. */

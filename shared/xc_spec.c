@@ -240,6 +240,10 @@ static int xc_spec_check_sched(struct xc_sctx *c, const char *side,
 			     x->worker_sched))
 		return xc_serr(c, "%s.xsk.worker_sched: %d is not a valid WorkerSched",
 			       side, (int)x->worker_sched);
+	if (x->worker_sched ==
+	    XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO_WAITS)
+		return xc_serr(c, "%s.xsk.worker_sched: fifo_waits is what the Rx workers do by default, a report value; ask for normal or fifo",
+			       side);
 	if (x->rt_priority &&
 	    x->worker_sched != XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
 		return xc_serr(c, "%s.xsk.rt_priority: only with worker_sched fifo",
