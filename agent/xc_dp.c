@@ -729,6 +729,23 @@ static int xc_report_tx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	return 0;
 }
 
+/* Frames left on the Rx rings (the workers are joined). */
+static uint64_t xc_report_unread(struct xc_dp *dp)
+{
+	struct xc_sock *s;
+	uint64_t n = 0;
+	uint32_t i, j;
+
+	for (i = 0; i < dp->nsocks; i++) {
+		s = &dp->socks[i];
+		for (j = 0; j < s->nxs; j++)
+			if (s->xs[j].xsk)
+				n += xsk_cons_nb_avail(&s->xs[j].rx,
+						       dp->cfg.rx_size);
+	}
+	return n;
+}
+
 static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 {
 	uint64_t first = UINT64_MAX, last = 0;
@@ -753,6 +770,7 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	}
 	if (first != UINT64_MAX)
 		r->rx_elapsed_ns = last - first;
+	r->rx_ring_unread = xc_report_unread(dp);
 	return 0;
 }
 

@@ -626,43 +626,57 @@ static void xc_fx_why(char *buf, const struct xc_fx_avail *a,
 		why = "Rx ring full";
 	else if (w == XC_FX_TX && !*why)
 		why = "queued, never completed";
+	else if (w == XC_FX_RX_XSK && !*why)
+		why = "left in the Rx ring, never read";
 	snprintf(buf, 64, "%s", why);
 }
 
 /*
- * Frames each side's senders queued and the kernel never completed, for
- * the whole run: counted in the sending host, by the episodes whose
- * streams that side sends, after its counters.
+ * What the reports count for the whole run only, per side: frames its
+ * senders queued and the kernel never completed (XC_FX_POOL_TX, the
+ * sending host's loss), and frames left on its Rx rings that its workers
+ * never read (XC_FX_POOL_RX, the receiving socket's). Episodes whose
+ * streams a side sends (receives) draw on its pool after the counters.
  */
+enum { XC_FX_POOL_TX, XC_FX_POOL_RX };
+
 struct xc_fx_pool {
-	uint64_t n[2];
+	uint64_t n[2][2];	/* [side][XC_FX_POOL_*] */
 };
 
-static uint64_t xc_fx_pool_of(const struct xc_fx_pool *p, bool sides[2][2])
+static uint64_t xc_fx_pool_of(const struct xc_fx_pool *p, bool sides[2][2],
+			      int role)
 {
-	return (sides[0][0] ? p->n[0] : 0) + (sides[1][0] ? p->n[1] : 0);
+	return (sides[0][role] ? p->n[0][role] : 0) +
+	       (sides[1][role] ? p->n[1][role] : 0);
 }
 
 static void xc_fx_pool_use(struct xc_fx_pool *p, bool sides[2][2],
-			   uint64_t used)
+			   int role, uint64_t used)
 {
 	uint64_t x;
 	int s;
 
 	for (s = 0; s < 2 && used; s++) {
-		if (!sides[s][0])
+		if (!sides[s][role])
 			continue;
-		x = XC_MIN(used, p->n[s]);
-		p->n[s] -= x;
+		x = XC_MIN(used, p->n[s][role]);
+		p->n[s][role] -= x;
 		used -= x;
 	}
 }
 
+/* The pool a layer draws on, or -1. */
+static int xc_fx_pool_role(enum xc_fx_where w)
+{
+	return w == XC_FX_TX ? XC_FX_POOL_TX :
+	       w == XC_FX_RX_XSK ? XC_FX_POOL_RX : -1;
+}
+
 /*
  * Count left lost frames against a's layers in the order a frame passes
- * them, each taking at most what is left, into by[] with each layer's
- * why; frames queued and never completed (the pool, for the whole run)
- * count in the sending host after its counters. The rest was lost between
+ * them, each taking at most what is left (a layer's counters first, then
+ * its pool), into by[] with each layer's why. The rest was lost between
  * the hosts when every counter was read, else it is not attributed.
  */
 static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
@@ -672,11 +686,15 @@ static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
 	static const enum xc_fx_where order[] = {
 		XC_FX_TX, XC_FX_RX_HOST, XC_FX_RX_XDP, XC_FX_RX_XSK,
 	};
-	uint64_t take, tx_ctr = a->n[XC_FX_TX];
+	uint64_t take, ctr;
 	size_t i;
+	int role;
 
-	a->n[XC_FX_TX] += xc_fx_pool_of(pool, sides);
 	for (i = 0; i < XC_ARRAY_SIZE(order) && left; i++) {
+		role = xc_fx_pool_role(order[i]);
+		ctr = a->n[order[i]];
+		if (role >= 0)
+			a->n[order[i]] += xc_fx_pool_of(pool, sides, role);
 		take = XC_MIN(left, a->n[order[i]]);
 		if (!take)
 			continue;
@@ -684,8 +702,8 @@ static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
 		if (!why[order[i]][0])
 			xc_fx_why(why[order[i]], a, order[i]);
 		left -= take;
-		if (order[i] == XC_FX_TX && take > tx_ctr)
-			xc_fx_pool_use(pool, sides, take - tx_ctr);
+		if (role >= 0 && take > ctr)
+			xc_fx_pool_use(pool, sides, role, take - ctr);
 	}
 	by[read ? XC_FX_BETWEEN : XC_FX_UNATTRIBUTED] += left;
 }
@@ -769,15 +787,15 @@ static void xc_fx_unplaced(struct xc_forensics *fx, const struct xc_view *v,
 
 /* ---------------------------------------------------------------- build */
 
-/* Frames each side's senders queued and the kernel never completed. */
-static void xc_fx_uncompleted(const struct xc_view *v, struct xc_fx_pool *p)
+static void xc_fx_pools(const struct xc_view *v, struct xc_fx_pool *p)
 {
 	const Xceiver__V1__Report *r;
 	int s;
 
 	for (s = XC_TX; s <= XC_RX; s++) {
 		r = xc_view_report(v, s);
-		p->n[s] = r ? r->tx_uncompleted : 0;
+		p->n[s][XC_FX_POOL_TX] = r ? r->tx_uncompleted : 0;
+		p->n[s][XC_FX_POOL_RX] = r ? r->rx_ring_unread : 0;
 	}
 }
 
@@ -808,7 +826,7 @@ static int xc_fx_run(struct xc_forensics *fx, const struct xc_view *v,
 	uint32_t i, *q;
 	int ret;
 
-	xc_fx_uncompleted(v, &pool);
+	xc_fx_pools(v, &pool);
 	ret = xc_fx_streams(fx, v, t);
 	if (!ret)
 		ret = xc_fx_episodes(fx);

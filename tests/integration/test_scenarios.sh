@@ -231,6 +231,19 @@ xc_scen_xdp_off()
 	done
 }
 
+# Frames a scenario loses on purpose (the Rx pressure, a ring too small)
+# are the receiver's: the test link loses none, so no frame may be put
+# between the hosts or left unexplained.
+xc_scen_attributed()
+{
+	local n
+
+	n=$(xc_jq '.forensics.split | (.between_hosts | n) +
+		   (.not_attributed | n)')
+	[ "$n" = 0 ] ||
+		xc_fail "$1: $n missing frames not explained by a counter ($(xc_jq '.forensics.split | tostring'))"
+}
+
 # xc_scen_run FILE NAME MODE
 xc_scen_run()
 {
@@ -246,6 +259,7 @@ xc_scen_run()
 	elif [ "$verdict" != pass ]; then
 		xc_fail "$what: report verdict '${verdict:-none}' (want pass)"
 	fi
+	[ -n "$verdict" ] && xc_scen_attributed "$what"
 	xc_scen_agents_ok "$what"
 	xc_xdp_check tx rx || xc_scen_xdp_off
 	# A run that timed out may leave an agent busy: start afresh.
