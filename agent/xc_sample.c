@@ -16,6 +16,7 @@
 #include "xc_hostctr.h"
 #include "xc_limits.h"
 #include "xc_log.h"
+#include "xc_sched.h"
 #include "xc_tl.h"
 #include "xc_util.h"
 #include "xc_xdp.h"
@@ -408,7 +409,7 @@ int xc_sample_start(struct xc_dp *dp, char *err, size_t errlen)
 			       strerror(-ret));
 	xc_sample_read(sp, dp);
 	xc_tl_begin(&sp->tl, xc_now_ns(CLOCK_REALTIME), sp->raw);
-	ret = pthread_create(&sp->thr, NULL, xc_sample_main, dp);
+	ret = xc_sched_sampler_spawn(&sp->thr, xc_sample_main, dp);
 	if (ret)
 		return xc_errf(err, errlen, ret,
 			       "cannot start the timeline thread: %s",

@@ -92,6 +92,19 @@ int xc_sched_spawn(const struct xc_xsk_cfg *c, pthread_t *thr,
 	return pthread_create(thr, NULL, fn, arg);
 }
 
+/*
+ * The timeline's sampler reads its counters at each interval's end: late
+ * behind other work, it would put what it reads into a later interval.
+ * It runs briefly each time, so SCHED_FIFO (where allowed) costs the host
+ * nothing.
+ */
+int xc_sched_sampler_spawn(pthread_t *thr, void *(*fn)(void *), void *arg)
+{
+	if (xc_rt_allowed && !xc_sched_fifo_spawn(XC_RX_RT_PRIO, thr, fn, arg))
+		return 0;
+	return pthread_create(thr, NULL, fn, arg);
+}
+
 static int xc_sched_self(int policy, int prio)
 {
 	struct sched_param sp = { .sched_priority = prio };

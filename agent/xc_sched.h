@@ -24,6 +24,9 @@ struct xc_rx_sched {
 	uint64_t awake_ns;	/* awake since (0: has just slept) */
 };
 
+/* Start the timeline's sampler: SCHED_FIFO where allowed. 0 or an errno. */
+int xc_sched_sampler_spawn(pthread_t *thr, void *(*fn)(void *), void *arg);
+
 void xc_sched_rx_init(struct xc_rx_sched *rs, const struct xc_xsk_cfg *c,
 		      uint32_t queue);
 void xc_sched_rx_wait(struct xc_rx_sched *rs, uint32_t queue);
