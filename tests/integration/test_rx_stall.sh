@@ -61,6 +61,9 @@ xc_assert_output "the tester fell behind, not the link" "the loss line"
 # interval: the loss ends when the worker refills, and the episode's
 # intervals are whole ones).
 iv=$(xc_jq '.forensics.interval_ns | n')
+xc_log "stop at 0 ms, go on at $(((t_cont - t_stop) / 1000000)) ms; episode" \
+	"$(xc_jq ".forensics.episodes[0] | \"from \\(((.start_realtime_ns |
+		  n) - $t_stop) / 1e6) ms for \\(.duration_ns / 1e6) ms\"")"
 xc_assert_eq "one episode" 1 "$(xc_jq '.forensics.episodes | length')"
 xc_assert_eq "episode: the receiver's socket" \
 	"$(xc_jq '.forensics.missing | n')" \
