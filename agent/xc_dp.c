@@ -622,6 +622,19 @@ int xc_dp_start(struct xc_dp *dp, unsigned int what, char *err,
 	return ret;
 }
 
+void xc_dp_clock_offset(struct xc_dp *dp, int64_t offset_ns,
+			uint64_t bound_ns, bool known)
+{
+	if (!dp->rxv_ready)
+		return;
+	if (dp->rx_started) {
+		pr_warn("%s: clock offset after the Rx workers started: not applied\n",
+			dp->ifname);
+		return;
+	}
+	xc_rxv_clock_offset(&dp->rxv, offset_ns, bound_ns, known);
+}
+
 bool xc_dp_has_rx(const struct xc_dp *dp)
 {
 	return dp && dp->has_rx;
@@ -758,6 +771,14 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	ret = xc_rxv_report(&dp->rxv, r);
 	if (ret)
 		return ret;
+	if (r->latency) {
+		/* where xc_tx.c and xc_rx.c read the clock */
+		r->latency->clock = (char *)"CLOCK_TAI";
+		r->latency->tx_stamp =
+			(char *)"tx ring (user space, one stamp per batch)";
+		r->latency->rx_stamp =
+			(char *)"rx worker (user space, one reading per batch)";
+	}
 	r->rx_frames = 0;
 	for (i = 0; i < dp->nsocks; i++) {
 		s = &dp->socks[i];

@@ -50,6 +50,16 @@ enum {
 int xc_dp_start(struct xc_dp *dp, unsigned int what, char *err,
 		size_t errlen);
 
+/*
+ * The receiver's clock minus the sender's (Start.clock_offset_ns), the
+ * bound of that measurement and whether it was measured: subtracted from
+ * every one-way latency and reported with it. Call before the Rx workers
+ * start (xc_dp_start); later it is not applied (a warning says so). A
+ * data plane that does not receive ignores it.
+ */
+void xc_dp_clock_offset(struct xc_dp *dp, int64_t offset_ns,
+			uint64_t bound_ns, bool known);
+
 /* True when the data plane validates rx_streams (Rx or bidirectional). */
 bool xc_dp_has_rx(const struct xc_dp *dp);
 

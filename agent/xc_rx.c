@@ -191,12 +191,15 @@ static int xc_rx_desc(const struct xc_sock *s, const struct xdp_desc *d,
 
 /*
  * Counters of one batch, published once per batch: the per-queue totals
- * are atomics read by other threads, and the clock is read once.
+ * are atomics read by other threads, and the clock is read once. rx_ns:
+ * CLOCK_TAI when the batch was taken off the Rx ring, every frame's
+ * receive time for its latency.
  */
 struct xc_rx_acc {
 	uint64_t frames;
 	uint64_t bytes;
 	uint64_t valid;
+	uint64_t rx_ns;
 };
 
 static void xc_rx_publish(struct xc_sock *s, const struct xc_rx_acc *a)
@@ -235,7 +238,7 @@ static void xc_rx_frame(struct xc_sock *s, struct xc_rx_acc *a,
 			       frame ? len : 0, addr, s->queue);
 	else
 		ok = xc_rxv_frame_meta(&dp->rxv, frame, len, meta, mlen, addr,
-				       s->queue);
+				       s->queue, a->rx_ns);
 	if (shared)
 		pthread_mutex_unlock(&dp->rxv_lock);
 	a->frames++;
@@ -341,6 +344,7 @@ static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 	n = xsk_ring_cons__peek(&x->rx, budget, &idx);
 	if (!n)
 		return 0;
+	a.rx_ns = xc_now_ns(CLOCK_TAI);
 	for (i = 0; i < n; i++) {
 		xc_rx_one(s, x, &a, xsk_ring_cons__rx_desc(&x->rx, idx + i),
 			  &chunk);

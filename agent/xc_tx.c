@@ -277,9 +277,13 @@ static struct xc_fixed *xc_fixed_find(struct xc_sock *s, uint64_t addr)
 	return NULL;
 }
 
-static uint32_t xc_tx_us(void)
+/*
+ * The frames' Tx time (xc_frame.h): the low 32 bits of CLOCK_TAI in
+ * nanoseconds, read once per batch as the batch is placed on the ring.
+ */
+static uint32_t xc_tx_stamp(void)
 {
-	return (uint32_t)(xc_now_ns(CLOCK_REALTIME) / 1000);
+	return (uint32_t)xc_now_ns(CLOCK_TAI);
 }
 
 /*
@@ -496,7 +500,7 @@ static void xc_frag_write(struct xc_sock *s, struct xc_tx_state *ts,
  */
 static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
 			 struct xc_txs *t, const struct xc_gen_pkt *p,
-			 uint32_t tx_us)
+			 uint32_t tx_ns32)
 {
 	struct xc_slot_key key = {
 		.stream = (uint16_t)(t - s->txs + 1),
@@ -521,10 +525,10 @@ static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
 	buf = xsk_umem__get_data(s->area, addr);
 	k = &ts->keys[ts->direct_slot];
 	if (xc_slot_key_eq(k, &key)) {
-		xc_frame_update_pkt(&t->tmpl, p, tx_us, buf);
+		xc_frame_update_pkt(&t->tmpl, p, tx_ns32, buf);
 		return true;
 	}
-	xc_frame_build_pkt(&t->tmpl, p, tx_us, buf);
+	xc_frame_build_pkt(&t->tmpl, p, tx_ns32, buf);
 	*k = key;
 	return true;
 }
@@ -532,7 +536,7 @@ static bool xc_tx_direct(struct xc_sock *s, struct xc_tx_state *ts,
 /* Put one frame's descriptors on x's Tx ring at idx. */
 static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 		      struct xc_xs *x, struct xc_txs *t, uint32_t idx,
-		      uint32_t tx_us)
+		      uint32_t tx_ns32)
 {
 	const struct xc_gen_pkt *p = &ts->pkt;
 	uint32_t f, slot, from = 0;
@@ -542,9 +546,9 @@ static void xc_tx_put(struct xc_sock *s, struct xc_tx_state *ts,
 	uint64_t addr;
 
 	if (p->valid)
-		direct = xc_tx_direct(s, ts, t, p, tx_us);
+		direct = xc_tx_direct(s, ts, t, p, tx_ns32);
 	if (p->valid && !direct)
-		xc_frame_build_pkt(&t->tmpl, p, tx_us, ts->buf);
+		xc_frame_build_pkt(&t->tmpl, p, tx_ns32, ts->buf);
 	for (f = 0; f < p->nfrags; f++) {
 		if (direct) {
 			addr = ts->direct_addr;
@@ -592,7 +596,7 @@ static uint32_t xc_tx_batch(struct xc_sock *s, struct xc_tx_state *ts,
 			    bool *full)
 {
 	struct xc_xs *x = &s->xs[s->tx_next_xs];
-	uint32_t n = 0, idx = 0, tx_us = xc_tx_us();
+	uint32_t n = 0, idx = 0, tx_ns32 = xc_tx_stamp();
 	uint64_t now = xc_mono_ns();
 	struct xc_txs *t;
 
@@ -609,7 +613,7 @@ static uint32_t xc_tx_batch(struct xc_sock *s, struct xc_tx_state *ts,
 			*full = true;
 			break;
 		}
-		xc_tx_put(s, ts, x, t, idx, tx_us);
+		xc_tx_put(s, ts, x, t, idx, tx_ns32);
 		xsk_ring_prod__submit(&x->tx, ts->pkt.nfrags);
 		XC_BUMP(&t->next_seq, 1);
 		if (t->next_seq == 1)

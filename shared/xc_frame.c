@@ -413,14 +413,14 @@ static void xc_put_lengths(const struct xc_stream_tmpl *t, uint8_t *buf,
 }
 
 static void xc_put_phdr(const struct xc_stream_tmpl *t, uint8_t *p,
-			uint64_t seq, uint32_t tx_us)
+			uint64_t seq, uint32_t tx_ns32)
 {
 	xc_put16(p, XC_MAGIC);
 	xc_put32(p + 2, t->run_tag);
 	xc_put16(p + 6, t->stream_id);
 	xc_put16(p + 8, seq >> 32);
 	xc_put32(p + 10, (uint32_t)seq);
-	xc_put32(p + 14, tx_us);
+	xc_put32(p + 14, tx_ns32);
 }
 
 /*
@@ -557,14 +557,14 @@ static uint16_t xc_udp_final(uint64_t acc)
 
 /* Payload header, pattern and UDP checksum behind the frame's headers. */
 static uint32_t xc_build_payload(const struct xc_stream_tmpl *t,
-				 const struct xc_fp *f, uint32_t tx_us,
+				 const struct xc_fp *f, uint32_t tx_ns32,
 				 uint8_t *buf)
 {
 	uint8_t *ph = buf + t->hdr_len;
 	uint64_t acc;
 	uint16_t c;
 
-	xc_put_phdr(t, ph, f->seq, tx_us);
+	xc_put_phdr(t, ph, f->seq, tx_ns32);
 	acc = xc_csum_native(ph, XC_PHDR_LEN, xc_udp_acc0(t, f));
 	acc = xc_pat_gen(t, f->seq, ph + XC_PHDR_LEN,
 			 f->dlen - t->hdr_len - XC_PHDR_LEN, acc);
@@ -574,19 +574,19 @@ static uint32_t xc_build_payload(const struct xc_stream_tmpl *t,
 }
 
 static uint32_t xc_build(const struct xc_stream_tmpl *t,
-			 const struct xc_fp *f, uint32_t tx_us, uint8_t *buf)
+			 const struct xc_fp *f, uint32_t tx_ns32, uint8_t *buf)
 {
 	xc_put_hdr(t, f, buf);
-	return xc_build_payload(t, f, tx_us, buf);
+	return xc_build_payload(t, f, tx_ns32, buf);
 }
 
 uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
-			uint32_t tx_us, uint8_t *buf)
+			uint32_t tx_ns32, uint8_t *buf)
 {
 	struct xc_fp f;
 
 	xc_fp_tmpl(t, seq, &f);
-	return xc_build(t, &f, tx_us, buf);
+	return xc_build(t, &f, tx_ns32, buf);
 }
 
 void xc_frame_hdr_pkt(const struct xc_stream_tmpl *t,
@@ -599,13 +599,13 @@ void xc_frame_hdr_pkt(const struct xc_stream_tmpl *t,
 }
 
 uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
-			    const struct xc_gen_pkt *p, uint32_t tx_us,
+			    const struct xc_gen_pkt *p, uint32_t tx_ns32,
 			    uint8_t *buf)
 {
 	struct xc_fp f;
 
 	xc_fp_pkt(t, p, &f);
-	return xc_build(t, &f, tx_us, buf);
+	return xc_build(t, &f, tx_ns32, buf);
 }
 
 /* One's complement sum of the seq and tx time words of a payload header. */
@@ -616,7 +616,7 @@ static uint16_t xc_phdr_var_sum(const uint8_t *ph)
 }
 
 uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
-			     const struct xc_gen_pkt *p, uint32_t tx_us,
+			     const struct xc_gen_pkt *p, uint32_t tx_ns32,
 			     uint8_t *buf)
 {
 	uint8_t *ph = buf + t->hdr_len, *csum = buf + t->l4_off + 6;
@@ -628,10 +628,10 @@ uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
 	/* a seeded pattern follows seq: the whole payload again */
 	if (t->pattern == XC_PAT_SEEDED &&
 	    f.dlen > (uint32_t)t->hdr_len + XC_PHDR_LEN)
-		return xc_build_payload(t, &f, tx_us, buf);
+		return xc_build_payload(t, &f, tx_ns32, buf);
 	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') over the changed words */
 	old = xc_phdr_var_sum(ph);
-	xc_put_phdr(t, ph, f.seq, tx_us);
+	xc_put_phdr(t, ph, f.seq, tx_ns32);
 	memcpy(&c, csum, 2);
 	acc = (uint64_t)(uint16_t)~c + (uint16_t)~old + xc_phdr_var_sum(ph);
 	c = xc_udp_final(acc);
@@ -700,7 +700,7 @@ int xc_frame_parse(const uint8_t *frame, uint32_t len, struct xc_phdr *ph)
 	ph->run_tag = xc_get32(p + 2);
 	ph->stream_id = xc_get16(p + 6);
 	ph->seq = (uint64_t)xc_get16(p + 8) << 32 | xc_get32(p + 10);
-	ph->tx_us = xc_get32(p + 14);
+	ph->tx_ns32 = xc_get32(p + 14);
 	return 0;
 }
 

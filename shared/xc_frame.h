@@ -12,7 +12,10 @@
  *   2  u32 run tag    low 32 bits of the run id
  *   6  u16 stream id
  *   8  u48 seq        sequence number within the stream
- *  14  u32 tx time    low 32 bits of the Tx CLOCK_REALTIME in microseconds
+ *  14  u32 tx time    low 32 bits of the sender's CLOCK_TAI in nanoseconds,
+ *                     read when its batch is placed on the Tx ring; the
+ *                     receiver widens it against its own clock
+ *                     (xc_lat_widen, xc_lat.h)
  * The rest of the payload is a pattern derived from (run id, stream id, seq)
  * (or a fixed/incrementing byte, as the stream asks), so the receiver checks
  * every byte without storing anything.
@@ -41,7 +44,7 @@ struct xc_phdr {
 	uint32_t run_tag;
 	uint16_t stream_id;
 	uint64_t seq;
-	uint32_t tx_us;
+	uint32_t tx_ns32;	/* low 32 bits of the Tx CLOCK_TAI ns */
 };
 
 /*
@@ -89,11 +92,11 @@ const char *xc_frame_stack_name(bool vlan, bool ipv6);
 
 /*
  * Write the frame for seq into buf (room for frame_size - XC_FCS_LEN bytes):
- * headers, payload header with tx_us, pattern, IP and UDP checksums.
+ * headers, payload header with tx_ns32, pattern, IP and UDP checksums.
  * Returns the descriptor length written.
  */
 uint32_t xc_frame_build(const struct xc_stream_tmpl *t, uint64_t seq,
-			uint32_t tx_us, uint8_t *buf);
+			uint32_t tx_ns32, uint8_t *buf);
 
 /*
  * Parse a received frame down to the payload header. Returns 0 and fills ph
@@ -119,7 +122,7 @@ int xc_frame_check(const struct xc_stream_tmpl *t, uint64_t seq,
  */
 struct xc_gen_pkt;
 uint32_t xc_frame_build_pkt(const struct xc_stream_tmpl *t,
-			    const struct xc_gen_pkt *p, uint32_t tx_us,
+			    const struct xc_gen_pkt *p, uint32_t tx_ns32,
 			    uint8_t *buf);
 /*
  * Only the headers (t->hdr_len bytes: lengths and the IPv4 checksum set,
@@ -135,7 +138,7 @@ void xc_frame_hdr_pkt(const struct xc_stream_tmpl *t,
  * seq, is written again. The result equals xc_frame_build_pkt's.
  */
 uint32_t xc_frame_update_pkt(const struct xc_stream_tmpl *t,
-			     const struct xc_gen_pkt *p, uint32_t tx_us,
+			     const struct xc_gen_pkt *p, uint32_t tx_ns32,
 			     uint8_t *buf);
 int xc_frame_check_pkt(const struct xc_stream_tmpl *t,
 		       const struct xc_gen_pkt *p, const uint8_t *frame,

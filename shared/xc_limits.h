@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "xc_frame.h"
+#include "xc_hist.h"
 
 /* ------------------------------------------------------------ streams */
 
@@ -84,6 +85,23 @@
 #define XC_TL_MAX_CELLS		(256u << 10)
 #define XC_TL_MAX_ETHTOOL	64
 
+/* ------------------------------------------------------------ latency */
+
+/*
+ * A receiving side keeps a one-way latency histogram per stream (an
+ * xc_hist, XC_HIST_SIZE = 28752 bytes) only when it receives at most
+ * XC_LAT_MAX_STREAM_HISTS streams; with more, only its totals
+ * (Latency.per_stream false). The bound is the report's, not memory's
+ * (64 histograms are 1.84 MB): a histogram may fill all its
+ * XC_HIST_BUCKETS buckets (latencies spread over seconds), which takes
+ * XC_REPORT_HIST_BYTES (42.1 KiB) in a report, so 1024 streams' would
+ * take 44 MB, beyond one message (XC_MSG_MAX, 16 MiB). 64 of them take
+ * 2.76 MB and leave room for the rest of a report at its largest (1024
+ * kept anomalies, a full timeline) and about 1000 missing ranges per
+ * stream.
+ */
+#define XC_LAT_MAX_STREAM_HISTS	64
+
 /* ------------------------------------------------------------ reports */
 
 /*
@@ -97,18 +115,34 @@
 #define XC_REPORT_OTHER_BYTES	(256u << 10)
 /* a timeline: every value a full varint, plus its names */
 #define XC_REPORT_TIMELINE_BYTES	(XC_TL_MAX_CELLS * 10ull + (64u << 10))
+/*
+ * Latency: a Histogram with every bucket (a packed index of 2 bytes and
+ * a count of at most 10 per bucket, the header's fields full varints);
+ * a stream's StreamLatency without its histogram; the side's Latency
+ * with its three total histograms.
+ */
+#define XC_REPORT_HIST_BYTES	(XC_HIST_BUCKETS * 12u + 128)
+#define XC_REPORT_STREAM_LAT_BYTES	48
+#define XC_REPORT_LAT_BYTES	(3u * XC_REPORT_HIST_BYTES + 512)
 
 /*
  * The most missing ranges per stream that keep a report of nstreams
  * streams and max_anomalies kept anomalies within one message; 0 when not
- * even one fits.
+ * even one fits. Latency is counted with a histogram for up to
+ * XC_LAT_MAX_STREAM_HISTS of the streams whatever their number, so that
+ * the figure only falls as streams are added (a side that receives some
+ * of a spec's streams fits what the spec's count allowed).
  */
 static inline uint64_t xc_report_max_ranges(uint64_t nstreams,
 					    uint64_t max_anomalies)
 {
+	uint64_t hists = nstreams < XC_LAT_MAX_STREAM_HISTS ?
+			 nstreams : XC_LAT_MAX_STREAM_HISTS;
 	uint64_t fixed = XC_REPORT_OTHER_BYTES + XC_REPORT_TIMELINE_BYTES +
 			 max_anomalies * XC_REPORT_ANOMALY_BYTES +
-			 nstreams * XC_REPORT_STREAM_BYTES;
+			 nstreams * (XC_REPORT_STREAM_BYTES +
+				     XC_REPORT_STREAM_LAT_BYTES) +
+			 XC_REPORT_LAT_BYTES + hists * XC_REPORT_HIST_BYTES;
 
 	if (!nstreams)
 		return UINT32_MAX;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xc_lat.h"
 #include "xc_log.h"
 #include "xc_util.h"
 #include "xc_validate.h"
@@ -486,6 +487,30 @@ static int xc_rxv_options(struct xc_rxv *v, const Xceiver__V1__RxOptions *rx,
 	return 0;
 }
 
+/*
+ * The latency totals and, with at most XC_LAT_MAX_STREAM_HISTS streams, a
+ * histogram per stream: one allocation.
+ */
+static int xc_rxv_lat_init(struct xc_rxv *v, size_t nstreams)
+{
+	bool per_stream = nstreams <= XC_LAT_MAX_STREAM_HISTS;
+	size_t n = per_stream ? nstreams : 0, i;
+	struct xc_rxv_lat *l;
+
+	l = calloc(1, sizeof(*l) + n * sizeof(l->streams[0]));
+	if (!l)
+		return -ENOMEM;
+	l->per_stream = per_stream;
+	xc_hist_init(&l->one_way);
+	xc_shist_init(&l->ipdv);
+	for (i = 0; i < n; i++) {
+		xc_hist_init(&l->streams[i]);
+		v->streams[i].lat = &l->streams[i];
+	}
+	v->lat = l;
+	return 0;
+}
+
 int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
 		     Xceiver__V1__Stream *const *streams, size_t nstreams,
 		     const struct xc_rxv_opts *o, char *err, size_t errlen)
@@ -521,6 +546,11 @@ int xc_rxv_init_opts(struct xc_rxv *v, uint64_t run_id,
 		if (ret)
 			goto err_free;
 	}
+	ret = xc_rxv_lat_init(v, nstreams);
+	if (ret) {
+		xc_errf(err, errlen, ENOMEM, "out of memory");
+		goto err_free;
+	}
 	return 0;
 err_free:
 	xc_rxv_free(v);
@@ -555,6 +585,7 @@ void xc_rxv_free(struct xc_rxv *v)
 		free(v->anoms[i].frame);
 	free(v->anoms);
 	free(v->streams);
+	free(v->lat);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -771,9 +802,35 @@ static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
 	return m == seq;
 }
 
+/*
+ * Time a delivered frame (see the top of xc_validate.h). The offset is
+ * the controller's: subtracted with wrapping, so no value it sends is
+ * undefined; L - L_previous is exact (|d| < 2^31 on both).
+ */
+static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
+			uint32_t tx_ns32, uint64_t rx_ns)
+{
+	struct xc_rxv_lat *l = v->lat;
+	int64_t lat = (int64_t)((uint64_t)xc_lat_widen(rx_ns, tx_ns32) -
+				(uint64_t)l->offset_ns);
+
+	if (vs->jitter.have_prev)
+		xc_shist_record(&l->ipdv, (int64_t)((uint64_t)lat -
+					(uint64_t)vs->jitter.prev));
+	xc_jitter_update(&vs->jitter, lat);
+	if (lat < 0) {
+		vs->lat_negative++;
+		l->negative++;
+		return;
+	}
+	if (vs->lat)
+		xc_hist_record(vs->lat, (uint64_t)lat);
+	xc_hist_record(&l->one_way, (uint64_t)lat);
+}
+
 bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 		       const uint8_t *meta, uint32_t meta_len, uint64_t addr,
-		       uint32_t queue)
+		       uint32_t queue, uint64_t rx_ns)
 {
 	struct xc_anom_info ai = { 0 };
 	struct xc_rxv_stream *vs;
@@ -809,8 +866,11 @@ bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 	delivered = st->delivered;
 	dups = st->duplicates;
 	xc_rxstream_arrival(st, ph.seq, intact, ai.bad_offset, len);
-	if (st->delivered != delivered)
+	if (st->delivered != delivered) {
+		if (rx_ns != XC_RXV_UNTIMED)
+			xc_rxv_time(v, vs, ph.tx_ns32, rx_ns);
 		return true;
+	}
 	if (st->duplicates != dups)
 		ai.kind = XC_ANOM(DUPLICATE);
 	else if (intact)
@@ -835,9 +895,20 @@ void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
 	v->path_any = xc_path_rules_any(&v->path) || seen;
 }
 
+void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
+			 uint64_t bound_ns, bool known)
+{
+	if (!v->lat)
+		return;
+	v->lat->offset_ns = offset_ns;
+	v->lat->bound_ns = bound_ns;
+	v->lat->offset_known = known;
+}
+
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len)
 {
-	return xc_rxv_frame_meta(v, frame, len, NULL, 0, 0, 0);
+	return xc_rxv_frame_meta(v, frame, len, NULL, 0, 0, 0,
+				 XC_RXV_UNTIMED);
 }
 
 void xc_rxv_finish(struct xc_rxv *v)
@@ -925,6 +996,131 @@ static int xc_rxv_report_anoms(struct xc_rxv *v, Xceiver__V1__Report *r)
 	return 0;
 }
 
+/* h as a Histogram message, its arrays sized to the non-empty buckets. */
+static int xc_hist_pb(const struct xc_hist *h, Xceiver__V1__Histogram **out)
+{
+	Xceiver__V1__Histogram *m;
+	struct xc_hist_hdr hdr;
+	size_t n = 0, i;
+	int ret;
+
+	for (i = 0; i < XC_HIST_BUCKETS; i++)
+		n += h->counts[i] != 0;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	xceiver__v1__histogram__init(m);
+	*out = m;
+	if (n) {
+		m->bucket = calloc(n, sizeof(*m->bucket));
+		m->bucket_count = calloc(n, sizeof(*m->bucket_count));
+		if (!m->bucket || !m->bucket_count)
+			return -ENOMEM;
+	}
+	ret = xc_hist_encode(h, &hdr, m->bucket, m->bucket_count, n);
+	if (ret < 0)
+		return ret;
+	m->n_bucket = m->n_bucket_count = (size_t)ret;
+	m->layout = hdr.layout;
+	m->count = hdr.count;
+	m->overflow = hdr.overflow;
+	m->min_ns = hdr.min;
+	m->max_ns = hdr.max;
+	m->sum_lo = hdr.sum_lo;
+	m->sum_hi = hdr.sum_hi;
+	m->sumsq_lo = hdr.sumsq_lo;
+	m->sumsq_hi = hdr.sumsq_hi;
+	m->sumsq_overflow = hdr.sumsq_overflow;
+	return 0;
+}
+
+static void xc_hist_pb_free(Xceiver__V1__Histogram *m)
+{
+	if (!m)
+		return;
+	free(m->bucket);
+	free(m->bucket_count);
+	free(m);
+}
+
+static int xc_rxv_report_stream_lat(const struct xc_rxv *v,
+				    Xceiver__V1__Latency *m)
+{
+	const struct xc_rxv_stream *vs;
+	Xceiver__V1__StreamLatency *x;
+	uint32_t i;
+
+	if (!v->nstreams)
+		return 0;
+	m->streams = calloc(v->nstreams, sizeof(*m->streams));
+	if (!m->streams)
+		return -ENOMEM;
+	for (i = 0; i < v->nstreams; i++) {
+		vs = &v->streams[i];
+		x = malloc(sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		xceiver__v1__stream_latency__init(x);
+		m->streams[i] = x;
+		m->n_streams = i + 1;
+		x->stream_id = vs->st.id;
+		/* below 2^36: 16 times |L - L_previous| < 2^32 */
+		x->jitter16_ns = (uint64_t)vs->jitter.j16;
+		x->negative = vs->lat_negative;
+		if (vs->lat && xc_hist_pb(vs->lat, &x->one_way))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Report.latency; the Tx and Rx stamping points are the caller's. */
+static int xc_rxv_report_lat(const struct xc_rxv *v, Xceiver__V1__Report *r)
+{
+	const struct xc_rxv_lat *l = v->lat;
+	Xceiver__V1__Latency *m;
+	int ret;
+
+	if (!l)
+		return 0;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	xceiver__v1__latency__init(m);
+	r->latency = m;
+	m->clock_offset_ns = l->offset_ns;
+	m->clock_bound_ns = l->bound_ns;
+	m->clock_offset_known = l->offset_known;
+	m->per_stream = l->per_stream;
+	m->negative = l->negative;
+	ret = xc_hist_pb(&l->one_way, &m->one_way);
+	if (!ret)
+		ret = xc_hist_pb(&l->ipdv.neg, &m->ipdv_neg);
+	if (!ret)
+		ret = xc_hist_pb(&l->ipdv.pos, &m->ipdv_pos);
+	if (!ret)
+		ret = xc_rxv_report_stream_lat(v, m);
+	return ret;
+}
+
+static void xc_rxv_report_lat_free(Xceiver__V1__Report *r)
+{
+	Xceiver__V1__Latency *m = r->latency;
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->n_streams; i++) {
+		xc_hist_pb_free(m->streams[i]->one_way);
+		free(m->streams[i]);
+	}
+	free(m->streams);
+	xc_hist_pb_free(m->one_way);
+	xc_hist_pb_free(m->ipdv_neg);
+	xc_hist_pb_free(m->ipdv_pos);
+	free(m);
+	r->latency = NULL;
+}
+
 int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r)
 {
 	int ret;
@@ -934,6 +1130,7 @@ int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r)
 	r->n_rx = 0;
 	r->anomalies = NULL;
 	r->n_anomalies = 0;
+	r->latency = NULL;
 	r->foreign = v->foreign;
 	r->rx_frames = v->frames;
 	r->anomaly_count = v->anomaly_count;
@@ -942,6 +1139,8 @@ int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r)
 	ret = xc_rxv_report_streams(v, r);
 	if (!ret)
 		ret = xc_rxv_report_anoms(v, r);
+	if (!ret)
+		ret = xc_rxv_report_lat(v, r);
 	if (ret)
 		xc_rxv_report_free(r);
 	return ret;
@@ -967,4 +1166,5 @@ void xc_rxv_report_free(Xceiver__V1__Report *r)
 	free(r->anomalies);
 	r->anomalies = NULL;
 	r->n_anomalies = 0;
+	xc_rxv_report_lat_free(r);
 }

@@ -27,6 +27,18 @@
  *
  * Memory does not grow with the packet count: a bitmap of window_bits
  * sequence numbers slides forward, flushing missing ranges as it moves.
+ *
+ * Latency (Report.latency): every delivered frame (an intact first
+ * arrival) read at rx_ns is timed, L = xc_lat_widen(rx_ns, its Tx time)
+ * minus the clock offset (the receiver's clock minus the sender's,
+ * xc_rxv_clock_offset). L >= 0 goes into the stream's histogram (only
+ * with at most XC_LAT_MAX_STREAM_HISTS streams) and the side's; L < 0 is
+ * counted negative, per stream and in total, and goes into no
+ * histogram. Per stream, in arrival order and over every timed frame
+ * (negative ones too: a difference of two latencies does not depend on
+ * the offset), the RFC 3550 jitter, and the IPDV L - L_previous into the
+ * side's signed histogram. Corrupt, duplicate, late and unexpected
+ * arrivals are not timed, nor frames given without a time.
  */
 #ifndef XC_VALIDATE_H
 #define XC_VALIDATE_H
@@ -36,6 +48,7 @@
 
 #include "xc_frame.h"
 #include "xc_gen.h"
+#include "xc_hist.h"
 #include "xc_path.h"
 #include "xc_limits.h"
 
@@ -130,6 +143,22 @@ struct xc_rxv_stream {
 	uint64_t path_vlan;
 	uint64_t path_dscp;
 	uint64_t vlan_unverified;
+	/* latency (see the top of this file) */
+	struct xc_hist *lat;		/* NULL: the side keeps totals only */
+	struct xc_jitter jitter;	/* over L, also of IPDV's L_previous */
+	uint64_t lat_negative;
+};
+
+/* A receiving side's latency: the offset applied, and its totals. */
+struct xc_rxv_lat {
+	int64_t offset_ns;		/* subtracted from every latency */
+	uint64_t bound_ns;		/* of the offset, for the report */
+	bool offset_known;
+	bool per_stream;		/* a histogram per stream */
+	uint64_t negative;
+	struct xc_hist one_way;
+	struct xc_shist ipdv;
+	struct xc_hist streams[];	/* per_stream: one per stream */
 };
 
 /* One of the first max_anomalies anomalies, with a copy of the frame. */
@@ -181,7 +210,11 @@ struct xc_rxv {
 	uint32_t max_anomalies;
 	uint32_t nanoms;
 	uint64_t anomaly_count;
+	struct xc_rxv_lat *lat;		/* one allocation, at init */
 };
+
+/* rx_ns of a frame that is not to be timed (CLOCK_TAI is never 0). */
+#define XC_RXV_UNTIMED		0
 
 int xc_rxv_init(struct xc_rxv *v, uint64_t run_id,
 		Xceiver__V1__Stream *const *streams, size_t nstreams,
@@ -219,19 +252,31 @@ void xc_rxv_set_vlan_strip(struct xc_rxv *v, bool strip);
 void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
 			     const volatile uint64_t *seen);
 
-/* Classify one received frame; returns true when it was delivered intact. */
+/*
+ * The clock offset to subtract from every latency (the receiver's clock
+ * minus the sender's, Start.clock_offset_ns), its bound and whether it
+ * was measured; set before the first frame (0 until then).
+ */
+void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
+			 uint64_t bound_ns, bool known);
+
+/*
+ * Classify one received frame; returns true when it was delivered intact.
+ * Not timed (XC_RXV_UNTIMED).
+ */
 bool xc_rxv_frame(struct xc_rxv *v, const uint8_t *frame, uint32_t len);
 
 /*
  * The same with the metadata the XDP program wrote before the frame
  * (XDP_ACTION_METADATA: XC_META_LEN bytes, the frame's u64 seq in host
  * order; meta may be NULL otherwise), the UMEM address of the descriptor
- * and the queue, kept with anomalies. A metadata mismatch counts the frame
- * corrupt (ANOMALY_METADATA).
+ * and the queue, kept with anomalies, and the receiver's CLOCK_TAI in ns
+ * when the frame was read (XC_RXV_UNTIMED: not timed). A metadata
+ * mismatch counts the frame corrupt (ANOMALY_METADATA).
  */
 bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 		       const uint8_t *meta, uint32_t meta_len, uint64_t addr,
-		       uint32_t queue);
+		       uint32_t queue, uint64_t rx_ns);
 
 /*
  * Record an anomaly found outside the validator, e.g. a descriptor at a
@@ -246,7 +291,7 @@ void xc_rxv_anomaly(struct xc_rxv *v, int kind, const uint8_t *frame,
 
 /*
  * Fill r->rx (one report per stream), foreign, anomalies, anomaly_count,
- * payload_check and rx_frames; call xc_rxv_finish first. Other fields of
+ * payload_check, rx_frames and latency; call xc_rxv_finish first. Other fields of
  * r are left alone. Free with xc_rxv_report_free.
  */
 int xc_rxv_report(struct xc_rxv *v, Xceiver__V1__Report *r);

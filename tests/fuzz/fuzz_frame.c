@@ -11,8 +11,11 @@
  *                              one byte changed and the length moved
  *   2, u8 addr, u16 len, bytes a descriptor anomaly (found by the agent
  *                              outside the validator) at UMEM address addr
- * At the end every stream must account for each expected seq exactly once
- * (delivered + corrupt + missing), and the report must pack.
+ * Frames are timed as read 1 us apart; bit 0x20 of the first byte sets an
+ * extreme clock offset. At the end every stream must account for each
+ * expected seq exactly once (delivered + corrupt + missing), every
+ * delivered frame must be timed once (in a histogram or negative), and
+ * the report must pack.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,16 +130,34 @@ static uint32_t xc_ff_raw(struct xc_ff_in *in, uint8_t *buf)
 }
 
 static void xc_ff_frame(struct xc_rxv *v, const uint8_t *buf, uint32_t len,
-			bool meta)
+			bool meta, uint64_t rx_ns)
 {
 	struct xc_phdr ph;
 
 	xc_frame_parse(buf, len, &ph);
 	if (meta && len >= XC_META_LEN)
 		xc_rxv_frame_meta(v, buf + XC_META_LEN, len - XC_META_LEN,
-				  buf, XC_META_LEN, 4096, 0);
+				  buf, XC_META_LEN, 4096, 0, rx_ns);
 	else
-		xc_rxv_frame(v, buf, len);
+		xc_rxv_frame_meta(v, buf, len, NULL, 0, 0, 0, rx_ns);
+}
+
+/* Every delivered frame timed once: in the histograms or negative. */
+static void xc_ff_timed(const struct xc_rxv *v)
+{
+	const struct xc_rxv_stream *vs;
+	uint64_t delivered = 0;
+	uint32_t i;
+
+	for (i = 0; i < v->nstreams; i++) {
+		vs = &v->streams[i];
+		delivered += vs->st.delivered;
+		if (vs->lat && vs->lat->count + vs->lat_negative !=
+			       vs->st.delivered)
+			abort();
+	}
+	if (v->lat->one_way.count + v->lat->negative != delivered)
+		abort();
 }
 
 static void xc_ff_end(struct xc_rxv *v)
@@ -153,6 +174,7 @@ static void xc_ff_end(struct xc_rxv *v)
 		    s->expected_total)
 			abort();
 	}
+	xc_ff_timed(v);
 	if (xc_rxv_report(v, &r))
 		return;
 	buf = malloc(xceiver__v1__report__get_packed_size(&r) + 1);
@@ -171,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.window_bits = XC_FF_WINDOW,
 		.max_ranges = XC_FF_RANGES,
 	};
+	uint64_t rx_ns = 1ull << 40;
 	struct xc_rxv v;
 	uint8_t sel, op, addr;
 	uint32_t len;
@@ -187,15 +210,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* as where the Rx driver took the tags out of the frames */
 	xc_rxv_set_vlan_strip(&v, sel & 0x40);
+	if (sel & 0x20)
+		xc_rxv_clock_offset(&v, INT64_MIN + 1, 1, true);
 	while (xc_ff_take(&in, &op, 1)) {
+		rx_ns += 1000;
 		switch (op % 3) {
 		case 0:
 			len = xc_ff_raw(&in, buf);
-			xc_ff_frame(&v, buf, len, sel & 0x80);
+			xc_ff_frame(&v, buf, len, sel & 0x80, rx_ns);
 			break;
 		case 1:
 			len = xc_ff_built(f, &in, buf);
-			xc_ff_frame(&v, buf, len, sel & 0x80);
+			xc_ff_frame(&v, buf, len, sel & 0x80, rx_ns);
 			break;
 		default:
 			if (!xc_ff_take(&in, &addr, 1))

@@ -235,7 +235,7 @@ static void verify_headers(const uint8_t *f, uint32_t len,
 static void verify_payload(const uint8_t *f, uint32_t len,
 			   const struct spec *sp,
 			   const struct xc_stream_tmpl *t, uint64_t seq,
-			   uint32_t tx_us)
+			   uint32_t tx_ns32)
 {
 	const uint8_t *p = f + t->hdr_len;
 	uint32_t k;
@@ -244,7 +244,7 @@ static void verify_payload(const uint8_t *f, uint32_t len,
 	assert_int_equal(rd32(p + 2), (uint32_t)RUN_ID);
 	assert_int_equal(rd16(p + 6), sp->s.id);
 	assert_true(((uint64_t)rd16(p + 8) << 32 | rd32(p + 10)) == seq);
-	assert_int_equal(rd32(p + 14), tx_us);
+	assert_int_equal(rd32(p + 14), tx_ns32);
 	for (k = 0; t->hdr_len + XC_PHDR_LEN + k < len; k++)
 		if (p[XC_PHDR_LEN + k] !=
 		    ref_pattern(sp->p.pattern, sp->p.fill_byte, RUN_ID,
@@ -278,7 +278,7 @@ static void roundtrip_one(bool ipv6, uint32_t vlan, uint32_t size,
 		assert_int_equal(ph.run_tag, (uint32_t)RUN_ID);
 		assert_int_equal(ph.stream_id, 3);
 		assert_true(ph.seq == seqs[i]);
-		assert_int_equal(ph.tx_us, 0xdeadbeef + i);
+		assert_int_equal(ph.tx_ns32, 0xdeadbeef + i);
 		assert_int_equal(xc_frame_check(&t, seqs[i], f, len, &bad), 0);
 		/* the frame of one seq is not the frame of another */
 		if (len > t.hdr_len + XC_PHDR_LEN + 0u)

@@ -859,7 +859,8 @@ static void test_invalid_descs(void **state)
 	assert_int_equal(sent, 500);
 	/* an invalid one got through anyway: unexpected, kept */
 	len = sender_frame(&x, 1, f);
-	assert_false(xc_rxv_frame_meta(&v, f, len, NULL, 0, 0x1234, 3));
+	assert_false(xc_rxv_frame_meta(&v, f, len, NULL, 0, 0x1234, 3,
+				       XC_RXV_UNTIMED));
 	xc_rxv_finish(&v);
 	check_invariant(st);
 	assert_int_equal(st->delivered, 500);
@@ -1003,14 +1004,17 @@ static void test_metadata(void **state)
 		len = sender_frame(&x, seq, f);
 		memset(meta, 0xaa, sizeof(meta));
 		memcpy(meta + 8, &seq, 8);
-		assert_true(xc_rxv_frame_meta(&v, f, len, meta, 16, 0, 0));
+		assert_true(xc_rxv_frame_meta(&v, f, len, meta, 16, 0, 0,
+					      XC_RXV_UNTIMED));
 	}
 	len = sender_frame(&x, 3, f);
 	seq = 4;
 	memcpy(meta + 8, &seq, 8);
-	assert_false(xc_rxv_frame_meta(&v, f, len, meta, 16, 0, 0));
+	assert_false(xc_rxv_frame_meta(&v, f, len, meta, 16, 0, 0,
+				       XC_RXV_UNTIMED));
 	len = sender_frame(&x, 5, f);
-	assert_false(xc_rxv_frame_meta(&v, f, len, NULL, 0, 0, 0));
+	assert_false(xc_rxv_frame_meta(&v, f, len, NULL, 0, 0, 0,
+				       XC_RXV_UNTIMED));
 	xc_rxv_finish(&v);
 	assert_int_equal(v.streams[0].st.delivered, 3);
 	assert_int_equal(v.streams[0].st.corrupt, 2);
@@ -1149,7 +1153,7 @@ static void test_anomaly_cap(void **state)
 	for (i = 0; i < 10; i++) {
 		memset(f, i, 100);
 		assert_false(xc_rxv_frame_meta(&v, f, 100 + i, NULL, 0, i,
-					       0));
+					       0, XC_RXV_UNTIMED));
 	}
 	assert_int_equal(v.foreign, 10);
 	assert_int_equal(v.anomaly_count, 10);
