@@ -215,6 +215,22 @@ static unsigned int xc_start_what(const Xceiver__V1__Start *st)
 	return what ? what : XC_DP_START_ALL;
 }
 
+/* A receiver's Start: its clock minus its sender's, as measured. */
+static void xc_log_start_clock(struct xc_session *s,
+			       const Xceiver__V1__Start *st)
+{
+	if (!st->rx)
+		return;
+	if (!st->clock_offset_known) {
+		pr_debug("%s: clock offset to the sender unknown\n",
+			 xc_conn_peer(s->conn));
+		return;
+	}
+	pr_debug("%s: clock offset to the sender %+lld ns within %llu ns\n",
+		 xc_conn_peer(s->conn), (long long)st->clock_offset_ns,
+		 (unsigned long long)st->clock_bound_ns);
+}
+
 /*
  * Start Rx and/or Tx. Progress and Done carry the request id of the latest
  * Start, which the controller keeps too.
@@ -234,6 +250,7 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
 					  err);
 	s->start_id = req->request_id;
+	xc_log_start_clock(s, req->start);
 	xc_env_init(&env, req->request_id);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
 	env.started = &started;
