@@ -18,6 +18,7 @@
 #include <uv.h>
 #include <bpf/libbpf.h>
 
+#include "xc_clock.h"
 #include "xc_dp.h"
 #include "xc_hostctr.h"
 #include "xc_limits.h"
@@ -187,6 +188,7 @@ static void xc_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
+		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
 		"\n"
@@ -206,7 +208,33 @@ static void xc_usage(FILE *f)
 		"                          each with its source, layer, loss flag\n"
 		"                          and delta, and exit\n"
 		"      --no-realtime       refuse runs that ask for SCHED_FIFO\n"
-		"                          workers (xsk.worker_sched fifo)\n");
+		"                          workers (xsk.worker_sched fifo)\n"
+		"\n"
+		"Test seams (a clock made wrong on purpose; never for real runs):\n"
+		"      --clock-skew-ns N   add N ns (at most +-%lld) to every\n"
+		"                          CLOCK_TAI reading of this agent: its\n"
+		"                          ClockReadings and its frames' stamps\n"
+		"      --clock-drift-ppm P and let that clock run P parts per\n"
+		"                          million fast (negative: slow) from\n"
+		"                          start, at most +-%d\n",
+		XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
+}
+
+/*
+ * --clock-skew-ns / --clock-drift-ppm: a whole decimal number (the seam
+ * checks its limits).
+ */
+static int xc_clock_opt(const char *name, const char *arg, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(arg, &end, 10);
+	if (!errno && end != arg && !*end)
+		return 0;
+	fprintf(stderr, "xceiver-agent: --%s %s: expected a whole number\n",
+		name, arg);
+	return -EINVAL;
 }
 
 int main(int argc, char **argv)
@@ -220,11 +248,15 @@ int main(int argc, char **argv)
 		{ "probe", no_argument, NULL, 'P' },
 		{ "counters", required_argument, NULL, 'C' },
 		{ "no-realtime", no_argument, NULL, 'R' },
+		{ "clock-skew-ns", required_argument, NULL, 'S' },
+		{ "clock-drift-ppm", required_argument, NULL, 'D' },
 		{ 0 }
 	};
 	struct xc_agent a = { 0 };
 	const char *listen = NULL;
+	long long skew = 0, drift = 0;
 	int level = XC_LOG_INFO;
+	char why[128];
 	int c, err;
 
 	xc_log_set_prefix("xceiver-agent");
@@ -252,6 +284,14 @@ int main(int argc, char **argv)
 		case 'R':
 			xc_dp_allow_realtime(false);
 			break;
+		case 'S':
+			if (xc_clock_opt("clock-skew-ns", optarg, &skew))
+				return 2;
+			break;
+		case 'D':
+			if (xc_clock_opt("clock-drift-ppm", optarg, &drift))
+				return 2;
+			break;
 		default:
 			xc_usage(stderr);
 			return 2;
@@ -261,8 +301,15 @@ int main(int argc, char **argv)
 		xc_usage(stderr);
 		return 2;
 	}
+	if (xc_clock_set_skew(skew, drift, why, sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		return 2;
+	}
 	xc_log_set_level(level > XC_LOG_DEBUG ? XC_LOG_DEBUG : level);
 	xc_log_route_libs();
+	if (skew || drift)
+		pr_warn("test seam: this agent's clock is %lld ns off and drifts %lld ppm on purpose\n",
+			skew, drift);
 	signal(SIGPIPE, SIG_IGN);
 
 	a.loop = uv_default_loop();

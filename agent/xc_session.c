@@ -11,6 +11,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "xc_clock.h"
 #include "xc_dp.h"
 #include "xc_log.h"
 #include "xc_session.h"
@@ -96,7 +97,7 @@ static int xc_on_hello(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	static char *caps[] = {
 		"skb", "drv", "zerocopy", "multi-queue", "unaligned",
 		"huge-pages", "multi-buffer", "shared-umem", "busy-poll",
-		"xdp-actions", "rx-pressure", "desc-shapes",
+		"xdp-actions", "rx-pressure", "desc-shapes", "clock-probe",
 	};
 	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
 	Xceiver__V1__Envelope env;
@@ -214,6 +215,22 @@ static unsigned int xc_start_what(const Xceiver__V1__Start *st)
 	return what ? what : XC_DP_START_ALL;
 }
 
+/* A receiver's Start: its clock minus its sender's, as measured. */
+static void xc_log_start_clock(struct xc_session *s,
+			       const Xceiver__V1__Start *st)
+{
+	if (!st->rx)
+		return;
+	if (!st->clock_offset_known) {
+		pr_debug("%s: clock offset to the sender unknown\n",
+			 xc_conn_peer(s->conn));
+		return;
+	}
+	pr_debug("%s: clock offset to the sender %+lld ns within %llu ns\n",
+		 xc_conn_peer(s->conn), (long long)st->clock_offset_ns,
+		 (unsigned long long)st->clock_bound_ns);
+}
+
 /*
  * Start Rx and/or Tx. Progress and Done carry the request id of the latest
  * Start, which the controller keeps too.
@@ -233,6 +250,7 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
 					  err);
 	s->start_id = req->request_id;
+	xc_log_start_clock(s, req->start);
 	xc_env_init(&env, req->request_id);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
 	env.started = &started;
@@ -247,6 +265,7 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 /* Send a Report (as a reply or inside Done) built from the data plane. */
 static int xc_send_report(struct xc_session *s, uint64_t id, bool done)
 {
+	Xceiver__V1__ClockState clock;
 	Xceiver__V1__Done d = XCEIVER__V1__DONE__INIT;
 	Xceiver__V1__Envelope env;
 	Xceiver__V1__Report *r;
@@ -257,6 +276,8 @@ static int xc_send_report(struct xc_session *s, uint64_t id, bool done)
 		return xc_conn_send_error(s->conn, id, ret,
 					  "cannot build the report: %s",
 					  strerror(-ret));
+	xc_clock_state(&clock);
+	r->clock = &clock;
 	xc_env_init(&env, id);
 	if (done) {
 		d.report = r;
@@ -267,6 +288,7 @@ static int xc_send_report(struct xc_session *s, uint64_t id, bool done)
 		env.report = r;
 	}
 	ret = xc_reply(s, &env);
+	r->clock = NULL;	/* on the stack */
 	xc_dp_report_free(r);
 	return ret;
 }
@@ -323,6 +345,27 @@ static int xc_on_release(struct xc_session *s, const Xceiver__V1__Envelope *req)
 }
 
 /*
+ * The controller times the exchange on its own clock (ClockProbe): read
+ * ours as late as possible before the reply leaves. Answered in any
+ * state of the session, also while a run goes on.
+ */
+static int xc_on_clock_probe(struct xc_session *s,
+			     const Xceiver__V1__Envelope *req)
+{
+	Xceiver__V1__ClockReading rd = XCEIVER__V1__CLOCK_READING__INIT;
+	Xceiver__V1__ClockState state;
+	Xceiver__V1__Envelope env;
+
+	xc_clock_state(&state);
+	rd.state = &state;
+	xc_env_init(&env, req->request_id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING;
+	env.clock_reading = &rd;
+	rd.tai_ns = xc_clock_tai_ns();
+	return xc_reply(s, &env);
+}
+
+/*
  * Dispatch one message from a controller. Only requests are accepted, and
  * only after Hello. An error returned here makes the connection send an
  * Error and close; a request that fails but leaves the session usable
@@ -351,6 +394,8 @@ static int xc_session_on_msg(struct xc_conn *c,
 		return xc_on_report(s, env);
 	case XCEIVER__V1__ENVELOPE__BODY_RELEASE:
 		return xc_on_release(s, env);
+	case XCEIVER__V1__ENVELOPE__BODY_CLOCK_PROBE:
+		return xc_on_clock_probe(s, env);
 	default:
 		return xc_conn_send_error(c, env->request_id, -EPROTO,
 					  "an agent does not accept %s messages",

@@ -41,18 +41,21 @@ enum xc_phase {
 	XC_P_IFINFO,
 	XC_P_PREPARE_1,
 	XC_P_PREPARE_2,
+	XC_P_CLOCK,
 	XC_P_START_RX,
 	XC_P_START_TX,
 	XC_P_RUN,
 	XC_P_DRAIN,
 	XC_P_REPORT,
+	XC_P_CLOCK_AFTER,
 	XC_P_RELEASE,
 	XC_P_END,
 };
 
 static const char *const xc_phase_names[] = {
-	"connect", "hello", "interface info", "prepare", "prepare",
-	"start rx", "start tx", "run", "drain", "report", "release", "end",
+	"connect", "hello", "interface info", "prepare", "prepare", "clock",
+	"start rx", "start tx", "run", "drain", "report", "clock after run",
+	"release", "end",
 };
 
 struct xc_run;
@@ -84,6 +87,11 @@ struct xc_peer {
 	uint64_t drain_rx;
 	uint64_t drain_since;
 	uint64_t last_rx;	/* for the progress rate */
+	struct xc_clock_agent *clock;	/* in the run's result */
+	uint64_t msg_tai;	/* when its latest message arrived */
+	uint64_t probe_tai;	/* when its latest ClockProbe left */
+	struct xc_clock_sample samples[XC_CLOCK_PROBES];
+	unsigned int n_samples;
 };
 
 struct xc_run {
@@ -411,6 +419,97 @@ static int xc_keep_report(struct xc_peer *p, const Xceiver__V1__Report *rep)
 	return 0;
 }
 
+static bool xc_has_capability(const Xceiver__V1__Hello *h, const char *cap)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_capabilities; i++)
+		if (!strcmp(h->capabilities[i], cap))
+			return true;
+	return false;
+}
+
+static int xc_send_clock_probe(struct xc_peer *p)
+{
+	Xceiver__V1__ClockProbe probe = XCEIVER__V1__CLOCK_PROBE__INIT;
+	Xceiver__V1__Envelope env;
+
+	xc_env_init(&env, 0);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_CLOCK_PROBE;
+	env.clock_probe = &probe;
+	p->probe_tai = xc_now_ns(CLOCK_TAI);
+	return xc_peer_send(p, &env, XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING);
+}
+
+static void xc_clock_log(const struct xc_peer *p, struct xc_offset o)
+{
+	pr_debug("clock %s: %s agent %s minus controller %+" PRId64
+		 " ns within %" PRIu64 " ns\n",
+		 p->run->phase == XC_P_CLOCK ? "before" : "after", p->name,
+		 p->ep->agent, o.offset_ns, o.bound_ns);
+}
+
+/* The pair's offset, once known (-v; the summary prints it). */
+static void xc_clock_log_pair(const char *when, struct xc_offset o)
+{
+	if (o.known)
+		pr_debug("clock %s: rx agent minus tx agent %+" PRId64
+			 " ns within %" PRIu64 " ns\n", when, o.offset_ns,
+			 o.bound_ns);
+}
+
+/*
+ * One timed exchange done: keep it, and send the next probe (1: still
+ * waiting) or, after the last, estimate the agent's offset (0).
+ */
+static int xc_on_clock_reading(struct xc_peer *p,
+			       const Xceiver__V1__ClockReading *rd)
+{
+	struct xc_clock_sample *sm = &p->samples[p->n_samples++];
+	struct xc_run_clock *c = &p->run->res->clock;
+	struct xc_offset o;
+
+	sm->t1 = p->probe_tai;
+	sm->t2 = rd->tai_ns;
+	sm->t3 = p->msg_tai;
+	if (rd->state)
+		xc_clock_keep_state(p->clock, rd->state);
+	if (p->n_samples < XC_CLOCK_PROBES) {
+		p->run->pending--;
+		if (xc_send_clock_probe(p))
+			xc_run_fail(p->run, "%s agent %s: cannot send a clock probe",
+				    p->name, p->ep->agent);
+		return 1;
+	}
+	o = xc_clock_estimate(p->samples, p->n_samples);
+	if (p->run->phase == XC_P_CLOCK)
+		p->clock->before = o;
+	else
+		p->clock->after = o;
+	xc_clock_update(c);
+	xc_clock_log(p, o);
+	return 0;
+}
+
+/*
+ * An agent that advertised clock-probe but refused one: its offset stays
+ * unknown and the run goes on. 1 when env was that refusal.
+ */
+static int xc_clock_refused(struct xc_peer *p,
+			    const Xceiver__V1__Envelope *env)
+{
+	if (!p->waiting || env->request_id != p->wait_id ||
+	    p->wait_body != XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING)
+		return 0;
+	pr_warn("%s agent %s refused a clock probe (%s): the offset of its clock is unknown\n",
+		p->name, p->ep->agent, env->error->message);
+	p->clock->probed = false;
+	p->waiting = false;
+	if (--p->run->pending == 0)
+		xc_run_next(p->run);
+	return 1;
+}
+
 static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 {
 	Xceiver__V1__IfInfo *info;
@@ -427,6 +526,8 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		}
 		pr_debug("%s agent %s: version %s\n", p->name, p->ep->agent,
 			 env->hello->software_version);
+		p->clock->probed = xc_has_capability(env->hello,
+						     "clock-probe");
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_IFINFO:
 		info = (Xceiver__V1__IfInfo *)xc_pb_dup(&env->ifinfo->base);
@@ -446,6 +547,10 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_REPORT:
 		if (xc_keep_report(p, env->report))
+			return;
+		break;
+	case XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING:
+		if (xc_on_clock_reading(p, env->clock_reading))
 			return;
 		break;
 	default:
@@ -494,8 +599,11 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 	struct xc_peer *p = xc_conn_data(c);
 	struct xc_run *r = p->run;
 
+	p->msg_tai = xc_now_ns(CLOCK_TAI);
 	switch (env->body_case) {
 	case XCEIVER__V1__ENVELOPE__BODY_ERROR:
+		if (xc_clock_refused(p, env))
+			return 0;
 		if (r->phase == XC_P_RELEASE && !r->failed)
 			pr_warn("%s agent %s: %s\n", p->name, p->ep->agent,
 				env->error->message);
@@ -776,6 +884,43 @@ static int xc_phase_report(struct xc_run *r)
 }
 
 /*
+ * To a receiver: its clock minus its sender's (the other agent's), as
+ * measured before the run. The rx endpoint receives from the tx endpoint
+ * (the pair's offset); in a bidirectional run the tx endpoint receives
+ * too, from the rx endpoint: the same offset negated, the same bound.
+ */
+static void xc_start_clock(Xceiver__V1__Start *start,
+			   const struct xc_run_clock *c, int side)
+{
+	struct xc_offset o = c->pair_before;
+
+	start->clock_offset_known = o.known;
+	start->clock_offset_ns = side == XC_RX ? o.offset_ns : -o.offset_ns;
+	start->clock_bound_ns = o.bound_ns;
+}
+
+/*
+ * Time each agent's clock against ours (the agents that answer
+ * ClockProbe); 1 when none does.
+ */
+static int xc_phase_clock(struct xc_run *r)
+{
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		struct xc_peer *p = &r->peers[i];
+
+		if (!p->clock->probed)
+			continue;
+		p->n_samples = 0;
+		err = xc_send_clock_probe(p);
+		if (err)
+			return err;
+	}
+	return r->pending ? 0 : 1;
+}
+
+/*
  * Start every receiver's Rx, or every sender's Tx: all Rx workers run
  * before the first frame leaves. Returns 1 when nobody needs it.
  */
@@ -791,6 +936,8 @@ static int xc_phase_start(struct xc_run *r, bool tx)
 		if (tx ? !xc_side_sends(r->spec, side) :
 			 !xc_side_receives(r->spec, side))
 			continue;
+		if (!tx)
+			xc_start_clock(&start, &r->res->clock, side);
 		xc_env_init(&env, 0);
 		env.body_case = XCEIVER__V1__ENVELOPE__BODY_START;
 		env.start = &start;
@@ -852,7 +999,14 @@ static int xc_phase_begin(struct xc_run *r)
 	case XC_P_PREPARE_2:
 		err = xc_send_prepare(r->order[1]);
 		break;
+	case XC_P_CLOCK:
+	case XC_P_CLOCK_AFTER:
+		err = xc_phase_clock(r);
+		if (err)
+			return err;
+		break;
 	case XC_P_START_RX:
+		xc_clock_log_pair("before", r->res->clock.pair_before);
 		r->start_ns = r->last_print = xc_mono_ns();
 		err = xc_phase_start(r, false);
 		if (err)
@@ -876,6 +1030,8 @@ static int xc_phase_begin(struct xc_run *r)
 			return err;
 		break;
 	case XC_P_RELEASE:
+		xc_clock_log_pair("after", r->res->clock.pair_after);
+		xc_clock_log_pair("over the run", r->res->clock.pair);
 		xc_release_all(r);
 		return 0;
 	case XC_P_END:
@@ -964,6 +1120,7 @@ static int xc_peer_init(struct xc_run *r, enum xc_side side)
 		.report = side == XC_TX ? &r->res->tx : &r->res->rx,
 		.ifinfo = side == XC_TX ? &r->res->tx_if : &r->res->rx_if,
 		.mode = side == XC_TX ? &r->res->tx_mode : &r->res->rx_mode,
+		.clock = &r->res->clock.agent[side],
 	};
 	p->tx_streams = calloc(s->n_streams, sizeof(*p->tx_streams));
 	p->rx_streams = calloc(s->n_streams, sizeof(*p->rx_streams));

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "xc_ctl_clock.h"
 #include "xc_pcap.h"
 #include "xc_preflight.h"
 #include "xceiver.pb-c.h"
@@ -56,6 +57,8 @@ struct xc_run_result {
 	Xceiver__V1__Report *rx;
 	/* What the preflight found; warnings only in a run that went on. */
 	struct xc_findings preflight;
+	/* The agents' clocks before and after the run (xc_ctl_clock.h). */
+	struct xc_run_clock clock;
 };
 
 /* Whether the endpoint's agent sends / receives any stream of s. */

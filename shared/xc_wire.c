@@ -256,6 +256,10 @@ const char *xc_env_body_name(const Xceiver__V1__Envelope *env)
 		return "released";
 	case XCEIVER__V1__ENVELOPE__BODY_ERROR:
 		return "error";
+	case XCEIVER__V1__ENVELOPE__BODY_CLOCK_PROBE:
+		return "clock_probe";
+	case XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING:
+		return "clock_reading";
 	default:
 		return "unknown";
 	}
