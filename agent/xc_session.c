@@ -215,12 +215,16 @@ static unsigned int xc_start_what(const Xceiver__V1__Start *st)
 	return what ? what : XC_DP_START_ALL;
 }
 
-/* A receiver's Start: its clock minus its sender's, as measured. */
-static void xc_log_start_clock(struct xc_session *s,
-			       const Xceiver__V1__Start *st)
+/*
+ * A receiver's Start: its clock minus its sender's, as measured; the data
+ * plane subtracts it from every one-way latency.
+ */
+static void xc_start_clock(struct xc_session *s, const Xceiver__V1__Start *st)
 {
-	if (!st->rx)
+	if (!(xc_start_what(st) & XC_DP_START_RX) || !xc_dp_has_rx(s->dp))
 		return;
+	xc_dp_clock_offset(s->dp, st->clock_offset_ns, st->clock_bound_ns,
+			   st->clock_offset_known);
 	if (!st->clock_offset_known) {
 		pr_debug("%s: clock offset to the sender unknown\n",
 			 xc_conn_peer(s->conn));
@@ -245,12 +249,12 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	if (!s->dp)
 		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
 					  "start before prepare");
+	xc_start_clock(s, req->start);
 	ret = xc_dp_start(s->dp, xc_start_what(req->start), err, sizeof(err));
 	if (ret)
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
 					  err);
 	s->start_id = req->request_id;
-	xc_log_start_clock(s, req->start);
 	xc_env_init(&env, req->request_id);
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
 	env.started = &started;

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "xc_clock.h"
 #include "xc_compat.h"
 #include "xc_dp_priv.h"
 #include "xc_log.h"
@@ -283,7 +284,7 @@ static struct xc_fixed *xc_fixed_find(struct xc_sock *s, uint64_t addr)
  */
 static uint32_t xc_tx_stamp(void)
 {
-	return (uint32_t)xc_now_ns(CLOCK_TAI);
+	return (uint32_t)xc_clock_tai_ns();
 }
 
 /*

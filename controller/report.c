@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "xc_latency.h"
 #include "xc_output.h"
 #include "xc_spec.h"
 #include "xc_util.h"
@@ -115,7 +116,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o}",
+			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o,"
+			 " s:o}",
 			 "verdict", xc_verdict_word_str(j->word),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
@@ -143,7 +145,9 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 "checks_total", (json_int_t)j->n,
 			 "preflight", xc_preflight_json(&res->preflight),
 			 "loss", xc_loss_json(&j->loss),
-			 "forensics", v->fx ? xc_fx_json(v->fx) : json_null());
+			 "forensics", v->fx ? xc_fx_json(v->fx) : json_null(),
+			 "latency", v->lat ? xc_latency_json(v->lat, res) :
+				    json_null());
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

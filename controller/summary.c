@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xc_latency.h"
 #include "xc_output.h"
 #include "xc_pb.h"
 #include "xc_spec.h"
@@ -444,6 +445,8 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		xc_print_stream(out, v, i);
 	xc_payload_text(v, payload, sizeof(payload));
 	fprintf(out, "payload check: %s\n", payload);
+	if (v->lat)
+		xc_latency_print(out, v->lat, res);
 	fprintf(out, "foreign frames %" PRIu64 ", rx frames %" PRIu64 "\n",
 		xc_total_value(v, XC_CTR_FOREIGN),
 		(res->tx ? res->tx->rx_frames : 0) +

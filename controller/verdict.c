@@ -10,6 +10,7 @@
 
 #include "xc_ctl.h"
 #include "xc_forensics.h"
+#include "xc_latency.h"
 #include "xc_output.h"
 
 /* Print what the options ask for; a passed repetition gets its line only. */
@@ -93,6 +94,7 @@ int xc_verdict(const Xceiver__V1__TestSpec *spec,
 {
 	struct xc_judgement j = { 0 };
 	struct xc_forensics fx;
+	struct xc_latency lat;
 	struct xc_view v;
 	char err[256];
 	int ret;
@@ -109,6 +111,10 @@ int xc_verdict(const Xceiver__V1__TestSpec *spec,
 		goto out;
 	}
 	v.fx = &fx;
+	if (xc_latency_build(&lat, &v, err, sizeof(err)))
+		fprintf(stderr, "xceiver: latency not shown: %s\n", err);
+	else
+		v.lat = &lat;
 	if (xc_judge(&v, &j, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: cannot judge the run: %s\n", err);
 		ret = XC_EXIT_RUN;
@@ -129,6 +135,7 @@ int xc_verdict(const Xceiver__V1__TestSpec *spec,
 	}
 out:
 	xc_forensics_free(&fx);
+	xc_latency_free(&lat);
 	xc_judgement_free(&j);
 	xc_view_free(&v);
 	return ret;

@@ -73,12 +73,14 @@ struct xc_check {
  * receives it).
  */
 struct xc_forensics;
+struct xc_latency;
 
 struct xc_view {
 	const Xceiver__V1__TestSpec *spec;
 	const struct xc_run_result *res;
 	/* the timelines' attribution; NULL or !have: whole-run counters */
 	const struct xc_forensics *fx;
+	const struct xc_latency *lat;	/* one-way latency; NULL: none */
 	const Xceiver__V1__TxStreamReport **tx;	/* [i]: spec->streams[i] */
 	const Xceiver__V1__RxStreamReport **rx;
 };

@@ -17,6 +17,7 @@
 #include "xc_lat.h"
 #include "xc_log.h"
 #include "xc_util.h"
+#include "xc_histpb.h"
 #include "xc_validate.h"
 
 static inline uint32_t xc_nwords(const struct xc_rxstream *s)
@@ -997,52 +998,6 @@ static int xc_rxv_report_anoms(struct xc_rxv *v, Xceiver__V1__Report *r)
 }
 
 /* h as a Histogram message, its arrays sized to the non-empty buckets. */
-static int xc_hist_pb(const struct xc_hist *h, Xceiver__V1__Histogram **out)
-{
-	Xceiver__V1__Histogram *m;
-	struct xc_hist_hdr hdr;
-	size_t n = 0, i;
-	int ret;
-
-	for (i = 0; i < XC_HIST_BUCKETS; i++)
-		n += h->counts[i] != 0;
-	m = malloc(sizeof(*m));
-	if (!m)
-		return -ENOMEM;
-	xceiver__v1__histogram__init(m);
-	*out = m;
-	if (n) {
-		m->bucket = calloc(n, sizeof(*m->bucket));
-		m->bucket_count = calloc(n, sizeof(*m->bucket_count));
-		if (!m->bucket || !m->bucket_count)
-			return -ENOMEM;
-	}
-	ret = xc_hist_encode(h, &hdr, m->bucket, m->bucket_count, n);
-	if (ret < 0)
-		return ret;
-	m->n_bucket = m->n_bucket_count = (size_t)ret;
-	m->layout = hdr.layout;
-	m->count = hdr.count;
-	m->overflow = hdr.overflow;
-	m->min_ns = hdr.min;
-	m->max_ns = hdr.max;
-	m->sum_lo = hdr.sum_lo;
-	m->sum_hi = hdr.sum_hi;
-	m->sumsq_lo = hdr.sumsq_lo;
-	m->sumsq_hi = hdr.sumsq_hi;
-	m->sumsq_overflow = hdr.sumsq_overflow;
-	return 0;
-}
-
-static void xc_hist_pb_free(Xceiver__V1__Histogram *m)
-{
-	if (!m)
-		return;
-	free(m->bucket);
-	free(m->bucket_count);
-	free(m);
-}
-
 static int xc_rxv_report_stream_lat(const struct xc_rxv *v,
 				    Xceiver__V1__Latency *m)
 {

@@ -16,6 +16,7 @@
 
 #include "xc_lat.h"
 #include "xc_limits.h"
+#include "xc_histpb.h"
 #include "xc_validate.h"
 
 #define RUN_ID		0x0123456789abcdefull
@@ -307,26 +308,12 @@ static void test_two_streams(void **state)
 static void check_hist_pb(const Xceiver__V1__Histogram *m,
 			  const struct xc_hist *want)
 {
-	struct xc_hist_hdr hdr = {
-		.layout = m->layout,
-		.sumsq_overflow = m->sumsq_overflow,
-		.count = m->count,
-		.overflow = m->overflow,
-		.min = m->min_ns,
-		.max = m->max_ns,
-		.sum_lo = m->sum_lo,
-		.sum_hi = m->sum_hi,
-		.sumsq_lo = m->sumsq_lo,
-		.sumsq_hi = m->sumsq_hi,
-	};
 	struct xc_hist *h = malloc(sizeof(*h));
 	char err[256] = "";
 
 	assert_non_null(h);
-	assert_int_equal(m->n_bucket, m->n_bucket_count);
-	if (xc_hist_decode(h, &hdr, m->bucket, m->bucket_count, m->n_bucket,
-			   err, sizeof(err)))
-		fail_msg("xc_hist_decode: %s", err);
+	if (xc_hist_from_pb(h, m, err, sizeof(err)))
+		fail_msg("xc_hist_from_pb: %s", err);
 	assert_int_equal(h->count, want->count);
 	assert_int_equal(h->overflow, want->overflow);
 	assert_int_equal(h->min, want->min);
