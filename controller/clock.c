@@ -81,10 +81,24 @@ void xc_clock_keep_state(struct xc_clock_agent *a,
 	a->state.synchronised = synced;
 	a->state.read = read;
 	a->state_read = true;
+	/* the string belongs to the message st is part of */
+	snprintf(a->boot_id, sizeof(a->boot_id), "%s",
+		 st->boot_id ? st->boot_id : "");
+	a->state.boot_id = (char *)protobuf_c_empty_string;
 }
 
 void xc_clock_update(struct xc_run_clock *c)
 {
+	static const struct xc_offset zero = { .known = true };
+
+	c->same_clock = c->agent[0].boot_id[0] &&
+			!strcmp(c->agent[0].boot_id, c->agent[1].boot_id);
+	if (c->same_clock) {
+		c->pair_before = zero;
+		c->pair_after = zero;
+		c->pair = zero;
+		return;
+	}
 	c->pair_before = xc_clock_diff(c->agent[1].before,
 				       c->agent[0].before);
 	c->pair_after = xc_clock_diff(c->agent[1].after, c->agent[0].after);
@@ -126,6 +140,8 @@ void xc_clock_trust(const struct xc_run_clock *c, uint64_t figure_ns,
 
 	memset(t, 0, sizeof(*t));
 	t->trusted = true;
+	if (c->same_clock)
+		return;		/* one kernel, one clock */
 	if (!c->pair.known)
 		xc_trust_why(t, "the offset between the agents' clocks is unknown (an agent did not answer ClockProbe)");
 	for (i = 0; i < 2; i++)
@@ -148,7 +164,8 @@ static json_t *xc_offset_json(struct xc_offset o)
 
 static json_t *xc_clock_agent_json(const struct xc_clock_agent *a)
 {
-	return json_pack("{s:b, s:o, s:o, s:o}", "probed", a->probed,
+	return json_pack("{s:b, s:s, s:o, s:o, s:o}", "probed", a->probed,
+			 "boot_id", a->boot_id,
 			 "before", xc_offset_json(a->before),
 			 "after", xc_offset_json(a->after),
 			 "state", a->state_read ?
@@ -157,8 +174,9 @@ static json_t *xc_clock_agent_json(const struct xc_clock_agent *a)
 
 json_t *xc_clock_json(const struct xc_run_clock *c)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o, s:o}",
 			 "clock", "CLOCK_TAI",
+			 "same_clock", c->same_clock,
 			 "pair", xc_offset_json(c->pair),
 			 "pair_before", xc_offset_json(c->pair_before),
 			 "pair_after", xc_offset_json(c->pair_after),

@@ -196,7 +196,9 @@ static void xc_lat_print_clock(FILE *out, const struct xc_latency *l,
 	struct xc_clock_trust t;
 	uint64_t p50 = 0;
 
-	if (o->known)
+	if (res->clock.same_clock)
+		fprintf(out, "  clocks: both agents run on one kernel (the same boot id): one clock\n");
+	else if (o->known)
 		fprintf(out, "  clocks: rx - tx %+.1f us within %.1f us over the run, corrected for\n",
 			o->offset_ns / 1e3, o->bound_ns / 1e3);
 	else

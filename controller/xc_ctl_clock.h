@@ -81,7 +81,8 @@ struct xc_clock_agent {
 	bool state_read;	/* state holds a ClockReading's state */
 	/* the kernel's view, from its last reading (any unsynchronised
 	 * reading of the run leaves synchronised false) */
-	Xceiver__V1__ClockState state;
+	Xceiver__V1__ClockState state;	/* its boot_id: in boot_id */
+	char boot_id[40];	/* ClockState.boot_id, "" when none */
 };
 
 /*
@@ -96,6 +97,12 @@ struct xc_run_clock {
 	struct xc_offset pair_before;
 	struct xc_offset pair_after;
 	struct xc_offset pair;
+	/*
+	 * Both agents report the same boot id: one kernel, one clock. The
+	 * pair's offset is then 0 exactly (the measurement is kept in the
+	 * agents' before and after), and the figures need no sync.
+	 */
+	bool same_clock;
 };
 
 /* Keep one reading's state for an agent. */

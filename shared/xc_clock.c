@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/timex.h>
 
@@ -47,10 +48,32 @@ void xc_clock_state_from(const struct timex *tx, int ret,
 	cs->status = (uint32_t)tx->status;
 }
 
+/* The kernel's boot id, read once ("" when it cannot be). */
+static const char *xc_clock_boot_id(void)
+{
+	static char id[40];
+	static bool done;
+	FILE *f;
+
+	if (done)
+		return id;
+	done = true;
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (!f)
+		return id;
+	if (!fgets(id, sizeof(id), f))
+		id[0] = '\0';
+	id[strcspn(id, "\n")] = '\0';
+	fclose(f);
+	return id;
+}
+
 void xc_clock_state(Xceiver__V1__ClockState *cs)
 {
 	struct timex tx;
 
 	memset(&tx, 0, sizeof(tx));	/* modes 0: read only */
 	xc_clock_state_from(&tx, adjtimex(&tx), cs);
+	if (!xc_clock_skew.ns && !xc_clock_skew.ppm)
+		cs->boot_id = (char *)xc_clock_boot_id();
 }

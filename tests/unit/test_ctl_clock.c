@@ -346,6 +346,62 @@ static void test_trust(void **state)
 	assert_untrusted(&t, "offset between the agents' clocks is unknown");
 }
 
+static void set_boot(struct xc_clock_agent *a, const char *id, bool synced)
+{
+	Xceiver__V1__ClockState st = XCEIVER__V1__CLOCK_STATE__INIT;
+	char copy[40];
+
+	/* the id is the message's: the agent must keep its own copy */
+	snprintf(copy, sizeof(copy), "%s", id);
+	st.read = true;
+	st.synchronised = synced;
+	st.boot_id = copy;
+	xc_clock_keep_state(a, &st);
+	memset(copy, 'x', sizeof(copy) - 1);
+}
+
+/*
+ * Agents on one kernel (the same boot id) read one clock: the pair's
+ * offset is 0 exactly whatever the exchanges measured, and the figures
+ * are trusted without synchronisation. Another boot id: measured, and an
+ * unsynchronised clock is not trusted.
+ */
+static void test_same_clock(void **state)
+{
+	struct xc_clock_trust t;
+	struct xc_run_clock c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	set_boot(&c.agent[0], "0d3c5e1a-aaaa", false);
+	set_boot(&c.agent[1], "0d3c5e1a-aaaa", false);
+	c.agent[0].before = (struct xc_offset){ 100, 30000, true };
+	c.agent[1].before = (struct xc_offset){ 9000, 30000, true };
+	xc_clock_update(&c);
+	assert_true(c.same_clock);
+	assert_true(c.pair.known);
+	assert_int_equal(c.pair.offset_ns, 0);
+	assert_int_equal(c.pair.bound_ns, 0);
+	assert_int_equal(c.pair_before.offset_ns, 0);
+	xc_clock_trust(&c, 1000, &t);
+	assert_true(t.trusted);
+	assert_string_equal(c.agent[1].boot_id, "0d3c5e1a-aaaa");
+
+	set_boot(&c.agent[1], "77777777-bbbb", false);
+	xc_clock_update(&c);
+	assert_false(c.same_clock);
+	assert_int_equal(c.pair.offset_ns, 8900);
+	assert_int_equal(c.pair.bound_ns, 60000);
+	xc_clock_trust(&c, 100000, &t);
+	assert_untrusted(&t, "not synchronised");
+
+	/* no boot id (a skewed clock, or none readable): never the same */
+	set_boot(&c.agent[0], "", true);
+	set_boot(&c.agent[1], "", true);
+	xc_clock_update(&c);
+	assert_false(c.same_clock);
+}
+
 /* Every reason is named, not only the first. */
 static void test_trust_reasons(void **state)
 {
@@ -400,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_keep_state),
 		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_trust_reasons),
+		cmocka_unit_test(test_same_clock),
 		cmocka_unit_test(test_json),
 	};
 
