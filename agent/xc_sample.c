@@ -336,14 +336,35 @@ static void xc_sample_read(struct xc_sampler *sp, struct xc_dp *dp)
 	xc_sample_threads(sp, dp);
 }
 
-static void xc_sample_now(struct xc_sampler *sp, struct xc_dp *dp)
+/* Read the counters and record them as of t (CLOCK_REALTIME). */
+static void xc_sample_at(struct xc_sampler *sp, struct xc_dp *dp,
+			 uint64_t t)
 {
 	xc_sample_read(sp, dp);
-	xc_tl_sample(&sp->tl, xc_now_ns(CLOCK_REALTIME), sp->raw);
+	xc_tl_sample(&sp->tl, t, sp->raw);
+}
+
+static void xc_sample_now(struct xc_sampler *sp, struct xc_dp *dp)
+{
+	xc_sample_at(sp, dp, xc_now_ns(CLOCK_REALTIME));
+}
+
+/*
+ * A sample taken for the end of an interval (due) belongs to that
+ * interval, although it is read a little after: what it reads grew
+ * during the interval. One taken half an interval late or more (a
+ * stopped or starved agent) belongs to the interval it was read in.
+ */
+static void xc_sample_due(struct xc_sampler *sp, struct xc_dp *dp,
+			  uint64_t due)
+{
+	uint64_t now = xc_now_ns(CLOCK_REALTIME);
+
+	xc_sample_at(sp, dp, now - due < sp->tl.req_iv_ns / 2 ? due - 1 : now);
 }
 
 /* Wait for the next multiple of the interval; false when stopping. */
-static bool xc_sample_wait(struct xc_sampler *sp)
+static bool xc_sample_wait(struct xc_sampler *sp, uint64_t *due)
 {
 	uint64_t iv = sp->tl.req_iv_ns;
 	uint64_t next = (xc_now_ns(CLOCK_REALTIME) / iv + 1) * iv;
@@ -359,6 +380,7 @@ static bool xc_sample_wait(struct xc_sampler *sp)
 		;
 	stop = sp->stop;
 	pthread_mutex_unlock(&sp->lock);
+	*due = next;
 	return !stop;
 }
 
@@ -366,9 +388,10 @@ static void *xc_sample_main(void *arg)
 {
 	struct xc_dp *dp = arg;
 	struct xc_sampler *sp = dp->sampler;
+	uint64_t due;
 
-	while (xc_sample_wait(sp))
-		xc_sample_now(sp, dp);
+	while (xc_sample_wait(sp, &due))
+		xc_sample_due(sp, dp, due);
 	return NULL;
 }
 

@@ -32,6 +32,14 @@ XC_OUT=$XC_TMP/ctl.out
 XC_ERR=$XC_TMP/ctl.err
 XC_JSON=$XC_TMP/report.json
 
+# CLOCK_REALTIME in ns, without a process (bash's EPOCHREALTIME).
+xc_now_ns()
+{
+	local t=${EPOCHREALTIME/[.,]/}
+
+	echo "${t}000"
+}
+
 xc_log()
 {
 	echo "[$XC_NAME] $*" >&2
