@@ -462,6 +462,33 @@ xc_agent_restart()
 
 # xc_link_mtu MTU: set the MTU of both ends of the test link (and of the
 # middle namespace's ports, when the link runs through it).
+# xc_link_quiet: nothing on the direct test link but what the test sends
+# (no IPv6, so no router or neighbour solicitations; static neighbours,
+# so no ARP).
+xc_link_quiet()
+{
+	local ns dev peer_ip peer_mac role
+
+	for role in tx rx; do
+		ns=$(xc_ns_of "$role")
+		if [ "$role" = tx ]; then
+			dev=$XC_TX_DEV peer_ip=$XC_RX_IP4
+			peer_mac=$(ip -n "$XC_RX_NS" -br link show "$XC_RX_DEV" |
+				   awk '{ print $3 }')
+		else
+			dev=$XC_RX_DEV peer_ip=$XC_TX_IP4
+			peer_mac=$(ip -n "$XC_TX_NS" -br link show "$XC_TX_DEV" |
+				   awk '{ print $3 }')
+		fi
+		ip netns exec "$ns" sysctl -qw \
+			"net.ipv6.conf.$dev.disable_ipv6=1" ||
+			xc_fatal "$ns: cannot disable IPv6 on $dev"
+		ip -n "$ns" neigh replace "$peer_ip" lladdr "$peer_mac" \
+			nud permanent dev "$dev" ||
+			xc_fatal "$ns: cannot add a static neighbour"
+	done
+}
+
 xc_link_mtu()
 {
 	if [ -n "${XC_MID_NS:-}" ]; then

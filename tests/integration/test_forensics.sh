@@ -120,9 +120,12 @@ xc_no_socket()
 }
 
 # The Rx veth steers its frames to CPU 0's backlog (RPS), the sender runs
-# on CPU 1: the backlog fills faster than CPU 0 empties it.
+# on CPU 1: the backlog fills faster than CPU 0 empties it. The link is
+# kept quiet, so that the backlog drops nothing but test frames and the
+# receiving host's own count is exactly the frames it lost.
 xc_backlog()
 {
+	xc_link_quiet
 	ip netns exec "$XC_RX_NS" sh -c \
 		"echo 1 >/sys/class/net/$XC_RX_DEV/queues/rx-0/rps_cpus" ||
 		xc_fatal "cannot steer the Rx veth's frames (RPS)"

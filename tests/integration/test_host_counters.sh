@@ -27,23 +27,9 @@ xc_value()
 	xc_row "$1" "$2" | cut -d' ' -f4
 }
 
-# Nothing on the test link but what the test sends.
-xc_quiet()
-{
-	local ns=$1 dev=$2 peer_ip=$3 peer_mac=$4
-
-	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" ||
-		xc_fatal "$ns: cannot disable IPv6 on $dev"
-	ip -n "$ns" neigh replace "$peer_ip" lladdr "$peer_mac" nud permanent \
-		dev "$dev" || xc_fatal "$ns: cannot add a static neighbour"
-}
-
 xc_require
 xc_lab_up
-tx_mac=$(ip -n "$XC_TX_NS" -br link show "$XC_TX_DEV" | awk '{ print $3 }')
-rx_mac=$(ip -n "$XC_RX_NS" -br link show "$XC_RX_DEV" | awk '{ print $3 }')
-xc_quiet "$XC_TX_NS" "$XC_TX_DEV" "$XC_RX_IP4" "$rx_mac"
-xc_quiet "$XC_RX_NS" "$XC_RX_DEV" "$XC_TX_IP4" "$tx_mac"
+xc_link_quiet
 
 xc_log "case: counters, their layers and loss flags on a veth"
 rx_before=$(xc_counters rx "$XC_RX_DEV") || xc_fatal "--counters rx failed"
