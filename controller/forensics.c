@@ -13,8 +13,10 @@
  * never sent. Missing frames in ranges beyond those the receiver kept
  * cannot be placed.
  *
- * Attribution, per episode: the loss counters of each layer, in the order a
- * frame passes them (sender, receiving host, XDP program, socket), over
+ * Attribution, per episode: the loss counters of each layer (our XDP
+ * program's and the sockets' first, which count only this run's frames,
+ * then the sending and the receiving host's, which may count a frame the
+ * socket counted too; see xc_fx_take), over
  * the episode's intervals and those half way to the next episode on each
  * side (a frame queued at the end of one interval arrives in the next, and
  * a host's counters are read when its sampler gets the CPU), each layer
@@ -674,17 +676,21 @@ static int xc_fx_pool_role(enum xc_fx_where w)
 }
 
 /*
- * Count left lost frames against a's layers in the order a frame passes
- * them, each taking at most what is left (a layer's counters first, then
- * its pool), into by[] with each layer's why. The rest was lost between
- * the hosts when every counter was read, else it is not attributed.
+ * Count left lost frames against a's layers, each taking at most what is
+ * left (a layer's counters first, then its pool), into by[] with each
+ * layer's why. Our XDP program's and the sockets' counters go first: they
+ * count this run's frames only, each exactly once, where the host's may
+ * count the same frame again (veth in native mode counts a redirect to a
+ * socket whose fill ring is empty in rx_dropped too). Then the sending
+ * host, then the receiving host. The rest was lost between the hosts
+ * when every counter was read, else it is not attributed.
  */
 static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
 		       struct xc_fx_pool *pool, bool sides[2][2], uint64_t *by,
 		       char (*why)[64])
 {
 	static const enum xc_fx_where order[] = {
-		XC_FX_TX, XC_FX_RX_HOST, XC_FX_RX_XDP, XC_FX_RX_XSK,
+		XC_FX_RX_XDP, XC_FX_RX_XSK, XC_FX_TX, XC_FX_RX_HOST,
 	};
 	uint64_t take, ctr;
 	size_t i;

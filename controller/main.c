@@ -80,10 +80,10 @@ static void xc_usage(FILE *f)
 		"\n"
 		"where lost frames went: each missing frame is placed in the interval\n"
 		"its sender queued it, grouped into loss episodes, and counted against\n"
-		"the first layer whose counters account for it: never sent, the\n"
-		"sending host, the receiving host before XDP, our XDP program (no\n"
-		"socket), the receiving socket (fill ring empty, Rx ring full, frame\n"
-		"too big); the rest was lost between the hosts, or is not attributed\n"
+		"a layer whose counters account for it: never sent, our XDP program\n"
+		"(no socket), the receiving socket (fill ring empty, Rx ring full,\n"
+		"frame too big), the sending host, the receiving host before XDP;\n"
+		"the rest was lost between the hosts, or is not attributed\n"
 		"where a host's counters could not be read (README, \"Where the\n"
 		"frames went\")\n",
 		XC_FLAG_COUNT);

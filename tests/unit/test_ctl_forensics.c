@@ -464,10 +464,18 @@ static void test_attribution_order(void **state)
 	assert_by(e->by, 0, 30, 0, 60, 10, 0);
 	assert_string_equal(e->why[XC_FX_RX_XSK], "frame too big");
 
-	/* the host takes first; the socket only what is left */
+	/*
+	 * The socket's counters take first (they count this run's frames
+	 * only, once); the host only what is left: veth in native mode
+	 * counts a redirect to a socket with an empty fill ring in its
+	 * rx_dropped too.
+	 */
 	host[4] = 80;
 	e = &build(r)->eps[0];
-	assert_by(e->by, 0, 80, 0, 20, 0, 0);
+	assert_by(e->by, 0, 40, 0, 60, 0, 0);
+	host[4] = 60;
+	e = &build(r)->eps[0];
+	assert_by(e->by, 0, 40, 0, 60, 0, 0);
 
 	/* the Rx ring full accounts for more than rx_dropped */
 	host[4] = 0;
