@@ -14,6 +14,7 @@
 
 #include "xc_log.h"
 #include "xc_neigh.h"
+#include "xc_nl.h"
 #include "xc_util.h"
 
 #define XC_NEIGH_POLL_MS	50
@@ -60,27 +61,6 @@ static int xc_neigh_entry(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Send one request and run the callback over every reply. */
-static int xc_neigh_talk(struct mnl_socket *nl, struct nlmsghdr *nlh,
-			 mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int port = mnl_socket_get_portid(nl);
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, port, cb, data);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -errno : 0;
-}
-
 static struct nlmsghdr *xc_neigh_msg(char *buf, uint16_t type,
 				     uint16_t flags, const struct xc_neigh_q *q,
 				     uint32_t seq)
@@ -102,7 +82,7 @@ static int xc_neigh_lookup(struct mnl_socket *nl, struct xc_neigh_q *q,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
-	return xc_neigh_talk(nl, xc_neigh_msg(buf, RTM_GETNEIGH, NLM_F_DUMP,
+	return xc_nl_talk(nl, xc_neigh_msg(buf, RTM_GETNEIGH, NLM_F_DUMP,
 					      q, seq),
 			     xc_neigh_entry, q);
 }
@@ -121,7 +101,7 @@ static int xc_neigh_probe(struct mnl_socket *nl, const struct xc_neigh_q *q,
 	nd->ndm_state = NUD_NONE;
 	nd->ndm_flags = NTF_USE;
 	mnl_attr_put(nlh, NDA_DST, q->alen, q->addr);
-	return xc_neigh_talk(nl, nlh, NULL, NULL);
+	return xc_nl_talk(nl, nlh, NULL, NULL);
 }
 
 static void xc_neigh_nap(void)

@@ -14,6 +14,7 @@
 
 #include "xc_compat.h"
 #include "xc_log.h"
+#include "xc_nl.h"
 #include "xc_xdpfeat.h"
 
 struct xc_xf_q {
@@ -22,27 +23,6 @@ struct xc_xf_q {
 	uint64_t features;	/* XC_NETDEV_XDP_ACT_* */
 	uint32_t zc_max_segs;
 };
-
-/* One request (acked) and its replies through cb. */
-static int xc_xf_talk(struct mnl_socket *nl, struct nlmsghdr *nlh,
-		      mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int port = mnl_socket_get_portid(nl);
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, port, cb, data);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -errno : 0;
-}
 
 static struct nlmsghdr *xc_xf_msg(char *buf, uint16_t type, uint8_t cmd,
 				  uint32_t seq)
@@ -111,14 +91,14 @@ static int xc_xf_query(struct mnl_socket *nl, int ifindex,
 
 	nlh = xc_xf_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, XC_NETDEV_FAMILY_NAME);
-	ret = xc_xf_talk(nl, nlh, xc_xf_family_cb, q);
+	ret = xc_nl_talk(nl, nlh, xc_xf_family_cb, q);
 	if (ret)
 		return ret;
 	if (!q->family)
 		return -ENOENT;
 	nlh = xc_xf_msg(buf, q->family, XC_NETDEV_CMD_DEV_GET, seq + 1);
 	mnl_attr_put_u32(nlh, XC_NETDEV_A_DEV_IFINDEX, ifindex);
-	return xc_xf_talk(nl, nlh, xc_xf_dev_cb, q);
+	return xc_nl_talk(nl, nlh, xc_xf_dev_cb, q);
 }
 
 static void xc_xf_fill(const struct xc_xf_q *q, Xceiver__V1__IfInfo *info)
