@@ -140,6 +140,7 @@ static void xc_rx_cfg_init(struct xc_rx_cfg *r, const Xceiver__V1__RxOptions *o)
 	r->pressure = o->pressure;
 	r->fill_posted = o->fill_posted;
 	r->stop_after = o->stop_after;
+	r->latency_off = o->latency_off;
 }
 
 static void xc_memlock(void)
@@ -766,7 +767,9 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 	uint32_t i;
 	int ret;
 
-	if (!dp->rxv_ready)
+	/* a reflector's frames never reach its sockets: its sender reports */
+	if (!dp->rxv_ready ||
+	    dp->rxc.action == XCEIVER__V1__XDP_ACTION__XDP_ACTION_REFLECT)
 		return 0;
 	ret = xc_rxv_report(&dp->rxv, r);
 	if (ret)
@@ -776,7 +779,8 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 		r->latency->clock = (char *)"CLOCK_TAI";
 		r->latency->tx_stamp =
 			(char *)"tx ring (user space, one stamp per batch)";
-		r->latency->rx_stamp =
+		r->latency->rx_stamp = dp->rxc.latency_off ?
+			(char *)"nowhere (rx_options.latency_off: not timed)" :
 			(char *)"rx worker (user space, one reading per batch)";
 	}
 	r->rx_frames = 0;

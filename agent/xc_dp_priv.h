@@ -77,6 +77,7 @@ struct xc_rx_cfg {
 	int pressure;		/* XCEIVER__V1__RX_PRESSURE__* */
 	uint32_t fill_posted;	/* STARVE_FILL */
 	uint64_t stop_after;	/* STOP_READING */
+	bool latency_off;	/* frames not timed */
 };
 
 /* One Tx stream as one queue sends it. */

@@ -345,7 +345,7 @@ static uint32_t xc_rx_batch(struct xc_sock *s, struct xc_xs *x)
 	n = xsk_ring_cons__peek(&x->rx, budget, &idx);
 	if (!n)
 		return 0;
-	a.rx_ns = xc_clock_tai_ns();
+	a.rx_ns = s->dp->rxc.latency_off ? XC_RXV_UNTIMED : xc_clock_tai_ns();
 	for (i = 0; i < n; i++) {
 		xc_rx_one(s, x, &a, xsk_ring_cons__rx_desc(&x->rx, idx + i),
 			  &chunk);

@@ -46,6 +46,7 @@ enum xc_sc {
 	XC_SC_XDP_REDIRECTED,
 	XC_SC_XDP_DROPPED,
 	XC_SC_XDP_ACTION_FAIL,
+	XC_SC_XDP_REFLECTED,
 	XC_SC_N,
 };
 
@@ -91,6 +92,7 @@ static const struct xc_sc_def xc_sc_defs[XC_SC_N] = {
 	[XC_SC_XDP_DROPPED] = { "xdp_dropped", SRC(XDP), LAY(NONE), 0, 1 },
 	[XC_SC_XDP_ACTION_FAIL] = { "xdp_action_failures", SRC(XDP),
 				    LAY(NONE), 0, 1 },
+	[XC_SC_XDP_REFLECTED] = { "xdp_reflected", SRC(XDP), LAY(NONE), 0, 1 },
 };
 
 struct xc_sampler {
@@ -297,7 +299,7 @@ static void xc_sample_xdp(struct xc_sampler *sp, struct xc_dp *dp)
 {
 	static const uint32_t idx[] = {
 		XC_STAT_REDIRECT_FAIL, XC_STAT_REDIRECTED, XC_STAT_DROPPED,
-		XC_STAT_ACTION_FAIL,
+		XC_STAT_ACTION_FAIL, XC_STAT_REFLECTED,
 	};
 	uint64_t v;
 	uint32_t i;

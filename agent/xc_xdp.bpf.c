@@ -4,7 +4,8 @@
  * the run's range go to an AF_XDP socket of their rx queue; everything
  * else (ARP, ICMP, SSH, ...) goes on to the stack. Before the redirect the
  * run's action may drop every other test frame, write the frame's sequence
- * number as metadata, or shrink/grow the frame's tail. The program is
+ * number as metadata, shrink/grow the frame's tail, or (a reflector's)
+ * send the frame back with its addresses swapped instead. The program is
  * fragment-aware (loaded with BPF_F_XDP_HAS_FRAGS for multi-buffer runs):
  * it only reads the headers, which are in the first buffer.
  *
@@ -145,7 +146,58 @@ static __always_inline int xc_meta(struct xdp_md *ctx, __u64 seq)
 	return 0;
 }
 
-/* The run's action on a test frame: XDP_DROP, or 0 to go on. */
+static __always_inline void xc_swap(void *a, void *b, __u32 len)
+{
+	__u8 t[16];
+
+	__builtin_memcpy(t, a, len);
+	__builtin_memcpy(a, b, len);
+	__builtin_memcpy(b, t, len);
+}
+
+/*
+ * Send a test frame back where it came from: MAC addresses, IP addresses
+ * and UDP ports swapped. Swapping leaves every checksum as it was (the
+ * sums do not depend on the order), so the frame returns byte for byte
+ * what the sender's stream with both ends swapped generates.
+ */
+static __always_inline int xc_reflect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct udphdr *udp = xc_udp(data, end);
+	void *l3 = eth + 1;
+
+	if (!udp || (void *)(eth + 1) > end)
+		return XDP_DROP;	/* cannot be: it was parsed */
+	if (eth->h_proto == bpf_htons(ETH_P_8021Q) ||
+	    eth->h_proto == bpf_htons(ETH_P_8021AD))
+		l3 += XC_VLAN_HLEN;
+	if (l3 + sizeof(struct iphdr) > end)
+		return XDP_DROP;
+	xc_swap(eth->h_dest, eth->h_source, ETH_ALEN);
+	if (((struct iphdr *)l3)->version == 4) {
+		struct iphdr *ip = l3;
+
+		if ((void *)(ip + 1) > end)
+			return XDP_DROP;
+		xc_swap(&ip->saddr, &ip->daddr, sizeof(ip->saddr));
+	} else {
+		struct ipv6hdr *ip6 = l3;
+
+		if ((void *)(ip6 + 1) > end)
+			return XDP_DROP;
+		xc_swap(&ip6->saddr, &ip6->daddr, sizeof(ip6->saddr));
+	}
+	if ((void *)(udp + 1) > end)
+		return XDP_DROP;
+	xc_swap(&udp->source, &udp->dest, sizeof(udp->source));
+	xc_count(XC_STAT_REFLECTED);
+	return XDP_TX;
+}
+
+/* The run's action on a test frame: XDP_DROP or XDP_TX, or 0 to go on. */
 static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq,
 				     bool meta)
 {
@@ -162,6 +214,8 @@ static __always_inline int xc_action(struct xdp_md *ctx, __u64 seq,
 		if (!meta || xc_meta(ctx, seq))
 			xc_count(XC_STAT_ACTION_FAIL);
 		return 0;
+	case XC_XDP_ACT_REFLECT:
+		return xc_reflect(ctx);
 	case XC_XDP_ACT_SHRINK_TAIL:
 		delta = -delta;
 		/* fall through */

@@ -19,6 +19,7 @@ enum xc_xdp_action {
 	XC_XDP_ACT_METADATA = 2,	/* 8 bytes of metadata: u64 seq */
 	XC_XDP_ACT_SHRINK_TAIL = 3,	/* bpf_xdp_adjust_tail(-tail_adjust) */
 	XC_XDP_ACT_GROW_TAIL = 4,	/* bpf_xdp_adjust_tail(+tail_adjust) */
+	XC_XDP_ACT_REFLECT = 5,		/* swap addresses and ports, XDP_TX */
 };
 
 #define XC_XDP_META_LEN	8	/* XC_XDP_ACT_METADATA: u64 seq, host order */
@@ -49,6 +50,7 @@ enum xc_xdp_stat {
 	XC_STAT_ACTION_FAIL,	/* adjust_meta/head/tail refused */
 	XC_STAT_VLAN_RESTORED,	/* tag put back from the Rx metadata */
 	XC_STAT_VLAN_UNKNOWN,	/* untagged, the kfunc could not say */
+	XC_STAT_REFLECTED,	/* sent back by the reflect action */
 	XC_STAT_MAX,
 };
 

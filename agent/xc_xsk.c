@@ -716,7 +716,8 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 	      xc_xdp_counter(dp, XC_STAT_ACTION_FAIL,
 			       &r->xdp_action_failures) ?:
 	      xc_xdp_counter(dp, XC_STAT_VLAN_RESTORED, &r->vlan_restored) ?:
-	      xc_xdp_counter(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown);
+	      xc_xdp_counter(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown) ?:
+	      xc_xdp_counter(dp, XC_STAT_REFLECTED, &r->xdp_reflected);
 	if (!ret)
 		return;
 	pr_warn("%s: cannot read the XDP program's counters: %s\n",
@@ -735,7 +736,7 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 	static const uint32_t idx[] = {
 		XC_STAT_REDIRECTED, XC_STAT_REDIRECT_FAIL, XC_STAT_PASSED,
 		XC_STAT_DROPPED, XC_STAT_ACTION_FAIL, XC_STAT_VLAN_RESTORED,
-		XC_STAT_VLAN_UNKNOWN,
+		XC_STAT_VLAN_UNKNOWN, XC_STAT_REFLECTED,
 	};
 	unsigned long long v[XC_ARRAY_SIZE(idx)];
 	uint64_t sum;
@@ -751,6 +752,6 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 		}
 		v[i] = sum;
 	}
-	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown\n",
-		dp->ifname, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown, %llu reflected\n",
+		dp->ifname, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
 }

@@ -858,6 +858,8 @@ int xc_forensics_build(struct xc_forensics *fx, const struct xc_view *v)
 	int s;
 
 	memset(fx, 0, sizeof(*fx));
+	if (v->spec->reflect)
+		return xc_fx_not(fx, "a round trip: the loss on the way out and on the way back is told apart by the reflector's count only");
 	for (s = XC_TX; s <= XC_RX; s++) {
 		t[s] = xc_fx_tl(v, s);
 		if (!t[s] && xc_view_report(v, s))

@@ -119,7 +119,7 @@ int xc_view_init(struct xc_view *v, const Xceiver__V1__TestSpec *spec,
 	for (i = 0; i < spec->n_streams; i++) {
 		const Xceiver__V1__Stream *st = spec->streams[i];
 		enum xc_side from = xc_stream_sender(st);
-		enum xc_side to = from == XC_TX ? XC_RX : XC_TX;
+		enum xc_side to = xc_stream_receiver(spec, st);
 		const Xceiver__V1__Report *fr = xc_view_report(v, from);
 		const Xceiver__V1__Report *tr = xc_view_report(v, to);
 
@@ -225,7 +225,7 @@ static bool xc_side_owns(const struct xc_view *v, enum xc_side side,
 			 enum xc_counter c)
 {
 	return xc_counter_tx_side(c) ? xc_side_sends(v->spec, side) :
-	       xc_side_receives(v->spec, side);
+	       xc_side_validates(v->spec, side);
 }
 
 /* The side's part of a total that is not per stream. */

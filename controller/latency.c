@@ -114,9 +114,10 @@ int xc_latency_build(struct xc_latency *l, const struct xc_view *v,
 	l->nstreams = (uint32_t)v->spec->n_streams;
 	for (i = 0; i < v->spec->n_streams; i++)
 		l->streams[i].id = v->spec->streams[i]->id;
+	l->round_trip = v->spec->reflect;
 	for (s = XC_TX; s <= XC_RX; s++) {
 		r = xc_view_report(v, s);
-		if (!r || !r->latency)
+		if (!r || !r->latency || !xc_side_validates(v->spec, s))
 			continue;
 		ret = xc_lat_side(l, r->latency, err, errlen);
 		if (ret)
@@ -196,6 +197,10 @@ static void xc_lat_print_clock(FILE *out, const struct xc_latency *l,
 	struct xc_clock_trust t;
 	uint64_t p50 = 0;
 
+	if (l->round_trip) {
+		fprintf(out, "  clock: the tx agent's own (sent and received back there): no clock error\n");
+		return;
+	}
 	if (res->clock.same_clock)
 		fprintf(out, "  clocks: both agents run on one kernel (the same boot id): one clock\n");
 	else if (o->known)
@@ -237,8 +242,14 @@ void xc_latency_print(FILE *out, const struct xc_latency *l,
 {
 	if (!l->have)
 		return;
-	fprintf(out, "latency, one-way (%s to %s, %s): %" PRIu64 " frames",
-		l->tx_stamp, l->rx_stamp, l->clock, xc_hist_count(&l->one_way));
+	if (l->round_trip)
+		fprintf(out, "latency, round trip (%s to the reflector and back to %s, %s): %" PRIu64 " frames",
+			l->tx_stamp, l->rx_stamp, l->clock,
+			xc_hist_count(&l->one_way));
+	else
+		fprintf(out, "latency, one-way (%s to %s, %s): %" PRIu64 " frames",
+			l->tx_stamp, l->rx_stamp, l->clock,
+			xc_hist_count(&l->one_way));
 	if (l->negative)
 		fprintf(out, ", %" PRIu64 " below zero (not counted)",
 			l->negative);
@@ -302,6 +313,12 @@ static json_t *xc_lat_hist_json(const struct xc_hist *h)
 			 "buckets", xc_lat_buckets_json(h));
 }
 
+/* The histograms' key: what they measured. */
+static const char *xc_lat_key(const struct xc_latency *l)
+{
+	return l->round_trip ? "rtt" : "one_way";
+}
+
 static json_t *xc_lat_streams_json(const struct xc_latency *l)
 {
 	const struct xc_lat_stream *st;
@@ -316,8 +333,9 @@ static json_t *xc_lat_streams_json(const struct xc_latency *l)
 			"stream_id", (int)st->id,
 			"jitter_ns", st->jitter16_ns / 16.0,
 			"negative", (json_int_t)st->negative,
-			"one_way", st->one_way ? xc_lat_hist_json(st->one_way) :
-						 json_null()));
+			xc_lat_key(l),
+			st->one_way ? xc_lat_hist_json(st->one_way) :
+				      json_null()));
 	}
 	return a;
 }
@@ -352,14 +370,17 @@ json_t *xc_latency_json(const struct xc_latency *l,
 		return json_null();
 	xc_hist_percentile(&l->one_way, 50, &p50);
 	xc_clock_trust(&res->clock, p50, &t);
-	return json_pack("{s:s, s:s, s:s, s:b, s:I, s:o, s:o, s:o, s:o, s:b,"
-			 " s:s, s:s?}",
+	if (l->round_trip)	/* one clock */
+		t = (struct xc_clock_trust){ .trusted = true };
+	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o, s:o, s:o,"
+			 " s:b, s:s, s:s?}",
 			 "clock", l->clock,
 			 "tx_stamp", l->tx_stamp,
 			 "rx_stamp", l->rx_stamp,
+			 "round_trip", l->round_trip,
 			 "per_stream", l->per_stream,
 			 "negative", (json_int_t)l->negative,
-			 "one_way", xc_lat_hist_json(&l->one_way),
+			 xc_lat_key(l), xc_lat_hist_json(&l->one_way),
 			 "ipdv", xc_lat_ipdv_json(&l->ipdv),
 			 "streams", xc_lat_streams_json(l),
 			 "clocks", xc_clock_json(&res->clock),

@@ -50,6 +50,8 @@ static void xc_usage(FILE *f)
 		"  --ipv6           IPv6 instead of IPv4\n"
 		"  --streams N      N copies of the stream: ids 1..N, dst ports 9001..\n"
 		"  --bidirectional  every stream also sent the other way (new ids)\n"
+		"  --reflect        round trip: the Rx agent sends every frame back\n"
+		"                   (XDP_TX); the Tx agent validates and times them\n"
 		"path (what the path between the hosts may change):\n"
 		"  --routed HOPS    HOPS routers: MACs, TTL -HOPS, IPv4 checksum\n"
 		"  --gateway ADDR   the Tx side's next hop (its MAC is looked up)\n"
@@ -58,6 +60,7 @@ static void xc_usage(FILE *f)
 		"  --expect CHECK   \"[stream ID] COUNTER OP VALUE\", e.g. \"missing <= 10\";\n"
 		"                   replaces the default check of COUNTER (repeatable)\n"
 		"  --payload-check all|sampled|off   what Rx compares byte by byte\n"
+		"  --no-latency     do not time the frames (what timing costs)\n"
 		"output:\n"
 		"  --json FILE      write the full report as JSON\n"
 		"  --pcap FILE      write the anomalous frames Rx kept to a pcap file\n"
@@ -205,7 +208,7 @@ enum {
 	XC_OPT_DURATION, XC_OPT_IMIX, XC_OPT_SIZES, XC_OPT_VLAN, XC_OPT_IPV6,
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
 	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY, XC_OPT_TIMELINE,
-	XC_OPT_PLOT, XC_OPT_INTERVAL,
+	XC_OPT_PLOT, XC_OPT_INTERVAL, XC_OPT_REFLECT, XC_OPT_NO_LATENCY,
 };
 
 /* --timeline-interval MS (fractions allowed) as timeline_interval_us. */
@@ -298,6 +301,11 @@ static int xc_apply_stream_opt(Xceiver__V1__TestSpec *s, int c,
 	case XC_OPT_BIDIR:
 		fs->bidir = true;
 		return 0;
+	case XC_OPT_REFLECT:
+		return xc_set(s, "reflect", "true", "--reflect");
+	case XC_OPT_NO_LATENCY:
+		return xc_set(s, "rx_options.latency_off", "true",
+			      "--no-latency");
 	case XC_OPT_EXPECT:
 		return xc_add_expect(s, arg);
 	case XC_OPT_PAYLOAD:
@@ -369,6 +377,8 @@ static const struct option xc_run_opts[] = {
 	{ "ipv6", no_argument, NULL, XC_OPT_IPV6 },
 	{ "streams", required_argument, NULL, XC_OPT_STREAMS },
 	{ "bidirectional", no_argument, NULL, XC_OPT_BIDIR },
+	{ "reflect", no_argument, NULL, XC_OPT_REFLECT },
+	{ "no-latency", no_argument, NULL, XC_OPT_NO_LATENCY },
 	{ "routed", required_argument, NULL, XC_OPT_ROUTED },
 	{ "gateway", required_argument, NULL, XC_OPT_GATEWAY },
 	{ "rx-gateway", required_argument, NULL, XC_OPT_RX_GATEWAY },

@@ -78,6 +78,7 @@ struct xc_peer {
 	size_t n_tx;
 	Xceiver__V1__Stream **rx_streams;
 	size_t n_rx;
+	bool reflects;		/* the reflector of a round trip */
 	uint64_t tx_expected;	/* frames it sends */
 	uint64_t rx_expected;	/* frames it may receive at most */
 	bool done;
@@ -292,6 +293,7 @@ static int xc_send_ifinfo(struct xc_peer *p)
 static int xc_send_prepare(struct xc_peer *p)
 {
 	Xceiver__V1__Prepare prep = XCEIVER__V1__PREPARE__INIT;
+	Xceiver__V1__RxOptions reflect = XCEIVER__V1__RX_OPTIONS__INIT;
 	const Xceiver__V1__TestSpec *s = p->run->spec;
 	Xceiver__V1__Envelope env;
 
@@ -304,6 +306,10 @@ static int xc_send_prepare(struct xc_peer *p)
 	prep.rx_streams = p->rx_streams;
 	if (p->receives)
 		prep.rx_options = s->rx_options;
+	if (p->reflects) {
+		reflect.xdp_action = XCEIVER__V1__XDP_ACTION__XDP_ACTION_REFLECT;
+		prep.rx_options = &reflect;
+	}
 	if (s->expect)
 		prep.max_missing_ranges = s->expect->max_missing_ranges;
 	prep.path = s->path;
@@ -416,6 +422,9 @@ static int xc_keep_report(struct xc_peer *p, const Xceiver__V1__Report *rep)
 		xc_run_fail(p->run, "out of memory");
 		return -ENOMEM;
 	}
+	/* it timed the frames it sent, reflected back to it */
+	if (p->run->spec->reflect && !p->reflects && (*p->report)->latency)
+		(*p->report)->latency->round_trip = true;
 	return 0;
 }
 
@@ -756,6 +765,39 @@ static int xc_resolve_headers(struct xc_run *r)
 	return err ? -ENOMEM : 0;
 }
 
+/*
+ * A round trip: the tx endpoint validates what comes back, each stream
+ * with its ends swapped (the reflector swaps them in every frame). The
+ * copies are made once the addresses are resolved.
+ */
+static int xc_reflect_streams(struct xc_run *r)
+{
+	struct xc_peer *t = &r->peers[XC_TX];
+	Xceiver__V1__Stream *st;
+	Xceiver__V1__Headers *h;
+	size_t i;
+
+	if (!r->spec->reflect)
+		return 0;
+	for (i = 0; i < r->spec->n_streams; i++) {
+		st = (Xceiver__V1__Stream *)xc_pb_dup(&r->spec->streams[i]->base);
+		if (!st)
+			return -ENOMEM;
+		t->rx_streams[t->n_rx++] = st;
+		st->direction = XCEIVER__V1__DIRECTION__DIRECTION_RX_TO_TX;
+		h = st->headers;
+		if (!h)
+			continue;
+		XC_SWAP(h->src_mac, h->dst_mac);
+		XC_SWAP(h->src_ip, h->dst_ip);
+		if (h->udp) {
+			XC_SWAP(h->udp->src, h->udp->dst);
+			XC_SWAP(h->udp->src_max, h->udp->dst_max);
+		}
+	}
+	return 0;
+}
+
 /* Time to send everything at the spec's rates (full speed: a slow rate). */
 static uint64_t xc_run_deadline_ms(const struct xc_run *r)
 {
@@ -890,9 +932,17 @@ static int xc_phase_report(struct xc_run *r)
  * too, from the rx endpoint: the same offset negated, the same bound.
  */
 static void xc_start_clock(Xceiver__V1__Start *start,
-			   const struct xc_run_clock *c, int side)
+			   const struct xc_run_clock *c, int side,
+			   bool reflect)
 {
 	struct xc_offset o = c->pair_before;
+
+	if (reflect) {	/* the sender times its own frames: one clock */
+		start->clock_offset_known = true;
+		start->clock_offset_ns = 0;
+		start->clock_bound_ns = 0;
+		return;
+	}
 
 	start->clock_offset_known = o.known;
 	start->clock_offset_ns = side == XC_RX ? o.offset_ns : -o.offset_ns;
@@ -937,7 +987,8 @@ static int xc_phase_start(struct xc_run *r, bool tx)
 			 !xc_side_receives(r->spec, side))
 			continue;
 		if (!tx)
-			xc_start_clock(&start, &r->res->clock, side);
+			xc_start_clock(&start, &r->res->clock, side,
+				       r->spec->reflect);
 		xc_env_init(&env, 0);
 		env.body_case = XCEIVER__V1__ENVELOPE__BODY_START;
 		env.start = &start;
@@ -994,7 +1045,7 @@ static int xc_phase_begin(struct xc_run *r)
 		break;
 	case XC_P_PREPARE_1:
 		err = xc_run_preflight(r) ?: xc_resolve_headers(r) ?:
-		      xc_send_prepare(r->order[0]);
+		      xc_reflect_streams(r) ?: xc_send_prepare(r->order[0]);
 		break;
 	case XC_P_PREPARE_2:
 		err = xc_send_prepare(r->order[1]);
@@ -1102,7 +1153,26 @@ bool xc_side_sends(const Xceiver__V1__TestSpec *s, enum xc_side side)
 
 bool xc_side_receives(const Xceiver__V1__TestSpec *s, enum xc_side side)
 {
-	return xc_side_sends(s, side == XC_TX ? XC_RX : XC_TX);
+	return (s->reflect && s->n_streams) ||
+	       xc_side_sends(s, side == XC_TX ? XC_RX : XC_TX);
+}
+
+enum xc_side xc_stream_receiver(const Xceiver__V1__TestSpec *s,
+				const Xceiver__V1__Stream *st)
+{
+	if (s->reflect)
+		return XC_TX;
+	return xc_stream_sender(st) == XC_TX ? XC_RX : XC_TX;
+}
+
+bool xc_side_validates(const Xceiver__V1__TestSpec *s, enum xc_side side)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++)
+		if (xc_stream_receiver(s, s->streams[i]) == side)
+			return true;
+	return false;
 }
 
 /* Split the streams between the two agents. */
@@ -1139,11 +1209,24 @@ static int xc_peer_init(struct xc_run *r, enum xc_side side)
 	}
 	p->sends = p->n_tx > 0;
 	p->receives = p->n_rx > 0;
+	if (s->reflect && side == XC_TX) {	/* xc_reflect_streams */
+		p->receives = p->sends;
+		p->rx_expected = p->tx_expected;
+	}
+	if (s->reflect && side == XC_RX) {	/* nothing reaches its sockets */
+		p->reflects = p->receives;
+		p->rx_expected = 0;
+	}
 	return 0;
 }
 
 static void xc_peer_free(struct xc_peer *p)
 {
+	size_t i;
+
+	for (i = 0; p->run && p->run->spec->reflect && !p->reflects &&
+		    i < p->n_rx; i++)
+		protobuf_c_message_free_unpacked(&p->rx_streams[i]->base, NULL);
 	free(p->tx_streams);
 	free(p->rx_streams);
 }

@@ -181,7 +181,7 @@ static void xc_print_path(FILE *out, const Xceiver__V1__Path *path,
 static void xc_print_stream(FILE *out, const struct xc_view *v, size_t i)
 {
 	const Xceiver__V1__Stream *s = v->spec->streams[i];
-	enum xc_side to = xc_stream_sender(s) == XC_TX ? XC_RX : XC_TX;
+	enum xc_side to = xc_stream_receiver(v->spec, s);
 
 	xc_print_stream_head(out, s);
 	xc_print_sent(out, v, i);
@@ -327,7 +327,7 @@ static void xc_payload_text(const struct xc_view *v, char *buf, size_t len)
 	int side;
 
 	for (side = XC_TX; side <= XC_RX && !r; side++)
-		if (xc_side_receives(v->spec, side))
+		if (xc_side_validates(v->spec, side))
 			r = xc_view_report(v, side);
 	xc_enum(&xceiver__v1__payload_check__descriptor,
 		r ? r->payload_check : 0, name, sizeof(name));
@@ -425,6 +425,30 @@ static void xc_print_run_line(FILE *out, const struct xc_view *v)
 		spec->rx->agent, spec->rx->xsk->ifname, rxm);
 }
 
+/*
+ * A round trip: the reflector's XDP program counts what it sent back, so
+ * the frames that never returned split into the way out and the way back.
+ */
+static void xc_print_reflect(FILE *out, const struct xc_view *v)
+{
+	const Xceiver__V1__Report *r = v->res->rx;
+	uint64_t sent = xc_total_value(v, XC_CTR_SENT);
+	uint64_t back = sent - XC_MIN(sent, xc_total_value(v, XC_CTR_MISSING));
+	uint64_t refl;
+
+	if (!v->spec->reflect)
+		return;
+	if (!r || r->xdp_stats_unread) {
+		fprintf(out, "round trip: the reflector's count is unknown: the frames lost are not split into the way out and back\n");
+		return;
+	}
+	refl = r->xdp_reflected;
+	fprintf(out, "round trip: the reflector sent back %" PRIu64 " of %" PRIu64
+		" frames sent; %" PRIu64 " lost on the way out, %" PRIu64
+		" on the way back\n", refl, sent, sent - XC_MIN(sent, refl),
+		refl - XC_MIN(refl, back));
+}
+
 void xc_summary_print(FILE *out, const struct xc_view *v,
 		      const struct xc_judgement *j,
 		      const struct xc_ctl_opts *opts)
@@ -443,6 +467,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		xc_fx_print(out, v->fx);
 	for (i = 0; i < v->spec->n_streams; i++)
 		xc_print_stream(out, v, i);
+	xc_print_reflect(out, v);
 	xc_payload_text(v, payload, sizeof(payload));
 	fprintf(out, "payload check: %s\n", payload);
 	if (v->lat)

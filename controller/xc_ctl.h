@@ -66,6 +66,15 @@ bool xc_side_sends(const Xceiver__V1__TestSpec *s, enum xc_side side);
 bool xc_side_receives(const Xceiver__V1__TestSpec *s, enum xc_side side);
 /* The endpoint that sends stream st. */
 enum xc_side xc_stream_sender(const Xceiver__V1__Stream *st);
+/*
+ * The endpoint that validates stream st: the other one, or in a round
+ * trip (reflect) its sender, which gets it back. xc_side_validates: the
+ * endpoint validates any stream of s (a reflector receives, validates
+ * nothing).
+ */
+enum xc_side xc_stream_receiver(const Xceiver__V1__TestSpec *s,
+				const Xceiver__V1__Stream *st);
+bool xc_side_validates(const Xceiver__V1__TestSpec *s, enum xc_side side);
 
 /*
  * Run spec (already checked, counts resolved) to the end. Returns

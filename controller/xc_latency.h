@@ -27,6 +27,8 @@ struct xc_latency {
 	bool have;		/* a receiver reported latency */
 	uint32_t sides;		/* receivers that did */
 	bool per_stream;	/* every receiver kept a histogram a stream */
+	/* a round trip (reflect): one_way and the streams' hold RTTs */
+	bool round_trip;
 	struct xc_hist one_way;
 	struct xc_shist ipdv;
 	uint64_t negative;

@@ -810,6 +810,34 @@ static int xc_spec_check_path(struct xc_sctx *c,
 	return xc_serr(c, "%s", why);
 }
 
+/*
+ * A round trip (reflect): the rx endpoint sends every frame back on the
+ * link it came from, so every stream goes from tx to rx, over one link
+ * (a router would route the reflected frame by its swapped addresses,
+ * and decrement its TTL twice), and the reflector's XDP action is its own.
+ */
+static int xc_spec_check_reflect(struct xc_sctx *c,
+				 const Xceiver__V1__TestSpec *s)
+{
+	const Xceiver__V1__RxOptions *o = s->rx_options;
+	size_t i;
+
+	if (o && o->xdp_action == XCEIVER__V1__XDP_ACTION__XDP_ACTION_REFLECT)
+		return xc_serr(c, "rx_options.xdp_action: reflect is not a spec's to set; say reflect: true for a round trip");
+	if (!s->reflect)
+		return 0;
+	for (i = 0; i < s->n_streams; i++)
+		if (s->streams[i]->direction !=
+		    XCEIVER__V1__DIRECTION__DIRECTION_TX_TO_RX)
+			return xc_serr(c, "streams[%zu]: reflect: every stream goes from tx to rx (the reflector sends it back)",
+				       i);
+	if (s->path && s->path->routed_hops)
+		return xc_serr(c, "reflect: only over one link (path routed_hops unset): a routed path is not supported");
+	if (o && o->xdp_action != XCEIVER__V1__XDP_ACTION__XDP_ACTION_REDIRECT)
+		return xc_serr(c, "rx_options.xdp_action: reflect: the reflector's XDP program reflects; the tx endpoint's only redirects");
+	return 0;
+}
+
 static const char *const xc_spec_requires[] = {
 	"zerocopy", "nic_rings", "multi_queue", "huge_pages", "frags_grow",
 	"xdp_meta",
@@ -894,6 +922,8 @@ int xc_spec_check(const Xceiver__V1__TestSpec *s, const char *name,
 		ret = xc_spec_check_report_size(&c, s);
 	if (!ret)
 		ret = xc_spec_check_path(&c, s);
+	if (!ret)
+		ret = xc_spec_check_reflect(&c, s);
 	if (!ret)
 		ret = xc_spec_check_requires(&c, s);
 	if (!ret && s->repeat > XC_MAX_REPEAT)

@@ -12,6 +12,12 @@
 #define XC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define XC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define XC_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define XC_SWAP(a, b)	\
+	do {		\
+		__typeof__(a) xc_swap_t_ = (a);	\
+		(a) = (b);	\
+		(b) = xc_swap_t_;	\
+	} while (0)
 
 static inline uint64_t xc_now_ns(clockid_t clk)
 {

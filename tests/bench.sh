@@ -12,12 +12,15 @@
 #      takes a few seconds:
 #      - xceiver, 64 B skb, 3 x 10^5 frames, --payload-check off;
 #      - the same with the payload check on (all);
+#      - the same with the check on and the frames not timed
+#        (--no-latency): what one-way latency costs the receiver;
 #      - netsniff-ng trafgen (one CPU) into xc-xskref rx, the receiver
 #        kind xceiver has (0.4 s of its steady state);
 #      - bare AF_XDP: xc-xskref tx (txonly, 0.4 s after a 0.2 s warm-up)
 #        into xc-xskref rx (rxdrop).
 #      Every round's figures are kept. The ratios tx_vs_trafgen,
-#      tx_vs_bare_afxdp and rx_check_on_vs_off are the medians of the
+#      tx_vs_bare_afxdp, rx_check_on_vs_off and rx_latency_on_vs_off are
+#      the medians of the
 #      ratios within each round that ran (a round whose reference cannot
 #      run is n/a for that reference); the ratios of the medians are kept
 #      too. This host's speed moves by tens of percent for seconds at a
@@ -639,6 +642,7 @@ xc_bench_step()
 	case $2 in
 	on) xc_bench_xc "$r" on ;;
 	off) xc_bench_xc "$r" off --payload-check off ;;
+	nolat) xc_bench_xc "$r" nolat --no-latency ;;
 	bare)
 		if xc_ref_ready; then
 			xc_bench_bare "$r"
@@ -658,17 +662,18 @@ xc_bench_step()
 	esac
 }
 
-# xc_bench_round ROUND: xceiver with the payload check off and on, trafgen
-# into xc-xskref rx, bare AF_XDP, back to back: the check-on run sits next
-# to check off and to trafgen, the two goals. Even rounds in the reverse
+# xc_bench_round ROUND: xceiver with the payload check off and on, on
+# without timing, trafgen into xc-xskref rx, bare AF_XDP, back to back:
+# the check-on run sits next to check off, to timing off and to trafgen,
+# the goals. Even rounds in the reverse
 # order, so that a drift of the host within a round does not always
 # favour the same figure. The order in XC_ORDER.
 xc_bench_round()
 {
 	local r=$1 step
-	local -a steps=(off on trafgen bare)
+	local -a steps=(off nolat on trafgen bare)
 
-	[ $((r % 2)) -eq 1 ] || steps=(bare trafgen on off)
+	[ $((r % 2)) -eq 1 ] || steps=(bare trafgen on nolat off)
 	xc_log "paired round $r of $XC_REPS: ${steps[*]}"
 	jq -nc '$ARGS.positional' --args "${steps[@]}" >>"$XC_ORDER"
 	for step in "${steps[@]}"; do
@@ -788,7 +793,8 @@ xc_bench_print()
 	$1 == "ratio" {
 		if (head("ratio"))
 			printf "ratios (tx_vs_trafgen, tx_vs_bare_afxdp," \
-				" rx_check_on_vs_off: median of the ratios" \
+				" rx_check_on_vs_off, rx_latency_on_vs_off:" \
+				" median of the ratios" \
 				" within each of %d round%s; in brackets each" \
 				" round'"'"'s ratio and the ratio of the" \
 				" medians; the others: single runs)\n", reps,
@@ -817,6 +823,7 @@ xc_bench_print()
 		printf "pinning: %s\n", pin
 		print "goals: tx_vs_trafgen >= 1.2," \
 			" rx_check_on_vs_off >= 0.9," \
+			" rx_latency_on_vs_off >= 0.9," \
 			" rss big/small <= 1.1, rate error within 1%, missing 0"
 		print "reference: tx_vs_bare_afxdp about 1"
 	}'

@@ -89,11 +89,13 @@ def ref_summary($list; $tx; $share):
 (if ($f64 | length) > 1 then $f64[-1] else null end) as $big |
 [$rounds[] as $r | xc_row($rows; "on"; $r)] as $on |
 [$rounds[] as $r | xc_row($rows; "off"; $r)] as $off |
+[$rounds[] as $r | xc_row($rows; "nolat"; $r)] as $nolat |
 [$rounds[] as $r | ref_of("bare"; $r)] as $bare |
 [$rounds[] as $r | ref_of("trafgen"; $r)] as $tg |
 ($on | pick(.tx_mpps)) as $on_tx |
 ($on | pick(.rx_mpps)) as $on_rx |
 ($off | pick(.rx_mpps)) as $off_rx |
+($nolat | pick(.rx_mpps)) as $nolat_rx |
 ($bare | pick(.tx_mpps)) as $bare_tx |
 ($tg | pick(.tx_mpps)) as $tg_tx |
 {
@@ -103,6 +105,8 @@ def ref_summary($list; $tx; $share):
 	xceiver_off_tx_mpps: ($off | pick(.tx_mpps) | stats),
 	xceiver_off_rx_mpps: ($off_rx | stats),
 	xceiver_off_missing: ($off | pick(.missing) | stats),
+	xceiver_nolat_rx_mpps: ($nolat_rx | stats),
+	xceiver_nolat_missing: ($nolat | pick(.missing) | stats),
 	bare_afxdp_tx_mpps: ($bare_tx | stats),
 	bare_afxdp_rx_share: ($bare | pick(.rx_share) | stats),
 	trafgen_tx_mpps: ($tg_tx | stats),
@@ -111,7 +115,8 @@ def ref_summary($list; $tx; $share):
 {
 	tx_vs_trafgen: per_round($on_tx; $tg_tx),
 	tx_vs_bare_afxdp: per_round($on_tx; $bare_tx),
-	rx_check_on_vs_off: per_round($on_rx; $off_rx)
+	rx_check_on_vs_off: per_round($on_rx; $off_rx),
+	rx_latency_on_vs_off: per_round($on_rx; $nolat_rx)
 } as $rr |
 {
 	date: $date, kernel: $kernel, cpus: $cpus,
@@ -126,6 +131,7 @@ def ref_summary($list; $tx; $share):
 		round_ratios: $rr,
 		na: (($on | nas("xceiver, check on")) +
 		     ($off | nas("xceiver, check off")) +
+		     ($nolat | nas("xceiver, not timed")) +
 		     ($bare | nas("bare AF_XDP")) + ($tg | nas("trafgen"))),
 		references: $refs
 	},
@@ -139,6 +145,7 @@ def ref_summary($list; $tx; $share):
 		tx_vs_trafgen_nft: ratio($fig.xceiver_tx_mpps.median //
 					 $small.tx_mpps; $tgnft.tx_mpps),
 		rx_check_on_vs_off: $rr.rx_check_on_vs_off.median,
+		rx_latency_on_vs_off: $rr.rx_latency_on_vs_off.median,
 		tx_rss_big_vs_small: ratio($big.tx_peak_rss_kb;
 					   $small.tx_peak_rss_kb),
 		rx_rss_big_vs_small: ratio($big.rx_peak_rss_kb;
@@ -150,7 +157,9 @@ def ref_summary($list; $tx; $share):
 		tx_vs_bare_afxdp: ratio($fig.xceiver_tx_mpps.median;
 					$fig.bare_afxdp_tx_mpps.median),
 		rx_check_on_vs_off: ratio($fig.xceiver_rx_mpps.median;
-					  $fig.xceiver_off_rx_mpps.median)
+					  $fig.xceiver_off_rx_mpps.median),
+		rx_latency_on_vs_off: ratio($fig.xceiver_rx_mpps.median;
+					    $fig.xceiver_nolat_rx_mpps.median)
 	},
 	ratios_basis: {
 		tx_vs_trafgen: ("median of the ratios within \($reps) paired" +
@@ -160,6 +169,9 @@ def ref_summary($list; $tx; $share):
 		rx_check_on_vs_off: ("median of the ratios within \($reps)" +
 			" paired rounds, Rx validated Mpps (delivered / rx" +
 			" elapsed)"),
+		rx_latency_on_vs_off: ("median of the ratios within" +
+			" \($reps) paired rounds, Rx validated Mpps, frames" +
+			" timed over not timed (both with the check on)"),
 		tx_vs_trafgen_nft: ("paired median of xceiver over one" +
 			" trafgen run into the nft drop"),
 		tx_rss_big_vs_small: "one 10^7-frame run over one 10^6 run",
@@ -170,7 +182,7 @@ def ref_summary($list; $tx; $share):
 		group_by(.requested_pps) | map(rate_summary)),
 	goals: {
 		tx_vs_trafgen: 1.2, tx_vs_bare_afxdp_about: 1,
-		rx_check_on_vs_off: 0.9,
+		rx_check_on_vs_off: 0.9, rx_latency_on_vs_off: 0.9,
 		rss_big_vs_small: 1.1, rate_error_pct: 1, rate_missing: 0
 	}
 }

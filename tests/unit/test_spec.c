@@ -753,6 +753,37 @@ static void test_check_rx_options(void **state)
 		   "shrinking the 90-byte frames of streams[1] by 36 cuts into their headers (at most 26)");
 }
 
+/* A round trip: one link, every stream tx to rx, the reflect action ours. */
+static void test_check_reflect(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "rx_options: {xdp_action: reflect}\n",
+		  "t.yaml: rx_options.xdp_action: reflect is not a spec's to set; say reflect: true for a round trip" },
+		{ "reflect: true\nrx_options: {xdp_action: drop_half}\n",
+		  "rx_options.xdp_action: reflect: the reflector's XDP program reflects" },
+		{ "reflect: true\npath: {routed_hops: 1, gateway: 198.18.0.254}\n",
+		  "reflect: only over one link (path routed_hops unset): a routed path is not supported" },
+		{ "reflect: true\n"
+		  "streams: [{id: 1, count: 5}, {id: 2, count: 5, direction: rx_to_tx}]\n",
+		  "t.yaml: streams[1]: reflect: every stream goes from tx to rx (the reflector sends it back)" },
+	};
+	static const char one[] = "streams: [{id: 1, count: 5}]\n";
+	char t[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(t, sizeof(t), "%s%s%s", EPS("", ""),
+			 strstr(bad[i].text, "streams:") ? "" : one, bad[i].text);
+		full_fails(t, bad[i].want);
+	}
+	snprintf(t, sizeof(t), "%s%s", base_yaml,
+		 "reflect: true\npath: {vlan_rewrite: true}\n"
+		 "rx_options: {payload_check: off}\n");
+	full_ok(t);
+}
+
 static void test_check_top_level(void **state)
 {
 	char t[1024];
@@ -1158,6 +1189,7 @@ int main(void)
 		cmocka_unit_test(test_check_ports_descs),
 		cmocka_unit_test(test_check_count_rate),
 		cmocka_unit_test(test_check_rx_options),
+		cmocka_unit_test(test_check_reflect),
 		cmocka_unit_test(test_check_top_level),
 		cmocka_unit_test(test_resolve_counts),
 		cmocka_unit_test(test_check_no_streams),
