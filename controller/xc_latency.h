@@ -25,6 +25,12 @@ struct xc_lat_stream {
 
 struct xc_latency {
 	bool have;		/* a receiver reported latency */
+	/*
+	 * Round-trip times (a reflect run: only the sides whose
+	 * Latency.round_trip is set are taken), on one clock; else one-way
+	 * (only the sides whose round_trip is not set).
+	 */
+	bool round_trip;
 	uint32_t sides;		/* receivers that did */
 	bool per_stream;	/* every receiver kept a histogram a stream */
 	struct xc_hist one_way;
