@@ -358,7 +358,7 @@ static bool xc_overridden(const struct xc_jctx *x, uint32_t id,
 	size_t i;
 
 	for (i = 0; i < x->nexp; i++)
-		if (x->exp[i].counter == c &&
+		if (!x->exp[i].latency && x->exp[i].counter == c &&
 		    (!x->exp[i].has_stream || id == XC_ALL_STREAMS ||
 		     x->exp[i].stream_id == id))
 			return true;
@@ -430,6 +430,18 @@ static ssize_t xc_stream_index(const Xceiver__V1__TestSpec *s, uint32_t id)
 	return -1;
 }
 
+static int xc_judge_latency(struct xc_jctx *x, const struct xc_expect *e)
+{
+	struct xc_check c;
+	int ret = xc_lat_check(x->v, e, &c);
+
+	if (!ret)
+		ret = xc_check_add(x, &c);
+	if (ret)
+		free(c.why);
+	return ret;
+}
+
 static int xc_judge_expect(struct xc_jctx *x)
 {
 	size_t i;
@@ -440,6 +452,10 @@ static int xc_judge_expect(struct xc_jctx *x)
 		ssize_t s = -1;
 		uint64_t got;
 
+		if (e->latency) {
+			ret = xc_judge_latency(x, e);
+			continue;
+		}
 		if (e->has_stream)
 			s = xc_stream_index(x->v->spec, e->stream_id);
 		if (e->has_stream)
@@ -606,6 +622,20 @@ int xc_verdict_exit(enum xc_verdict_word w)
 	}
 }
 
+/* Every check suits the run: round trip only when it reflects. */
+static int xc_judge_fits(const struct xc_jctx *x, char *err, size_t errlen)
+{
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < x->nexp; i++)
+		if (xc_expect_fits_run(&x->exp[i], x->v->spec->reflect, why,
+				       sizeof(why)))
+			return xc_errf(err, errlen, EINVAL,
+				       "expect.checks[%zu]: %s", i, why);
+	return 0;
+}
+
 int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 	     size_t errlen)
 {
@@ -620,6 +650,7 @@ int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 	if (ret)
 		return ret;
 	x.nexp = ex ? ex->n_checks : 0;
+	ret = xc_judge_fits(&x, err, errlen);
 	for (i = 0; i < v->spec->n_streams && !ret; i++)
 		ret = xc_judge_stream(&x, i);
 	if (!ret)
@@ -637,8 +668,12 @@ int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 
 void xc_judgement_free(struct xc_judgement *j)
 {
+	size_t i;
+
 	if (!j)
 		return;
+	for (i = 0; i < j->n; i++)
+		free(j->checks[i].why);
 	free(j->checks);
 	memset(j, 0, sizeof(*j));
 }
@@ -647,17 +682,22 @@ void xc_judgement_free(struct xc_judgement *j)
 
 int xc_check_name(const struct xc_check *c, char *buf, size_t len)
 {
+	const char *name = c->kind == XC_CHECK_LATENCY ?
+			   xc_lat_metric_name(c->metric, c->rtt) :
+			   xc_counter_name(c->counter);
+
 	if (c->kind == XC_CHECK_REPORTED)
 		return snprintf(buf, len, "stream %" PRIu32
 				" reported by its receiver", c->stream_id);
 	if (c->stream_id == XC_ALL_STREAMS)
-		return snprintf(buf, len, "%s", xc_counter_name(c->counter));
+		return snprintf(buf, len, "%s", name);
 	return snprintf(buf, len, "stream %" PRIu32 " %s", c->stream_id,
-			xc_counter_name(c->counter));
+			name);
 }
 
 int xc_check_text(const struct xc_check *c, char *buf, size_t len)
 {
+	char us[32];
 	int n = xc_check_name(c, buf, len);
 
 	if (n < 0 || (size_t)n >= len)
@@ -666,6 +706,10 @@ int xc_check_text(const struct xc_check *c, char *buf, size_t len)
 		return n;
 	if (c->op == XC_OP_NOT_JUDGED)
 		return n + snprintf(buf + n, len - n, " not judged");
+	if (c->kind == XC_CHECK_LATENCY)
+		return n + snprintf(buf + n, len - n, " %s %s",
+				    xc_expect_op_str(c->op),
+				    xc_us_str(c->want_ns, us, sizeof(us)));
 	return n + snprintf(buf + n, len - n, " %s %" PRIu64,
 			    xc_expect_op_str(c->op), c->want);
 }

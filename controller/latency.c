@@ -112,12 +112,13 @@ int xc_latency_build(struct xc_latency *l, const struct xc_view *v,
 	if (!l->streams)
 		return xc_errf(err, errlen, ENOMEM, "out of memory");
 	l->nstreams = (uint32_t)v->spec->n_streams;
+	l->round_trip = v->spec->reflect;
 	for (i = 0; i < v->spec->n_streams; i++)
 		l->streams[i].id = v->spec->streams[i]->id;
-	l->round_trip = v->spec->reflect;
 	for (s = XC_TX; s <= XC_RX; s++) {
 		r = xc_view_report(v, s);
-		if (!r || !r->latency || !xc_side_validates(v->spec, s))
+		if (!r || !r->latency || !xc_side_validates(v->spec, s) ||
+		    r->latency->round_trip != v->spec->reflect)
 			continue;
 		ret = xc_lat_side(l, r->latency, err, errlen);
 		if (ret)
@@ -242,14 +243,9 @@ void xc_latency_print(FILE *out, const struct xc_latency *l,
 {
 	if (!l->have)
 		return;
-	if (l->round_trip)
-		fprintf(out, "latency, round trip (%s to the reflector and back to %s, %s): %" PRIu64 " frames",
-			l->tx_stamp, l->rx_stamp, l->clock,
-			xc_hist_count(&l->one_way));
-	else
-		fprintf(out, "latency, one-way (%s to %s, %s): %" PRIu64 " frames",
-			l->tx_stamp, l->rx_stamp, l->clock,
-			xc_hist_count(&l->one_way));
+	fprintf(out, "latency, %s (%s to %s, %s): %" PRIu64 " frames",
+		l->round_trip ? "round trip" : "one-way", l->tx_stamp,
+		l->rx_stamp, l->clock, xc_hist_count(&l->one_way));
 	if (l->negative)
 		fprintf(out, ", %" PRIu64 " below zero (not counted)",
 			l->negative);

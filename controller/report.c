@@ -11,6 +11,35 @@
 #include "xc_spec.h"
 #include "xc_util.h"
 
+/* ns as a JSON integer; null when the check's figure is unknown. */
+static json_t *xc_ns_json(const struct xc_check *c, int64_t ns)
+{
+	return c->unknown ? json_null() : json_integer((json_int_t)ns);
+}
+
+/*
+ * A latency check's figures in ns: the expected value, the figure as
+ * reported, the interval that holds the truth and the clocks' share of
+ * it; why it failed when it may hold, cannot be trusted or is unknown.
+ */
+static void xc_lat_check_json(json_t *o, const struct xc_check *c)
+{
+	json_object_set_new(o, "op", json_string(xc_expect_op_str(c->op)));
+	json_object_set_new(o, "expected_ns",
+			    json_integer((json_int_t)c->want_ns));
+	json_object_set_new(o, "value_ns", xc_ns_json(c, c->got_ns));
+	json_object_set_new(o, "low_ns", xc_ns_json(c, c->lo_ns));
+	json_object_set_new(o, "high_ns", xc_ns_json(c, c->hi_ns));
+	json_object_set_new(o, "clock_bound_ns",
+			    json_integer((json_int_t)XC_MIN(c->bound_ns,
+							    INT64_MAX)));
+	json_object_set_new(o, "round_trip", json_boolean(c->rtt));
+	if (c->unknown)
+		json_object_set_new(o, "unknown", json_true());
+	json_object_set_new(o, "reason", c->why ? json_string(c->why) :
+			    json_null());
+}
+
 static json_t *xc_check_json(const struct xc_check *c)
 {
 	char name[96], text[160];
@@ -26,6 +55,10 @@ static json_t *xc_check_json(const struct xc_check *c)
 		return o;
 	json_object_set_new(o, "pass",
 			    json_boolean(c->result == XC_RESULT_PASS));
+	if (c->kind == XC_CHECK_LATENCY) {
+		xc_lat_check_json(o, c);
+		return o;
+	}
 	if (c->kind == XC_CHECK_COUNTER)
 		json_object_set_new(o, "op", json_string(
 			xc_expect_op_str(c->op)));

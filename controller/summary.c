@@ -380,6 +380,36 @@ static void xc_print_loss(FILE *out, const struct xc_loss *l)
 	fprintf(out, "\n");
 }
 
+/*
+ * A latency check: the figure in us, the interval that holds the truth
+ * when it is not the figure alone (and the clocks' share), then why it
+ * failed when it may hold, cannot be trusted or is unknown.
+ */
+static void xc_print_lat_check(FILE *out, const struct xc_check *c,
+			       const char *text)
+{
+	char got[40], us[32], lo[32], hi[32], b[32];
+
+	if (c->unknown)
+		snprintf(got, sizeof(got), "unknown");
+	else
+		snprintf(got, sizeof(got), "%s us",
+			 xc_us_str(c->got_ns, us, sizeof(us)));
+	fprintf(out, "  %-4s %-44s %12s   (spec", xc_result_tag(c->result),
+		text, got);
+	if (!c->unknown && c->lo_ns != c->hi_ns)
+		fprintf(out, "; within %s..%s us",
+			xc_us_str(c->lo_ns, lo, sizeof(lo)),
+			xc_us_str(c->hi_ns, hi, sizeof(hi)));
+	if (!c->unknown && c->bound_ns)
+		fprintf(out, ", clocks +- %s us",
+			xc_us_str((int64_t)XC_MIN(c->bound_ns, INT64_MAX), b,
+				  sizeof(b)));
+	fprintf(out, ")\n");
+	if (c->why)
+		fprintf(out, "       %s\n", c->why);
+}
+
 static void xc_print_checks(FILE *out, const struct xc_judgement *j)
 {
 	char text[160];
@@ -390,7 +420,9 @@ static void xc_print_checks(FILE *out, const struct xc_judgement *j)
 		const struct xc_check *c = &j->checks[i];
 
 		xc_check_text(c, text, sizeof(text));
-		if (c->result == XC_RESULT_NOT_JUDGED || c->unknown)
+		if (c->kind == XC_CHECK_LATENCY)
+			xc_print_lat_check(out, c, text);
+		else if (c->result == XC_RESULT_NOT_JUDGED || c->unknown)
 			fprintf(out, "  %-4s %-44s %12s%s\n",
 				xc_result_tag(c->result), text,
 				c->unknown ? "unknown" : "not judged",

@@ -24,6 +24,9 @@
  * expected - missing - corrupt). A stream its receiver did not report
  * fails a check of its own.
  *
+ * Latency checks (expect.checks only, no default) are judged by
+ * xc_lat_check(): see judge_lat.c for when they pass.
+ *
  * Every check of every stream is judged: the number of checks has no cap
  * beyond memory (the spec loader bounds the number of streams).
  */
@@ -43,6 +46,7 @@
 enum xc_check_kind {
 	XC_CHECK_COUNTER,	/* a counter against a value */
 	XC_CHECK_REPORTED,	/* the stream's receiver reported it */
+	XC_CHECK_LATENCY,	/* a latency figure against a value */
 };
 
 enum xc_check_result {
@@ -62,9 +66,24 @@ struct xc_check {
 	bool from_spec;		/* an expect.checks entry */
 	/*
 	 * An agent could not read the counter (socket or XDP statistics):
-	 * nothing is known of it, so the check fails.
+	 * nothing is known of it, so the check fails. A latency figure with
+	 * no frames behind it likewise (why says so).
 	 */
 	bool unknown;
+	/*
+	 * XC_CHECK_LATENCY (judge_lat.c), in ns: the figure as reported
+	 * (a percentile: the highest value of its histogram bucket), the
+	 * interval that holds the truth (its precision and, one-way, the
+	 * clocks' error bound_ns), and why it failed when it may hold or
+	 * cannot be trusted, or is unknown (owned; NULL otherwise).
+	 */
+	bool rtt;
+	enum xc_lat_metric metric;
+	int64_t want_ns;
+	int64_t got_ns;
+	int64_t lo_ns, hi_ns;
+	uint64_t bound_ns;
+	char *why;
 };
 
 /*
@@ -151,12 +170,21 @@ bool xc_total_known(const struct xc_view *v, enum xc_counter c);
 
 /*
  * Judge one run. Returns 0 with every check in j (xc_judgement_free() it
- * even on error), -EINVAL when expect.checks do not parse (err says why;
- * the spec loader refuses such a spec first), or -ENOMEM.
+ * even on error), -EINVAL when expect.checks do not parse or do not suit
+ * the run (a round-trip check in a run that does not reflect, a one-way
+ * check in one that does; err says why; the spec loader refuses such a
+ * spec first), or -ENOMEM.
  */
 int xc_judge(const struct xc_view *v, struct xc_judgement *j, char *err,
 	     size_t errlen);
 void xc_judgement_free(struct xc_judgement *j);
+
+/*
+ * Judge one latency check e against v->lat (NULL: none reported) into c,
+ * a check of kind XC_CHECK_LATENCY (c->why allocated); 0 or -ENOMEM.
+ */
+int xc_lat_check(const struct xc_view *v, const struct xc_expect *e,
+		 struct xc_check *c);
 
 /* Whether the run passed: no check failed. */
 static inline bool xc_judgement_pass(const struct xc_judgement *j)
@@ -170,7 +198,7 @@ int xc_verdict_exit(enum xc_verdict_word w);
 
 /* "stream 1 missing", "foreign", "stream 3 reported by its receiver" */
 int xc_check_name(const struct xc_check *c, char *buf, size_t len);
-/* "stream 1 missing == 0", "reordered not judged" */
+/* "stream 1 missing == 0", "reordered not judged", "jitter_us < 12.5" */
 int xc_check_text(const struct xc_check *c, char *buf, size_t len);
 /* "pass", "fail", "not judged" */
 const char *xc_check_result_str(enum xc_check_result r);

@@ -25,10 +25,13 @@ struct xc_lat_stream {
 
 struct xc_latency {
 	bool have;		/* a receiver reported latency */
+	/*
+	 * Round-trip times (a reflect run: the sender's own report), on
+	 * one clock, in one_way and the streams'; else one-way.
+	 */
+	bool round_trip;
 	uint32_t sides;		/* receivers that did */
 	bool per_stream;	/* every receiver kept a histogram a stream */
-	/* a round trip (reflect): one_way and the streams' hold RTTs */
-	bool round_trip;
 	struct xc_hist one_way;
 	struct xc_shist ipdv;
 	uint64_t negative;

@@ -883,10 +883,14 @@ static int xc_spec_check_expect(struct xc_sctx *c,
 				   why, sizeof(why));
 	if (ret)
 		return xc_serr(c, "%s", why);
-	for (i = 0; i < s->expect->n_checks && !ret; i++)
+	for (i = 0; i < s->expect->n_checks && !ret; i++) {
 		if (e[i].has_stream && !xc_spec_has_stream(s, e[i].stream_id))
 			ret = xc_serr(c, "expect.checks[%zu]: no stream has id %" PRIu32,
 				      i, e[i].stream_id);
+		else if (xc_expect_fits_run(&e[i], s->reflect, why,
+					    sizeof(why)))
+			ret = xc_serr(c, "expect.checks[%zu]: %s", i, why);
+	}
 	free(e);
 	return ret;
 }
