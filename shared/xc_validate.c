@@ -464,7 +464,7 @@ static int xc_rxv_options(struct xc_rxv *v, const Xceiver__V1__RxOptions *rx,
 	if (!rx)
 		return 0;
 	if (rx->xdp_action < XC_ACT(REDIRECT) ||
-	    rx->xdp_action > XC_ACT(GROW_TAIL))
+	    rx->xdp_action > XC_ACT(REFLECT))
 		return xc_errf(err, errlen, EINVAL,
 			       "rx_options.xdp_action: unknown action %d",
 			       (int)rx->xdp_action);
