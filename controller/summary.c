@@ -88,16 +88,18 @@ static void xc_print_rate(FILE *out, double want, double got)
 	fprintf(out, "\n");
 }
 
-static void xc_print_stream_head(FILE *out, const Xceiver__V1__Stream *s)
+static void xc_print_stream_head(FILE *out, const Xceiver__V1__Stream *s,
+				 bool reflect)
 {
 	enum xc_side from = xc_stream_sender(s);
 	const Xceiver__V1__Headers *h = s->headers;
 	char size[96];
 
 	xc_size_text(s, size, sizeof(size));
-	fprintf(out, "stream %u (%s -> %s): %" PRIu64
+	fprintf(out, "stream %u (%s -> %s%s): %" PRIu64
 		" frames, %s, %s:%u -> %s:%u, ", s->id,
 		from == XC_TX ? "tx" : "rx", from == XC_TX ? "rx" : "tx",
+		reflect ? " -> tx, reflected" : "",
 		s->count, size, h->src_ip, h->udp->src, h->dst_ip,
 		h->udp->dst);
 	if (h->vlan_id)
@@ -183,7 +185,7 @@ static void xc_print_stream(FILE *out, const struct xc_view *v, size_t i)
 	const Xceiver__V1__Stream *s = v->spec->streams[i];
 	enum xc_side to = xc_stream_receiver(v->spec, s);
 
-	xc_print_stream_head(out, s);
+	xc_print_stream_head(out, s, v->spec->reflect);
 	xc_print_sent(out, v, i);
 	if (!v->rx[i]) {
 		fprintf(out, "  (no report from the receiver)\n");
