@@ -2,7 +2,8 @@
 /*
  * The data plane's timeline (Report.timeline): a thread that wakes at each
  * multiple of the interval of CLOCK_REALTIME from the first Start to the
- * report, and records what the workers counted, the sockets' and the XDP
+ * report, and records what the workers counted (and the latency of the
+ * frames the validator timed), the sockets' and the XDP
  * program's counters, the host's (xc_hostctr.c) and the Rx workers'
  * scheduling. Memory is fixed at Start (xc_tl.h).
  */
@@ -36,6 +37,9 @@ enum xc_sc {
 	XC_SC_RX_LATE,
 	XC_SC_RX_UNEXPECTED,
 	XC_SC_RX_FOREIGN,
+	XC_SC_RX_LAT_FRAMES,
+	XC_SC_RX_LAT_SUM,
+	XC_SC_RX_LAT_MAX,
 	XC_SC_XSK_RX_DROPPED,
 	XC_SC_XSK_RX_RING_FULL,
 	XC_SC_XSK_FILL_EMPTY,
@@ -56,6 +60,7 @@ struct xc_sc_def {
 	int layer;
 	bool loss;
 	bool rx;		/* on a side that receives (else: sends) */
+	bool peak;		/* a gauge of the interval's largest value */
 };
 
 static const struct xc_sc_def xc_sc_defs[XC_SC_N] = {
@@ -71,6 +76,12 @@ static const struct xc_sc_def xc_sc_defs[XC_SC_N] = {
 	[XC_SC_RX_UNEXPECTED] = { "rx_unexpected", SRC(AGENT), LAY(NONE),
 				  0, 1 },
 	[XC_SC_RX_FOREIGN] = { "rx_foreign", SRC(AGENT), LAY(NONE), 0, 1 },
+	/* latency: frames timed, their sum, the interval's largest */
+	[XC_SC_RX_LAT_FRAMES] = { XC_TL_LAT_FRAMES, SRC(AGENT), LAY(NONE),
+				  0, 1 },
+	[XC_SC_RX_LAT_SUM] = { XC_TL_LAT_SUM, SRC(AGENT), LAY(NONE), 0, 1 },
+	[XC_SC_RX_LAT_MAX] = { XC_TL_LAT_MAX, SRC(AGENT), LAY(NONE), 0, 1,
+			       true },
 	/* one per frame: the fill ring was empty or the frame too big */
 	[XC_SC_XSK_RX_DROPPED] = { "rx_dropped", SRC(XSK), LAY(RX_XSK), 1, 1 },
 	[XC_SC_XSK_RX_RING_FULL] = { "rx_ring_full", SRC(XSK), LAY(RX_XSK),
@@ -128,9 +139,10 @@ static int xc_sample_own_cols(struct xc_sampler *sp, const struct xc_dp *dp)
 		if (d->source == SRC(XDP) && !dp->skel)
 			continue;
 		c = xc_tl_add(&sp->tl, XC_TL_COUNTER, d->name, 0, d->source,
-			      d->layer, d->loss, false);
+			      d->layer, d->loss, d->peak);
 		if (c < 0)
 			return c;
+		sp->tl.cols[c].peak = d->peak;
 		sp->col[i] = c;
 	}
 	return 0;
@@ -244,6 +256,7 @@ static void xc_sample_workers(struct xc_sampler *sp, struct xc_dp *dp)
 static void xc_sample_rxv(struct xc_sampler *sp, struct xc_dp *dp)
 {
 	uint64_t v[XC_SC_RX_FOREIGN - XC_SC_RX_DELIVERED] = { 0 };
+	uint64_t lat[3];
 	const struct xc_rxstream *st;
 	uint32_t i;
 
@@ -261,9 +274,12 @@ static void xc_sample_rxv(struct xc_sampler *sp, struct xc_dp *dp)
 		v[5] += st->unexpected;
 	}
 	xc_sample_set(sp, XC_SC_RX_FOREIGN, dp->rxv.foreign);
+	xc_rxv_lat_interval(&dp->rxv, &lat[0], &lat[1], &lat[2]);
 	pthread_mutex_unlock(&dp->rxv_lock);
 	for (i = 0; i < XC_ARRAY_SIZE(v); i++)
 		xc_sample_set(sp, XC_SC_RX_DELIVERED + i, v[i]);
+	for (i = 0; i < XC_ARRAY_SIZE(lat); i++)
+		xc_sample_set(sp, XC_SC_RX_LAT_FRAMES + i, lat[i]);
 }
 
 static void xc_sample_xsk(struct xc_sampler *sp, struct xc_dp *dp)

@@ -214,6 +214,22 @@ void xc_fx_regrid(const struct xc_forensics *fx,
 	}
 }
 
+void xc_fx_regrid_series(const struct xc_forensics *fx,
+			 const Xceiver__V1__Timeline *t,
+			 const Xceiver__V1__Series *s, uint64_t *dst)
+{
+	uint32_t k, at;
+
+	if (!s->peak) {
+		xc_fx_regrid(fx, t, s->v, s->gauge, dst);
+		return;
+	}
+	for (k = 0; k < t->intervals; k++) {
+		at = xc_fx_at(fx, t, k);
+		dst[at] = XC_MAX(dst[at], s->v[k]);
+	}
+}
+
 /* ---------------------------------------------------------------- streams */
 
 static const Xceiver__V1__StreamSeries *

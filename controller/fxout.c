@@ -243,8 +243,8 @@ static int xc_fx_cols_build(struct xc_fx_cols *c,
 		     i++, c->n++) {
 			c->s[c->n] = r->timeline->counters[i];
 			c->side[c->n] = side[s];
-			xc_fx_regrid(fx, r->timeline, c->s[c->n]->v,
-				     c->s[c->n]->gauge, &c->v[c->n * fx->n]);
+			xc_fx_regrid_series(fx, r->timeline, c->s[c->n],
+					    &c->v[c->n * fx->n]);
 		}
 	}
 	return 0;

@@ -7,33 +7,27 @@
  * largest numbered and listed under the plot with where their frames went.
  * A line has at most one point per interval, or two (least and most) per
  * pixel column when there are more intervals than columns: the file stays
- * bounded whatever the grid.
+ * bounded whatever the grid. When the run has latency, its panels follow
+ * underneath (plotlat.c).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xc_forensics.h"
+#include "xc_plot.h"
 
-#define XC_PLOT_W	1000
-#define XC_PLOT_H	640
-#define XC_PLOT_L	70		/* the plot area, x */
-#define XC_PLOT_R	812
 #define XC_PLOT_T	56		/* the rates, y */
 #define XC_PLOT_B	326
 #define XC_STRIP_T	342		/* the missing frames, y */
 #define XC_STRIP_B	400
-#define XC_LEGEND_X	(XC_PLOT_R + 10)
 #define XC_CAPTION_Y	(XC_STRIP_B + 54)	/* the run's split */
 #define XC_LIST_Y	(XC_CAPTION_Y + 38)	/* the episodes */
-#define XC_PLOT_COLS	(XC_PLOT_R - XC_PLOT_L)
-#define XC_PLOT_COLOURS	8		/* streams drawn, or 7 and the rest */
 #define XC_PLOT_EPS	10		/* episodes numbered and listed */
 #define XC_PLOT_LAYERS	3		/* layers named per episode */
 #define XC_PLOT_LINE	150		/* characters an episode listed */
 
-static const char *const xc_plot_colour[XC_PLOT_COLOURS] = {
+const char *const xc_plot_colour[XC_PLOT_COLOURS] = {
 	"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
 	"#17becf", "#8c564b", "#e377c2", "#7f7f7f",
 };
@@ -58,7 +52,7 @@ struct xc_plot {
 };
 
 /* text, escaped for XML; a control character (XML has none) as '?' */
-static void xc_svg_text(FILE *f, const char *s)
+void xc_svg_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -72,9 +66,8 @@ static void xc_svg_text(FILE *f, const char *s)
 	}
 }
 
-/* <text> at x, y; anchor "start", "middle" or "end"; extra attributes */
-static void xc_svg_label(FILE *f, double x, double y, const char *anchor,
-			 const char *attr, const char *s)
+void xc_svg_label(FILE *f, double x, double y, const char *anchor,
+		  const char *attr, const char *s)
 {
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>",
 		x, y, anchor, *attr ? " " : "", attr);
@@ -82,8 +75,7 @@ static void xc_svg_label(FILE *f, double x, double y, const char *anchor,
 	fputs("</text>\n", f);
 }
 
-/* 1500000 as "1.5M" */
-static void xc_si(double v, char *buf, size_t len)
+void xc_si(double v, char *buf, size_t len)
 {
 	static const char sfx[] = " kMGTPEZY";
 	int i = 0;
@@ -98,8 +90,7 @@ static void xc_si(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.4g", v);
 }
 
-/* a duration: "250 ms", "1.25 s" */
-static void xc_dur(uint64_t ns, char *buf, size_t len)
+void xc_dur(uint64_t ns, char *buf, size_t len)
 {
 	if (ns < 1000000)
 		snprintf(buf, len, "%.4g us", ns / 1e3);
@@ -109,8 +100,7 @@ static void xc_dur(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.4g s", ns / 1e9);
 }
 
-/* A tick step of 1, 2 or 5 times a power of ten: about want ticks. */
-static double xc_nice_step(double span, int want)
+double xc_nice_step(double span, int want)
 {
 	double raw = span / want, mag, r;
 
@@ -121,16 +111,23 @@ static double xc_nice_step(double span, int want)
 	return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
 }
 
-static int xc_plot_none(const char *title, const char *why, FILE *f)
+/* No timeline: why, and the latency panels that need none. */
+static int xc_plot_none(const struct xc_forensics *fx,
+			const struct xc_plot_lat *pl, const char *title,
+			const char *why, FILE *f)
 {
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"80\" viewBox=\"0 0 %d 80\" font-family=\"sans-serif\">\n",
-		XC_PLOT_W, XC_PLOT_W);
+	int h = XC_PLOT_NONE_H + xc_plot_lat_height(fx, pl);
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+		XC_PLOT_W, h, XC_PLOT_W, h);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	xc_svg_label(f, 16, 26, "start",
 		     "font-size=\"16\" font-weight=\"bold\"", title);
 	fputs("<text x=\"16\" y=\"56\" font-size=\"13\">no timeline: ", f);
 	xc_svg_text(f, why);
-	fputs("</text>\n</svg>\n", f);
+	fputs("</text>\n", f);
+	xc_plot_lat_draw(f, fx, pl, XC_PLOT_NONE_H);
+	fputs("</svg>\n", f);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -254,7 +251,7 @@ static double xc_rate(const struct xc_plot *p, uint64_t v)
 	return (double)v * 1e9 / (double)p->fx->iv_ns;
 }
 
-static double xc_x_iv(double iv, uint32_t n)
+double xc_x_iv(double iv, uint32_t n)
 {
 	return XC_PLOT_L + XC_PLOT_COLS * iv / n;
 }
@@ -304,9 +301,9 @@ static void xc_plot_yaxis(const struct xc_plot *p)
 		(XC_PLOT_T + XC_PLOT_B) / 2);
 }
 
-static void xc_plot_xaxis(const struct xc_plot *p)
+void xc_plot_time_axis(FILE *f, const struct xc_forensics *fx, int y)
 {
-	double total = (double)p->fx->n * p->fx->iv_ns, div, step, t, x;
+	double total = (double)fx->n * fx->iv_ns, div, step, t, x;
 	bool ms = total < 2e9;
 	char buf[32];
 
@@ -314,13 +311,13 @@ static void xc_plot_xaxis(const struct xc_plot *p)
 	step = xc_nice_step(total / div, 8);
 	for (t = 0; t <= total / div * (1 + 1e-9); t += step) {
 		x = XC_PLOT_L + XC_PLOT_COLS * t * div / total;
-		fprintf(p->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>\n",
-			x, XC_STRIP_B, x, XC_STRIP_B + 4);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>\n",
+			x, y, x, y + 4);
 		snprintf(buf, sizeof(buf), "%.4g", t);
-		xc_svg_label(p->f, x, XC_STRIP_B + 16, "middle", "", buf);
+		xc_svg_label(f, x, y + 16, "middle", "", buf);
 	}
-	xc_svg_label(p->f, (XC_PLOT_L + XC_PLOT_R) / 2.0, XC_STRIP_B + 32,
-		     "middle", "", ms ? "run time (ms)" : "run time (s)");
+	xc_svg_label(f, (XC_PLOT_L + XC_PLOT_R) / 2.0, y + 32, "middle", "",
+		     ms ? "run time (ms)" : "run time (s)");
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -403,9 +400,8 @@ static void xc_plot_missing(const struct xc_plot *p)
 }
 
 /* The episodes shaded: the pixel columns they cover, run by run. */
-static int xc_plot_bands(const struct xc_plot *p)
+int xc_plot_bands(FILE *f, const struct xc_forensics *fx, int y0, int y1)
 {
-	const struct xc_forensics *fx = p->fx;
 	bool *cov = calloc(XC_PLOT_COLS + 1, sizeof(*cov));
 	uint32_t e, c, c0, c1;
 
@@ -421,25 +417,23 @@ static int xc_plot_bands(const struct xc_plot *p)
 		for (c1 = c; c1 < XC_PLOT_COLS && cov[c1] == cov[c]; c1++)
 			;
 		if (cov[c])
-			fprintf(p->f, "<rect x=\"%d\" y=\"%d\" width=\"%u\" height=\"%d\" fill=\"#f2b134\" fill-opacity=\"0.25\"/>\n",
-				XC_PLOT_L + c, XC_PLOT_T, c1 - c,
-				XC_STRIP_B - XC_PLOT_T);
+			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%u\" height=\"%d\" fill=\"#f2b134\" fill-opacity=\"0.25\"/>\n",
+				XC_PLOT_L + c, y0, c1 - c, y1 - y0);
 	}
 	free(cov);
 	return 0;
 }
 
-/* A legend entry at y: a line (dashed or not) or, dash NULL, a box. */
-static void xc_plot_key(const struct xc_plot *p, double y, const char *colour,
-			const char *dash, const char *name)
+void xc_plot_key(FILE *f, double y, const char *colour, const char *dash,
+		 const char *name)
 {
 	if (dash)
-		fprintf(p->f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s/>\n",
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s/>\n",
 			XC_LEGEND_X, y, XC_LEGEND_X + 24, y, colour, dash);
 	else
-		fprintf(p->f, "<rect x=\"%d\" y=\"%.1f\" width=\"24\" height=\"9\" fill=\"%s\"/>\n",
+		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"24\" height=\"9\" fill=\"%s\"/>\n",
 			XC_LEGEND_X, y - 5, colour);
-	xc_svg_label(p->f, XC_LEGEND_X + 29, y + 4, "start",
+	xc_svg_label(f, XC_LEGEND_X + 29, y + 4, "start",
 		     "font-size=\"11\"", name);
 }
 
@@ -449,10 +443,10 @@ static void xc_plot_legend(const struct xc_plot *p)
 	uint32_t i;
 
 	for (i = 0; i < p->nser; i++, y += 15)
-		xc_plot_key(p, y, p->ser[i].colour, p->ser[i].dashed ?
+		xc_plot_key(p->f, y, p->ser[i].colour, p->ser[i].dashed ?
 			    " stroke-dasharray=\"6 3\"" : "", p->ser[i].name);
-	xc_plot_key(p, y + 6, "#d62728", NULL, "missing frames");
-	xc_plot_key(p, y + 21, "#fcebcc", NULL, "loss episode");
+	xc_plot_key(p->f, y + 6, "#d62728", NULL, "missing frames");
+	xc_plot_key(p->f, y + 21, "#fcebcc", NULL, "loss episode");
 }
 
 /* ------------------------------------------------------------ words */
@@ -638,10 +632,10 @@ static void xc_plot_caption(const struct xc_plot *p)
 		     "font-size=\"11\" fill=\"#555\"", buf);
 }
 
-static void xc_plot_head(const struct xc_plot *p, const char *title)
+static void xc_plot_head(const struct xc_plot *p, const char *title, int h)
 {
 	fprintf(p->f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-		XC_PLOT_W, XC_PLOT_H, XC_PLOT_W, XC_PLOT_H);
+		XC_PLOT_W, h, XC_PLOT_W, h);
 	fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", p->f);
 	xc_svg_label(p->f, XC_PLOT_L, 22, "start",
 		     "font-size=\"16\" font-weight=\"bold\"", title);
@@ -655,17 +649,26 @@ static void xc_plot_frame(const struct xc_plot *p)
 		XC_PLOT_L, XC_STRIP_T, XC_PLOT_COLS, XC_STRIP_B - XC_STRIP_T);
 }
 
-static int xc_plot_draw(struct xc_plot *p, const char *title)
+/* Where the latency panels start: below the episodes, if any. */
+static int xc_plot_lat_y(const struct xc_plot *p,
+			 const struct xc_plot_lat *pl)
 {
-	uint32_t i;
-	int err;
+	return xc_plot_lat_have(pl) && !p->fx->neps ? XC_LIST_Y - 8 :
+						      XC_PLOT_H;
+}
 
-	xc_plot_head(p, title);
-	err = xc_plot_bands(p);
+static int xc_plot_draw(struct xc_plot *p, const struct xc_plot_lat *pl,
+			const char *title)
+{
+	int err, y = xc_plot_lat_y(p, pl);
+	uint32_t i;
+
+	xc_plot_head(p, title, y + xc_plot_lat_height(p->fx, pl));
+	err = xc_plot_bands(p->f, p->fx, XC_PLOT_T, XC_STRIP_B);
 	if (err)
 		return err;
 	xc_plot_yaxis(p);
-	xc_plot_xaxis(p);
+	xc_plot_time_axis(p->f, p->fx, XC_STRIP_B);
 	xc_plot_frame(p);
 	xc_plot_missing(p);
 	for (i = 0; i < p->nser; i++)
@@ -673,11 +676,18 @@ static int xc_plot_draw(struct xc_plot *p, const char *title)
 	xc_plot_legend(p);
 	xc_plot_episodes(p);
 	xc_plot_caption(p);
+	xc_plot_lat_draw(p->f, p->fx, pl, y);
 	fputs("</svg>\n", p->f);
 	return 0;
 }
 
 int xc_plot_svg(const struct xc_forensics *fx, const char *title, FILE *f)
+{
+	return xc_plot_svg_lat(fx, NULL, title, f);
+}
+
+int xc_plot_svg_lat(const struct xc_forensics *fx,
+		    const struct xc_plot_lat *pl, const char *title, FILE *f)
 {
 	struct xc_plot p = { .f = f, .fx = fx };
 	char why[sizeof(fx->why_not) + 1];
@@ -689,15 +699,17 @@ int xc_plot_svg(const struct xc_forensics *fx, const char *title, FILE *f)
 	if (!fx->have) {
 		snprintf(why, sizeof(why), "%.*s", (int)sizeof(fx->why_not),
 			 fx->why_not);
-		return xc_plot_none(title, why[0] ? why : "unknown", f);
+		return xc_plot_none(fx, pl, title, why[0] ? why : "unknown",
+				    f);
 	}
 	if (!fx->n || !fx->iv_ns)
-		return xc_plot_none(title, "the grid has no intervals", f);
+		return xc_plot_none(fx, pl, title, "the grid has no intervals",
+				    f);
 	p.ncol = fx->n < XC_PLOT_COLS ? fx->n : XC_PLOT_COLS;
 	err = xc_plot_series(&p);
 	if (!err) {
 		xc_plot_scale(&p);
-		err = xc_plot_draw(&p, title);
+		err = xc_plot_draw(&p, pl, title);
 	}
 	free(p.other);
 	if (!err && ferror(f))

@@ -12,6 +12,7 @@
 #include "xc_forensics.h"
 #include "xc_latency.h"
 #include "xc_output.h"
+#include "xc_plot.h"
 
 /* Print what the options ask for; a passed repetition gets its line only. */
 static void xc_verdict_show(const struct xc_view *v,
@@ -65,7 +66,7 @@ static int xc_fx_write(const char *path, const struct xc_forensics *fx,
 		 v->spec->name ? v->spec->name : "",
 		 v->spec->name && *v->spec->name ? ": " : "",
 		 (unsigned long long)v->res->run_id);
-	ret = plot ? xc_plot_svg(fx, title, f) : xc_fx_csv(f, fx, v);
+	ret = plot ? xc_plot_run_svg(v, title, f) : xc_fx_csv(f, fx, v);
 	if (fclose(f) && !ret)
 		ret = -errno;
 	if (ret)

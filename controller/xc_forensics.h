@@ -97,6 +97,11 @@ void xc_fx_regrid(const struct xc_forensics *fx,
 		  const Xceiver__V1__Timeline *t, const uint64_t *v,
 		  bool gauge, uint64_t *dst);
 
+/* The same for counter s of t: a peak gauge keeps the largest record. */
+void xc_fx_regrid_series(const struct xc_forensics *fx,
+			 const Xceiver__V1__Timeline *t,
+			 const Xceiver__V1__Series *s, uint64_t *dst);
+
 /* "in the receiver's socket", "between the hosts", ... */
 const char *xc_fx_where_label(enum xc_fx_where w);
 /* "receiver socket", ...: for the picture */

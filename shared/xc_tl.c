@@ -9,6 +9,7 @@
 
 #include "xc_limits.h"
 #include "xc_tl.h"
+#include "xc_util.h"
 
 int xc_tl_init(struct xc_tl *tl, uint64_t iv_ns)
 {
@@ -123,7 +124,9 @@ static void xc_tl_coarsen(struct xc_tl *tl)
 			ib = ia + 1;
 			a = ia >= 0 ? v[ia] : 0;
 			b = ib < tl->n ? v[ib] : 0;
-			if (tl->cols[c].gauge)
+			if (tl->cols[c].peak)
+				v[i] = XC_MAX(a, b);
+			else if (tl->cols[c].gauge)
 				v[i] = ib < tl->n ? b : a;
 			else
 				v[i] = a + b;
@@ -165,7 +168,9 @@ void xc_tl_sample(struct xc_tl *tl, uint64_t now_rt, const uint64_t *raw)
 	for (c = 0; c < tl->ncols; c++) {
 		col = &tl->cols[c];
 		cell = &tl->cells[(size_t)c * tl->max + k];
-		if (col->gauge)
+		if (col->peak)
+			*cell = XC_MAX(*cell, raw[c]);
+		else if (col->gauge)
 			*cell = raw[c];
 		else if (raw[c] >= col->last)
 			*cell += raw[c] - col->last;
@@ -205,6 +210,7 @@ static int xc_tl_series(const struct xc_tl *tl, uint32_t c,
 	s->loss = col->loss;
 	s->gauge = col->gauge;
 	s->peer = col->peer;
+	s->peak = col->peak;
 	for (k = 0; k < tl->n && !col->gauge; k++)
 		s->total += s->v[k];
 	return 0;

@@ -20,6 +20,15 @@
 
 #include "xceiver.pb-c.h"
 
+/*
+ * The receiving side's latency per interval, from its validator: frames
+ * timed (latency >= 0) and the sum of their latency (counters), and the
+ * largest latency of the interval (a peak gauge).
+ */
+#define XC_TL_LAT_FRAMES	"rx_latency_frames"
+#define XC_TL_LAT_SUM		"rx_latency_sum_ns"
+#define XC_TL_LAT_MAX		"rx_latency_max_ns"
+
 enum xc_tl_kind {
 	XC_TL_COUNTER,		/* Timeline.counters */
 	XC_TL_TX_STREAM,	/* Timeline.tx: seqs queued */
@@ -34,6 +43,7 @@ struct xc_tl_col {
 	int layer;		/* XCEIVER__V1__LAYER__* */
 	bool loss;
 	bool gauge;
+	bool peak;		/* a gauge of the interval's largest value */
 	bool peer;		/* Series.peer */
 	uint64_t last;		/* raw value at the last sample */
 };
@@ -73,7 +83,9 @@ void xc_tl_begin(struct xc_tl *tl, uint64_t now_rt, const uint64_t *raw);
 /*
  * Record the raw values read at now_rt: each counter's growth since the
  * last sample goes to the interval now_rt falls in (intervals passed
- * without a sample keep 0), a gauge's value to that interval too.
+ * without a sample keep 0), a gauge's value to that interval too; a peak
+ * gauge (set .peak after xc_tl_add, with gauge) keeps the largest value
+ * sampled in the interval, and merged records keep the larger.
  */
 void xc_tl_sample(struct xc_tl *tl, uint64_t now_rt, const uint64_t *raw);
 

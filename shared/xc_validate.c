@@ -827,6 +827,18 @@ static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
 	if (vs->lat)
 		xc_hist_record(vs->lat, (uint64_t)lat);
 	xc_hist_record(&l->one_way, (uint64_t)lat);
+	if ((uint64_t)lat > __atomic_load_n(&l->peak_ns, __ATOMIC_RELAXED))
+		__atomic_store_n(&l->peak_ns, (uint64_t)lat, __ATOMIC_RELAXED);
+}
+
+void xc_rxv_lat_interval(struct xc_rxv *v, uint64_t *frames,
+			 uint64_t *sum_ns, uint64_t *max_ns)
+{
+	struct xc_rxv_lat *l = v->lat;
+
+	*frames = l ? xc_hist_count(&l->one_way) : 0;
+	*sum_ns = l ? (uint64_t)l->one_way.sum : 0;
+	*max_ns = l ? __atomic_exchange_n(&l->peak_ns, 0, __ATOMIC_RELAXED) : 0;
 }
 
 bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,

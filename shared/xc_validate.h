@@ -156,6 +156,8 @@ struct xc_rxv_lat {
 	bool offset_known;
 	bool per_stream;		/* a histogram per stream */
 	uint64_t negative;
+	/* the largest L >= 0 since xc_rxv_lat_interval last took it */
+	uint64_t peak_ns;
 	struct xc_hist one_way;
 	struct xc_shist ipdv;
 	struct xc_hist streams[];	/* per_stream: one per stream */
@@ -259,6 +261,19 @@ void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
  */
 void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
 			 uint64_t bound_ns, bool known);
+
+/*
+ * The side's latency for the timeline, read where its other counts are
+ * (under the data plane's lock): the frames timed with L >= 0 so far and
+ * the sum of their L in ns (mod 2^64), as counters; and the largest such L
+ * since the last call (0: none), which this takes and starts again. The
+ * largest is exchanged atomically, so a Rx worker that times frames
+ * without the lock (one queue) loses no largest value: a frame timed as
+ * it is taken shows in one of the two intervals' largest, or lies below
+ * the first one's.
+ */
+void xc_rxv_lat_interval(struct xc_rxv *v, uint64_t *frames,
+			 uint64_t *sum_ns, uint64_t *max_ns);
 
 /*
  * Classify one received frame; returns true when it was delivered intact.

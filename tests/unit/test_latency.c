@@ -3,7 +3,8 @@
  * One-way latency: widening the frame's 32-bit Tx time across its wrap,
  * the validator's timing of delivered frames (histograms with exact
  * counts, negative latencies, IPDV and jitter, what is not timed), the
- * per-stream limit, the report, and the report's size budget.
+ * per-stream limit, the latency per interval for the timeline, the
+ * report, and the report's size budget.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "xc_lat.h"
 #include "xc_limits.h"
 #include "xc_histpb.h"
+#include "xc_tl.h"
 #include "xc_validate.h"
 
 #define RUN_ID		0x0123456789abcdefull
@@ -303,6 +305,102 @@ static void test_two_streams(void **state)
 	lab_free(&l);
 }
 
+/* ------------------------------------------------ per interval */
+
+/* What xc_rxv_lat_interval gives: frames, sum and largest. */
+static void take(struct lab *l, uint64_t frames, uint64_t sum, uint64_t max)
+{
+	uint64_t n, s, m;
+
+	xc_rxv_lat_interval(&l->v, &n, &s, &m);
+	assert_int_equal(n, frames);
+	assert_int_equal(s, sum);
+	assert_int_equal(m, max);
+}
+
+/*
+ * Frames and their sum grow over the run (counters); the largest is the
+ * interval's: taking it starts it again at 0. Negative, untimed and
+ * duplicate arrivals count in none of them.
+ */
+static void test_interval(void **state)
+{
+	struct lab l;
+
+	(void)state;
+	lab_init(&l, 2, 100);
+	take(&l, 0, 0, 0);
+	assert_true(lab_frame(&l, 0, 0, T0, T0 + 400));
+	assert_true(lab_frame(&l, 1, 0, T0, T0 + 900));
+	assert_true(lab_frame(&l, 0, 1, T0, T0 + 100));
+	take(&l, 3, 1400, 900);
+	take(&l, 3, 1400, 0);			/* nothing since */
+	assert_true(lab_frame(&l, 0, 2, T0 + 50, T0 + 20));	/* < 0 */
+	assert_true(lab_frame(&l, 0, 3, T0, XC_RXV_UNTIMED));
+	assert_false(lab_frame(&l, 0, 1, T0, T0 + 5000));	/* duplicate */
+	take(&l, 3, 1400, 0);
+	assert_true(lab_frame(&l, 1, 1, T0, T0 + 200));
+	assert_true(lab_frame(&l, 1, 2, T0, T0 + 300));
+	take(&l, 5, 1900, 300);
+	lab_free(&l);
+}
+
+/*
+ * The columns as the sampler keeps them (agent/xc_sample.c): frames and
+ * sum as counters, the largest as a peak gauge, taken at each interval's
+ * end and once more in it (the last sample at the run's end).
+ */
+static void test_interval_timeline(void **state)
+{
+	static const uint64_t iv = 10000000, rt0 = 1700000000ull * iv;
+	struct xc_tl tl;
+	uint64_t raw[3], *cell;
+	struct lab l;
+	int c;
+
+	(void)state;
+	lab_init(&l, 1, 100);
+	assert_int_equal(xc_tl_init(&tl, iv), 0);
+	assert_int_equal(xc_tl_add(&tl, XC_TL_COUNTER, XC_TL_LAT_FRAMES, 0, 0,
+				   0, false, false), 0);
+	assert_int_equal(xc_tl_add(&tl, XC_TL_COUNTER, XC_TL_LAT_SUM, 0, 0, 0,
+				   false, false), 1);
+	assert_int_equal(xc_tl_add(&tl, XC_TL_COUNTER, XC_TL_LAT_MAX, 0, 0, 0,
+				   false, true), 2);
+	tl.cols[2].peak = true;
+	assert_int_equal(xc_tl_alloc(&tl, 64), 0);
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_begin(&tl, rt0, raw);
+	assert_true(lab_frame(&l, 0, 0, T0, T0 + 700));
+	assert_true(lab_frame(&l, 0, 1, T0, T0 + 100));
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_sample(&tl, rt0 + iv - 1, raw);		/* interval 0 */
+	assert_true(lab_frame(&l, 0, 2, T0, T0 + 300));
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_sample(&tl, rt0 + 2 * iv - 1, raw);	/* interval 1 */
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_sample(&tl, rt0 + 3 * iv - 1, raw);	/* 2: no frame */
+	assert_true(lab_frame(&l, 0, 3, T0, T0 + 200));
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_sample(&tl, rt0 + 4 * iv - 1, raw);	/* 3 */
+	assert_true(lab_frame(&l, 0, 4, T0, T0 + 50));
+	xc_rxv_lat_interval(&l.v, &raw[0], &raw[1], &raw[2]);
+	xc_tl_sample(&tl, rt0 + 4 * iv - 1, raw);	/* 3 again: the end */
+	assert_int_equal(tl.n, 4);
+	for (c = 0; c < 3; c++) {
+		static const uint64_t want[3][4] = {
+			{ 2, 1, 0, 2 },
+			{ 800, 300, 0, 250 },
+			{ 700, 300, 0, 200 },
+		};
+
+		cell = &tl.cells[(size_t)c * tl.max];
+		assert_memory_equal(cell, want[c], sizeof(want[c]));
+	}
+	xc_tl_free(&tl);
+	lab_free(&l);
+}
+
 /* ------------------------------------------------ report */
 
 static void check_hist_pb(const Xceiver__V1__Histogram *m,
@@ -462,6 +560,8 @@ int main(void)
 		cmocka_unit_test(test_not_timed),
 		cmocka_unit_test(test_per_stream_limit),
 		cmocka_unit_test(test_two_streams),
+		cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_interval_timeline),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_report_totals_only),
 		cmocka_unit_test(test_report_bytes),

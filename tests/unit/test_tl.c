@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * The timeline store: counters' growth per interval, gauges, intervals
- * without a sample, the wall-clock grid, merging in pairs at the cap
- * (aligned so two hosts' grids still line up, totals kept) and the report.
+ * The timeline store: counters' growth per interval, gauges and peak
+ * gauges, intervals without a sample, the wall-clock grid, merging in
+ * pairs at the cap (aligned so two hosts' grids still line up, totals
+ * kept) and the report.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -156,6 +157,67 @@ static void test_cells_bound(void **state)
 	assert_int_equal(xc_tl_init(&tl, 0), -EINVAL);
 }
 
+/*
+ * A peak gauge (the largest value of an interval, which its reader takes
+ * afresh each time): two samples in one interval keep the larger, not the
+ * later; an interval without a sample keeps 0; merged records keep the
+ * larger where a plain gauge keeps the later.
+ */
+static void test_peak(void **state)
+{
+	Xceiver__V1__Timeline t = XCEIVER__V1__TIMELINE__INIT;
+	uint64_t raw[2] = { 0, 0 };
+	struct xc_tl tl;
+	uint64_t *pk, *g;
+
+	(void)state;
+	assert_int_equal(xc_tl_init(&tl, IV), 0);
+	assert_int_equal(xc_tl_add(&tl, XC_TL_COUNTER, XC_TL_LAT_MAX, 0, 0, 0,
+				   false, true), 0);
+	tl.cols[0].peak = true;
+	assert_int_equal(xc_tl_add(&tl, XC_TL_COUNTER, "cpu", 0, 0, 0, false,
+				   true), 1);
+	assert_int_equal(xc_tl_alloc(&tl, 2 * XC_TL_MIN_INTERVALS), 0);
+	pk = &tl.cells[0];
+	g = &tl.cells[tl.max];
+	xc_tl_begin(&tl, T0, raw);
+	raw[0] = 900;
+	raw[1] = 900;
+	xc_tl_sample(&tl, T0 + IV - 1, raw);	/* interval 0 */
+	raw[0] = 300;
+	raw[1] = 300;
+	xc_tl_sample(&tl, T0 + IV - 1, raw);	/* interval 0 again */
+	raw[0] = 50;
+	raw[1] = 50;
+	xc_tl_sample(&tl, T0 + 2 * IV + 1, raw);	/* 2; 1 without */
+	raw[0] = 70;
+	raw[1] = 70;
+	xc_tl_sample(&tl, T0 + 3 * IV + 1, raw);	/* 3 */
+	assert_int_equal(tl.n, 4);
+	assert_int_equal(pk[0], 900);
+	assert_int_equal(g[0], 300);
+	assert_int_equal(pk[1], 0);
+	assert_int_equal(pk[2], 50);
+	assert_int_equal(pk[3], 70);
+	/* past the cap: [0, 1] and [2, 3] merge */
+	raw[0] = 1;
+	raw[1] = 1;
+	xc_tl_sample(&tl, T0 + tl.max * IV, raw);
+	assert_int_equal(tl.coarsened, 1);
+	assert_int_equal(pk[0], 900);
+	assert_int_equal(pk[1], 70);
+	assert_int_equal(g[0], 0);		/* the later: interval 1 */
+	assert_int_equal(g[1], 70);
+	assert_int_equal(xc_tl_report(&tl, &t), 0);
+	assert_string_equal(t.counters[0]->name, "rx_latency_max_ns");
+	assert_true(t.counters[0]->peak);
+	assert_true(t.counters[0]->gauge);
+	assert_int_equal(t.counters[0]->total, 0);
+	assert_false(t.counters[1]->peak);
+	xc_tl_report_free(&t);
+	xc_tl_free(&tl);
+}
+
 static void test_report(void **state)
 {
 	Xceiver__V1__Timeline t = XCEIVER__V1__TIMELINE__INIT;
@@ -205,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_coarsen_odd_start),
 		cmocka_unit_test(test_two_hosts_align),
 		cmocka_unit_test(test_cells_bound),
+		cmocka_unit_test(test_peak),
 		cmocka_unit_test(test_report),
 	};
 
