@@ -752,7 +752,8 @@ xc_bench_print()
 		head("paired")
 		printf "paired rounds (64 B, skb, %s frames per xceiver run;" \
 			" back to back in each round: xceiver check off," \
-			" on, trafgen, bare AF_XDP, even rounds in the" \
+			" check on not timed, check on, trafgen, bare" \
+			" AF_XDP, even rounds in the" \
 			" reverse order)\n", $3
 		printf "%-28s", "figure"
 		for (i = 1; i <= reps; i++)
