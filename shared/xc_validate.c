@@ -829,6 +829,19 @@ static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
 	xc_hist_record(&l->one_way, (uint64_t)lat);
 }
 
+/* The dump of a timed frame (xc_rxv_set_dump): L as xc_rxv_time has it. */
+static void xc_rxv_dump(const struct xc_rxv *v, uint32_t stream_id,
+			const struct xc_phdr *ph, uint64_t rx_ns)
+{
+	int64_t lat;
+
+	if (rx_ns == XC_RXV_UNTIMED)
+		return;
+	lat = (int64_t)((uint64_t)xc_lat_widen(rx_ns, ph->tx_ns32) -
+			(uint64_t)v->lat->offset_ns);
+	v->dump(v->dump_ctx, stream_id, ph->seq, lat);
+}
+
 bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 		       const uint8_t *meta, uint32_t meta_len, uint64_t addr,
 		       uint32_t queue, uint64_t rx_ns)
@@ -870,6 +883,8 @@ bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 	if (st->delivered != delivered) {
 		if (rx_ns != XC_RXV_UNTIMED)
 			xc_rxv_time(v, vs, ph.tx_ns32, rx_ns);
+		if (__builtin_expect(v->dump != NULL, 0))
+			xc_rxv_dump(v, st->id, &ph, rx_ns);
 		return true;
 	}
 	if (st->duplicates != dups)
@@ -894,6 +909,15 @@ void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
 {
 	v->vlan_unknown = seen;
 	v->path_any = xc_path_rules_any(&v->path) || seen;
+}
+
+void xc_rxv_set_dump(struct xc_rxv *v,
+		     void (*fn)(void *ctx, uint32_t stream_id, uint64_t seq,
+				int64_t lat_ns),
+		     void *ctx)
+{
+	v->dump = fn;
+	v->dump_ctx = ctx;
 }
 
 void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
