@@ -21,6 +21,7 @@
 #include "xc_clock.h"
 #include "xc_dp.h"
 #include "xc_hostctr.h"
+#include "xc_latdump.h"
 #include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_session.h"
@@ -189,6 +190,7 @@ static void xc_usage(FILE *f)
 	fprintf(f,
 		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
 		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
+		"                     [--latency-dump FILE]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
 		"\n"
@@ -216,7 +218,13 @@ static void xc_usage(FILE *f)
 		"                          ClockReadings and its frames' stamps\n"
 		"      --clock-drift-ppm P and let that clock run P parts per\n"
 		"                          million fast (negative: slow) from\n"
-		"                          start, at most +-%d\n",
+		"                          start, at most +-%d\n"
+		"\n"
+		"Debug:\n"
+		"      --latency-dump FILE\n"
+		"                          write \"STREAM SEQ LATENCY_NS\" to FILE for\n"
+		"                          every frame this agent's receiver times\n"
+		"                          (each run's Prepare truncates FILE)\n",
 		XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
 }
 
@@ -250,13 +258,14 @@ int main(int argc, char **argv)
 		{ "no-realtime", no_argument, NULL, 'R' },
 		{ "clock-skew-ns", required_argument, NULL, 'S' },
 		{ "clock-drift-ppm", required_argument, NULL, 'D' },
+		{ "latency-dump", required_argument, NULL, 'L' },
 		{ 0 }
 	};
 	struct xc_agent a = { 0 };
-	const char *listen = NULL;
+	const char *listen = NULL, *dump = NULL;
 	long long skew = 0, drift = 0;
 	int level = XC_LOG_INFO;
-	char why[128];
+	char why[256];
 	int c, err;
 
 	xc_log_set_prefix("xceiver-agent");
@@ -292,6 +301,9 @@ int main(int argc, char **argv)
 			if (xc_clock_opt("clock-drift-ppm", optarg, &drift))
 				return 2;
 			break;
+		case 'L':
+			dump = optarg;
+			break;
 		default:
 			xc_usage(stderr);
 			return 2;
@@ -302,6 +314,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (xc_clock_set_skew(skew, drift, why, sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		return 2;
+	}
+	if (dump && xc_latdump_set_path(dump, why, sizeof(why))) {
 		fprintf(stderr, "xceiver-agent: %s\n", why);
 		return 2;
 	}

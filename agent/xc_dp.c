@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xc_dp_priv.h"
+#include "xc_latdump.h"
 #include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_neigh.h"
@@ -256,6 +257,9 @@ static int xc_dp_rx_init(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 	if (ret)
 		return ret;
 	dp->rxv_ready = true;
+	ret = xc_latdump_start(&dp->rxv, err, errlen);
+	if (ret)
+		return ret;
 	dp->rx_vlan = xc_dp_rx_tagged(p);
 	xc_dp_ports(dp, p);
 	xc_dp_rx_fit(dp);
@@ -910,6 +914,7 @@ int xc_dp_report(struct xc_dp *dp, Xceiver__V1__Report **out)
 	xc_sample_stop(dp);
 	if (dp->rxv_ready && !dp->rxv_finished) {
 		xc_rxv_finish(&dp->rxv);
+		xc_latdump_stop(&dp->rxv);
 		dp->rxv_finished = true;
 		xc_xdp_log_stats(dp);
 	}
@@ -993,8 +998,10 @@ void xc_dp_destroy(struct xc_dp *dp)
 		free(dp->socks[i].xs);
 	}
 	free(dp->socks);
-	if (dp->rxv_ready)
+	if (dp->rxv_ready) {
+		xc_latdump_stop(&dp->rxv);
 		xc_rxv_free(&dp->rxv);
+	}
 	free(dp->cfg.cpus);
 	pthread_mutex_destroy(&dp->rxv_lock);
 	free(dp);

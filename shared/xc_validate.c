@@ -804,17 +804,20 @@ static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
 }
 
 /*
- * Time a delivered frame (see the top of xc_validate.h). The offset is
+ * Time a delivered frame (see the top of xc_validate.h), and give it to the
+ * debug dump when one is set. The offset is
  * the controller's: subtracted with wrapping, so no value it sends is
  * undefined; L - L_previous is exact (|d| < 2^31 on both).
  */
 static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
-			uint32_t tx_ns32, uint64_t rx_ns)
+			uint64_t seq, uint32_t tx_ns32, uint64_t rx_ns)
 {
 	struct xc_rxv_lat *l = v->lat;
 	int64_t lat = (int64_t)((uint64_t)xc_lat_widen(rx_ns, tx_ns32) -
 				(uint64_t)l->offset_ns);
 
+	if (__builtin_expect(v->dump != NULL, 0))
+		v->dump(v->dump_ctx, vs->st.id, seq, lat);
 	if (vs->jitter.have_prev)
 		xc_shist_record(&l->ipdv, (int64_t)((uint64_t)lat -
 					(uint64_t)vs->jitter.prev));
@@ -881,7 +884,7 @@ bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 	xc_rxstream_arrival(st, ph.seq, intact, ai.bad_offset, len);
 	if (st->delivered != delivered) {
 		if (rx_ns != XC_RXV_UNTIMED)
-			xc_rxv_time(v, vs, ph.tx_ns32, rx_ns);
+			xc_rxv_time(v, vs, ph.seq, ph.tx_ns32, rx_ns);
 		return true;
 	}
 	if (st->duplicates != dups)
@@ -906,6 +909,15 @@ void xc_rxv_set_vlan_unknown(struct xc_rxv *v,
 {
 	v->vlan_unknown = seen;
 	v->path_any = xc_path_rules_any(&v->path) || seen;
+}
+
+void xc_rxv_set_dump(struct xc_rxv *v,
+		     void (*fn)(void *ctx, uint32_t stream_id, uint64_t seq,
+				int64_t lat_ns),
+		     void *ctx)
+{
+	v->dump = fn;
+	v->dump_ctx = ctx;
 }
 
 void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,

@@ -213,6 +213,10 @@ struct xc_rxv {
 	uint32_t nanoms;
 	uint64_t anomaly_count;
 	struct xc_rxv_lat *lat;		/* one allocation, at init */
+	/* the per-frame latency dump (xc_rxv_set_dump); NULL: off */
+	void (*dump)(void *ctx, uint32_t stream_id, uint64_t seq,
+		     int64_t lat_ns);
+	void *dump_ctx;
 };
 
 /* rx_ns of a frame that is not to be timed (CLOCK_TAI is never 0). */
@@ -274,6 +278,18 @@ void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
  */
 void xc_rxv_lat_interval(struct xc_rxv *v, uint64_t *frames,
 			 uint64_t *sum_ns, uint64_t *max_ns);
+
+/*
+ * A debug dump of every timed frame: fn gets the frame's stream id, seq
+ * and its latency L as above (a negative one too), in the order the
+ * frames were given, on the thread that gave them. Set after init (which
+ * turns it off); NULL turns it off. Off, it costs one untaken branch per
+ * delivered frame.
+ */
+void xc_rxv_set_dump(struct xc_rxv *v,
+		     void (*fn)(void *ctx, uint32_t stream_id, uint64_t seq,
+				int64_t lat_ns),
+		     void *ctx);
 
 /*
  * Classify one received frame; returns true when it was delivered intact.

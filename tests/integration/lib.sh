@@ -547,9 +547,10 @@ xc_hugepages_release()
 XC_MBOX=$XC_BUILD/tests/xc-mbox
 XC_MBOX_PID=""
 
-# xc_mbox_start PLAN STATS: start xc-mbox (tests/mbox) with the plan file
-# PLAN between the middle namespace's links (xc_lab_up --mbox); it writes
-# its counters to STATS when stopped. Waits up to 10 s until it forwards.
+# xc_mbox_start PLAN STATS [ARGS...]: start xc-mbox (tests/mbox) with the
+# plan file PLAN (and ARGS, e.g. --delay-ns D) between the middle
+# namespace's links (xc_lab_up --mbox); it writes its counters to STATS
+# when stopped. Waits up to 10 s until it forwards.
 xc_mbox_start()
 {
 	local ready=$XC_TMP/mbox.ready i
@@ -557,7 +558,7 @@ xc_mbox_start()
 	rm -f "$ready" "$2"
 	setsid ip netns exec "$XC_MID_NS" "$XC_MBOX" --a "$XC_MID_TO_TX" \
 		--b "$XC_MID_TO_RX" --plan "$1" --stats "$2" \
-		--ready "$ready" >"$XC_TMP/mbox.log" 2>&1 &
+		--ready "$ready" "${@:3}" >"$XC_TMP/mbox.log" 2>&1 &
 	XC_MBOX_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		[ -e "$ready" ] && return 0

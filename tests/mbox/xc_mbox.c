@@ -9,6 +9,7 @@
  * out of the frame is put back.
  *
  *   xc-mbox --a IF --b IF [--plan FILE] [--stats FILE] [--ready FILE]
+ *           [--delay-ns D [--tolerance-ns T]]
  *
  * Runs until SIGTERM or SIGINT, forwards what is still queued, then writes
  * its counters as JSON (--stats, default stdout) and exits 0, or 1 when
@@ -19,6 +20,20 @@
  *
  * This run's tag is the run tag of the first test frame seen (UDP with the
  * payload magic); the plan applies to frames with that tag only.
+ *
+ * --delay-ns D (0 to XC_MBOX_DELAY_MAX_NS, 1 s) delays every frame, both
+ * ways: it waits in its direction's queue (XC_MBOX_DELAY_QUEUE frames;
+ * one that finds the queue full is lost) until its arrival time plus D
+ * and is then handled as above, in arrival order. The arrival time is the
+ * kernel's receive stamp of the frame (SO_TIMESTAMPNS; else the packet
+ * socket's time when it queued the frame; else when the box read it).
+ * The box runs at SCHED_FIFO where the host allows it and spins the last
+ * microseconds before a frame is due (xc_mbox_delay.c), and reports its
+ * accuracy in "delay": the lateness of every frame (the time its send
+ * returned minus its arrival time plus D) as min, p50, p99 and max, and
+ * how many were later than --tolerance-ns T (default 20 us); frames that
+ * arrived before the box was ready are only counted (before_start). D = 0
+ * makes the same measurement of the box's own forwarding.
  *
  * Plan: one rule a line, '#' starts a comment:
  *
@@ -64,6 +79,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "xc_hist.h"
 #include "xc_log.h"
 #include "xc_util.h"
 #include "xc_mbox.h"
@@ -98,6 +114,8 @@ struct xc_port {
 	uint64_t too_long;	/* longer than a ring slot: not forwarded */
 	uint64_t tp_packets;
 	uint64_t tp_drops;
+	bool stamp;		/* delay mode: the kernel's receive stamps */
+	struct xc_dq dq;	/* delay mode: frames not due yet */
 };
 
 /* A held frame or a delayed copy, sent after the due-th frame. */
@@ -127,6 +145,17 @@ struct xc_box {
 	uint64_t held_total;
 	uint64_t released;
 	uint64_t skipped;	/* rule matched, frame too short for it */
+	/* delay mode */
+	bool delay_on;
+	uint64_t delay_ns;
+	uint64_t tol_ns;
+	bool fifo;		/* SCHED_FIFO granted */
+	uint64_t t_start;	/* CLOCK_REALTIME when the box was ready */
+	uint64_t before_start;	/* frames that arrived before it */
+	struct xc_hist *late;	/* ns past arrival + delay, the others */
+	uint64_t late_over;	/* of them past tol_ns */
+	uint64_t unordered;	/* stamped before the frame ahead of it */
+	uint64_t stamps[XC_STAMP_NSRC];
 };
 
 static volatile sig_atomic_t xc_stop;
@@ -168,7 +197,7 @@ static int xc_port_open(struct xc_port *p)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	struct packet_mreq mr = { .mr_type = PACKET_MR_PROMISC };
-	int ret;
+	int ret, one = 1;
 
 	p->ifindex = if_nametoindex(p->ifname);
 	if (!p->ifindex) {
@@ -183,6 +212,10 @@ static int xc_port_open(struct xc_port *p)
 		pr_warn("%s: Rx ring: %s\n", p->ifname, strerror(-ret));
 		return ret;
 	}
+	if (p->stamp && setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+				   sizeof(one)))
+		pr_warn("%s: SO_TIMESTAMPNS: %s (the packet socket's own times instead)\n",
+			p->ifname, strerror(errno));
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = p->ifindex;
 	mr.mr_ifindex = p->ifindex;
@@ -433,9 +466,35 @@ static uint32_t xc_slot_frame(struct xc_port *p, struct tpacket2_hdr *h,
 	return len + tag;
 }
 
+/* Delay mode: queue the frame of slot h until its arrival + delay. */
+static void xc_delay_push(struct xc_box *b, struct xc_port *p,
+			  struct tpacket2_hdr *h)
+{
+	struct xc_dq_ent *last;
+	enum xc_stamp_src src;
+	uint64_t at;
+	uint32_t len;
+	uint8_t *f;
+
+	at = xc_slot_stamp(h, &src);
+	b->stamps[src]++;
+	f = xc_dq_tail(&p->dq);
+	if (!f)
+		return;
+	len = xc_slot_frame(p, h, f);
+	if (!len)
+		return;
+	last = p->dq.n ? &p->dq.e[(p->dq.head + p->dq.n - 1) %
+				  XC_MBOX_DELAY_QUEUE] : NULL;
+	if (last && at + b->delay_ns < last->due)
+		b->unordered++;
+	xc_dq_push(&p->dq, at + b->delay_ns, len);
+}
+
 /*
- * Forward up to XC_BUDGET frames of p's ring, so that a busy direction
- * does not starve the other; returns the number of frames.
+ * Forward (delay mode: queue) up to XC_BUDGET frames of p's ring, so that
+ * a busy direction does not starve the other; returns the number of
+ * frames.
  */
 static uint32_t xc_drain(struct xc_box *b, struct xc_port *p)
 {
@@ -450,7 +509,12 @@ static uint32_t xc_drain(struct xc_box *b, struct xc_port *p)
 		      TP_STATUS_USER))
 			return n;
 		p->rx++;
-		len = xc_slot_frame(p, h, f);
+		if (b->delay_on) {
+			xc_delay_push(b, p, h);
+			len = 0;
+		} else {
+			len = xc_slot_frame(p, h, f);
+		}
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
 				 __ATOMIC_RELEASE);
 		p->cur = (p->cur + 1) % p->slots;
@@ -459,6 +523,59 @@ static uint32_t xc_drain(struct xc_box *b, struct xc_port *p)
 			xc_frame(b, p, f, len);
 	}
 	return n;
+}
+
+/* The queue whose head is due first (delay mode); NULL: both empty. */
+static struct xc_port *xc_next_due(struct xc_box *b)
+{
+	struct xc_dq_ent *h0 = xc_dq_head(&b->port[0].dq);
+	struct xc_dq_ent *h1 = xc_dq_head(&b->port[1].dq);
+
+	if (!h0 && !h1)
+		return NULL;
+	if (!h1 || (h0 && h0->due <= h1->due))
+		return &b->port[0];
+	return &b->port[1];
+}
+
+/*
+ * Delay mode: handle every frame that is due, earliest first, and time
+ * its release. Returns the number of frames.
+ */
+static uint32_t xc_delay_release(struct xc_box *b)
+{
+	struct xc_dq_ent *e;
+	struct xc_port *p;
+	uint64_t late;
+	uint32_t n = 0;
+
+	while ((p = xc_next_due(b))) {
+		e = xc_dq_head(&p->dq);
+		if (e->due > xc_rt_ns())
+			break;
+		xc_frame(b, p, e->buf, e->len);
+		late = xc_rt_ns() - e->due;
+		if (e->due - b->delay_ns < b->t_start) {
+			b->before_start++;
+		} else {
+			xc_hist_record(b->late, late);
+			b->late_over += late > b->tol_ns;
+		}
+		xc_dq_pop(&p->dq);
+		n++;
+	}
+	return n;
+}
+
+/* Nothing to do: wait for a frame, or for the next one due. */
+static void xc_idle(struct xc_box *b, struct pollfd *pfd)
+{
+	struct xc_port *p = b->delay_on ? xc_next_due(b) : NULL;
+
+	if (p)
+		xc_wait_due(xc_dq_head(&p->dq)->due, pfd, 2);
+	else
+		poll(pfd, 2, XC_POLL_MS);
 }
 
 static void xc_loop(struct xc_box *b)
@@ -471,12 +588,18 @@ static void xc_loop(struct xc_box *b)
 
 	while (!xc_stop) {
 		n = xc_drain(b, &b->port[0]) + xc_drain(b, &b->port[1]);
+		if (b->delay_on)
+			n += xc_delay_release(b);
 		if (!n)
-			poll(pfd, 2, XC_POLL_MS);
+			xc_idle(b, pfd);
 	}
-	/* what arrived before the stop */
+	/* what arrived before the stop, each frame when it is due */
 	while (xc_drain(b, &b->port[0]) + xc_drain(b, &b->port[1]))
 		;
+	while (b->delay_on && xc_next_due(b))
+		if (!xc_delay_release(b))
+			xc_wait_due(xc_dq_head(&xc_next_due(b)->dq)->due,
+				    NULL, 0);
 }
 
 /* ------------------------------------------------------------ report */
@@ -488,7 +611,7 @@ static uint64_t xc_lost(const struct xc_box *b)
 
 	for (i = 0; i < 2; i++)
 		lost += b->port[i].tp_drops + b->port[i].send_failed +
-			b->port[i].too_long;
+			b->port[i].too_long + b->port[i].dq.full;
 	return lost;
 }
 
@@ -532,6 +655,37 @@ static json_t *xc_json_lists(const struct xc_box *b, json_t *o)
 	return o;
 }
 
+/* Delay mode: the delay and how punctually the box kept it. */
+static json_t *xc_json_delay(const struct xc_box *b)
+{
+	const struct xc_hist *h = b->late;
+	uint64_t p50 = 0, p99 = 0;
+
+	xc_hist_percentile(h, 50, &p50);
+	xc_hist_percentile(h, 99, &p99);
+	return json_pack("{s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+			 " s:I, s:I, s:I, s:{s:I, s:I, s:I}}",
+			 "delay_ns", (json_int_t)b->delay_ns,
+			 "tolerance_ns", (json_int_t)b->tol_ns,
+			 "sched_fifo", b->fifo,
+			 "before_start", (json_int_t)b->before_start,
+			 "frames", (json_int_t)xc_hist_count(h),
+			 "late_min_ns", (json_int_t)xc_hist_min(h),
+			 "late_p50_ns", (json_int_t)p50,
+			 "late_p99_ns", (json_int_t)p99,
+			 "late_max_ns", (json_int_t)xc_hist_max(h),
+			 "late_over_tolerance", (json_int_t)b->late_over,
+			 "unordered", (json_int_t)b->unordered,
+			 "queue_peak", (json_int_t)XC_MAX(b->port[0].dq.peak,
+							  b->port[1].dq.peak),
+			 "queue_full", (json_int_t)(b->port[0].dq.full +
+						    b->port[1].dq.full),
+			 "stamps",
+			 "kernel_rx", (json_int_t)b->stamps[XC_STAMP_SKB],
+			 "socket_queued", (json_int_t)b->stamps[XC_STAMP_RING],
+			 "read", (json_int_t)b->stamps[XC_STAMP_READ]);
+}
+
 static int xc_report(const struct xc_box *b, const char *path)
 {
 	json_t *o;
@@ -553,6 +707,8 @@ static int xc_report(const struct xc_box *b, const char *path)
 	if (!o)
 		return -ENOMEM;
 	xc_json_lists(b, o);
+	if (b->delay_on)
+		json_object_set_new(o, "delay", xc_json_delay(b));
 	if (path)
 		ret = json_dump_file(o, path, JSON_INDENT(1) | JSON_SORT_KEYS);
 	else
@@ -574,13 +730,33 @@ struct xc_opts {
 	const char *plan;
 	const char *stats;
 	const char *ready;
+	bool delay_on;
+	uint64_t delay_ns;
+	uint64_t tol_ns;
 };
 
 static void xc_usage(void)
 {
 	fprintf(stderr,
-		"usage: xc-mbox --a IF --b IF [--plan FILE] [--stats FILE] [--ready FILE]\n");
+		"usage: xc-mbox --a IF --b IF [--plan FILE] [--stats FILE] [--ready FILE]\n"
+		"               [--delay-ns D [--tolerance-ns T]]\n");
 	exit(2);
+}
+
+/* A whole number of ns for option name, at most max. */
+static uint64_t xc_ns_arg(const char *name, const char *arg, uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' || v > max) {
+		fprintf(stderr, "xc-mbox: --%s %s: expected a whole number of ns from 0 to %llu\n",
+			name, arg, (unsigned long long)max);
+		exit(2);
+	}
+	return v;
 }
 
 static void xc_parse_args(int argc, char **argv, struct xc_opts *o)
@@ -591,10 +767,14 @@ static void xc_parse_args(int argc, char **argv, struct xc_opts *o)
 		{ "plan", required_argument, NULL, 'p' },
 		{ "stats", required_argument, NULL, 's' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "delay-ns", required_argument, NULL, 'd' },
+		{ "tolerance-ns", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool tol = false;
 	int c;
 
+	o->tol_ns = XC_MBOX_DELAY_TOL_NS;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->a = optarg; break;
@@ -602,11 +782,25 @@ static void xc_parse_args(int argc, char **argv, struct xc_opts *o)
 		case 'p': o->plan = optarg; break;
 		case 's': o->stats = optarg; break;
 		case 'r': o->ready = optarg; break;
+		case 'd':
+			o->delay_on = true;
+			o->delay_ns = xc_ns_arg("delay-ns", optarg,
+						XC_MBOX_DELAY_MAX_NS);
+			break;
+		case 't':
+			tol = true;
+			o->tol_ns = xc_ns_arg("tolerance-ns", optarg,
+					      XC_MBOX_DELAY_MAX_NS);
+			break;
 		default: xc_usage();
 		}
 	}
 	if (optind != argc || !o->a || !o->b || !strcmp(o->a, o->b))
 		xc_usage();
+	if (tol && !o->delay_on) {
+		fprintf(stderr, "xc-mbox: --tolerance-ns: only with --delay-ns\n");
+		exit(2);
+	}
 }
 
 static int xc_load_plan(struct xc_mbox_plan *p, const char *path)
@@ -665,9 +859,38 @@ static void xc_box_free(struct xc_box *b)
 		free(b->held[i].buf);
 	free(b->held);
 	free(b->stream_rx);
+	free(b->late);
+	xc_dq_free(&b->port[0].dq);
+	xc_dq_free(&b->port[1].dq);
 	xc_port_close(&b->port[0]);
 	xc_port_close(&b->port[1]);
 	free(b);
+}
+
+/* Delay mode: the queues, the lateness histogram, a punctual process. */
+static int xc_delay_init(struct xc_box *b, const struct xc_opts *o)
+{
+	char why[192];
+	int i;
+
+	if (!o->delay_on)
+		return 0;
+	b->delay_on = true;
+	b->delay_ns = o->delay_ns;
+	b->tol_ns = o->tol_ns;
+	b->late = malloc(sizeof(*b->late));
+	if (!b->late)
+		return -ENOMEM;
+	xc_hist_init(b->late);
+	for (i = 0; i < 2; i++) {
+		b->port[i].stamp = true;
+		if (xc_dq_init(&b->port[i].dq))
+			return -ENOMEM;
+	}
+	b->fifo = xc_rt_setup(why, sizeof(why));
+	if (*why)
+		pr_warn("less punctual than it could be: %s\n", why);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -689,10 +912,12 @@ int main(int argc, char **argv)
 	b->stream_rx = calloc(UINT16_MAX + 1, sizeof(*b->stream_rx));
 	ret = b->stream_rx ? 0 : -ENOMEM;
 	ret = ret ?: xc_load_plan(&b->plan, o.plan);
+	ret = ret ?: xc_delay_init(b, &o);
 	ret = ret ?: xc_port_open(&b->port[0]);
 	ret = ret ?: xc_port_open(&b->port[1]);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	b->t_start = xc_rt_ns();
 	ret = ret ?: xc_ready(o.ready);
 	if (ret) {
 		xc_box_free(b);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xc_util.h"
+
 #define XC_MBOX_MAX_RULES	256
 #define XC_MBOX_MAX_FRAME	4096	/* bytes, also lengthened */
 
@@ -100,5 +102,73 @@ uint32_t xc_mbox_field_off(const struct xc_mbox_pkt *p,
 /* Turn a copy of a test frame into the foreign frame a rule injects. */
 void xc_mbox_inject(const struct xc_mbox_rule *r,
 		    const struct xc_mbox_pkt *p, uint8_t *f, uint32_t len);
+
+/*
+ * Delay mode (xc_mbox_delay.c): every frame waits in its direction's
+ * queue until its arrival time plus the delay.
+ */
+#define XC_MBOX_DELAY_MAX_NS	1000000000ull	/* --delay-ns: 1 s */
+#define XC_MBOX_DELAY_QUEUE	65536u	/* frames held per direction */
+#define XC_MBOX_DELAY_TOL_NS	20000ull	/* --tolerance-ns default */
+#define XC_MBOX_RT_PRIO		2	/* over the agents' Rx workers */
+
+struct xc_dq_ent {
+	uint64_t due;		/* CLOCK_REALTIME ns */
+	uint32_t len;
+	uint8_t *buf;		/* XC_MBOX_MAX_FRAME bytes, reused */
+};
+
+/* A ring of XC_MBOX_DELAY_QUEUE entries, in arrival order. */
+struct xc_dq {
+	struct xc_dq_ent *e;
+	uint32_t head;
+	uint32_t n;
+	uint32_t peak;		/* most frames held at once */
+	uint64_t full;		/* frames that found it full: lost */
+};
+
+int xc_dq_init(struct xc_dq *q);
+void xc_dq_free(struct xc_dq *q);
+/* The buffer for the next frame (NULL: full or no memory, counted). */
+uint8_t *xc_dq_tail(struct xc_dq *q);
+/* Queue the frame just written to xc_dq_tail's buffer. */
+void xc_dq_push(struct xc_dq *q, uint64_t due, uint32_t len);
+static inline struct xc_dq_ent *xc_dq_head(struct xc_dq *q)
+{
+	return q->n ? &q->e[q->head] : NULL;
+}
+void xc_dq_pop(struct xc_dq *q);
+
+/* Where a frame's arrival time came from. */
+enum xc_stamp_src {
+	XC_STAMP_SKB,		/* the kernel's receive stamp */
+	XC_STAMP_RING,		/* the kernel's time when it queued it */
+	XC_STAMP_READ,		/* none: the box's time when it read it */
+	XC_STAMP_NSRC,
+};
+
+struct tpacket2_hdr;
+/* Arrival time of a ring slot's frame (CLOCK_REALTIME ns) and its source. */
+uint64_t xc_slot_stamp(const struct tpacket2_hdr *h, enum xc_stamp_src *src);
+
+static inline uint64_t xc_rt_ns(void)
+{
+	return xc_now_ns(CLOCK_REALTIME);
+}
+
+struct pollfd;
+/*
+ * Wait until CLOCK_REALTIME reaches due (true), or a frame arrives on pfd
+ * or a signal (false): sleep in ppoll until due - XC_MBOX_SPIN_NS, then
+ * busy-wait the rest.
+ */
+bool xc_wait_due(uint64_t due, struct pollfd *pfd, unsigned int n);
+
+/*
+ * Make the calling process as punctual as the host allows: SCHED_FIFO at
+ * XC_MBOX_RT_PRIO, memory locked, a 1 ns timer slack. Returns whether
+ * SCHED_FIFO was granted (why says what was refused).
+ */
+bool xc_rt_setup(char *why, size_t len);
 
 #endif /* XC_MBOX_H */
