@@ -805,9 +805,9 @@ static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
 
 /*
  * Time a delivered frame (see the top of xc_validate.h), and give it to the
- * debug dump when one is set. The offset is
- * the controller's: subtracted with wrapping, so no value it sends is
- * undefined; L - L_previous is exact (|d| < 2^31 on both).
+ * debug dump when one is set. The offset is the controller's: subtracted
+ * with wrapping, so no value it sends is undefined; L - L_previous is
+ * exact (|d| < 2^31 on both).
  */
 static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
 			uint64_t seq, uint32_t tx_ns32, uint64_t rx_ns)
