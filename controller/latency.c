@@ -172,6 +172,25 @@ static void xc_lat_print_hist(FILE *out, const struct xc_hist *h)
 	fprintf(out, ", max %s", xc_lat_str(xc_hist_max(h), b, sizeof(b)));
 }
 
+/* RFC 3550 jitter: the stream's, or the largest stream's (as judged). */
+static void xc_lat_print_jitter(FILE *out, const struct xc_latency *l)
+{
+	const struct xc_lat_stream *top = NULL;
+	char b[32];
+	uint32_t i;
+
+	for (i = 0; i < l->nstreams; i++)
+		if (l->streams[i].have &&
+		    (!top || l->streams[i].jitter16_ns > top->jitter16_ns))
+			top = &l->streams[i];
+	if (!top)
+		return;
+	fprintf(out, ", jitter (RFC 3550) %s",
+		xc_lat_str(top->jitter16_ns / 16, b, sizeof(b)));
+	if (l->nstreams > 1)
+		fprintf(out, " (the largest, stream %u)", top->id);
+}
+
 static void xc_lat_print_spread(FILE *out, const struct xc_latency *l)
 {
 	double sd;
@@ -188,6 +207,7 @@ static void xc_lat_print_spread(FILE *out, const struct xc_latency *l)
 	    !xc_shist_percentile(&l->ipdv, 99, &hi))
 		fprintf(out, ", IPDV (RFC 3393) p1 %+.1f us, p99 %+.1f us",
 			lo / 1e3, hi / 1e3);
+	xc_lat_print_jitter(out, l);
 	fprintf(out, "\n");
 }
 
