@@ -222,6 +222,12 @@ struct xc_dp {
 	uint64_t start_ns;	/* CLOCK_MONOTONIC */
 	uint64_t tx_elapsed_ns;	/* atomic */
 	double tx_rate_pps;	/* requested, sum over streams (0: full) */
+	/*
+	 * Tx: a share of the receiver's Rx ring that one stream's catch-up
+	 * burst may fill (its rx_size / 2 / our streams); 0: no bound (the
+	 * receiver sizes its ring for a stall budget, XC_DEF_STALL_MS).
+	 */
+	uint32_t peer_burst_max;
 	struct xc_rx_sizing rx_sizing;
 	uint64_t tl_iv_ns;	/* timeline interval */
 	struct xc_sampler *sampler;	/* from the first Start */

@@ -351,7 +351,9 @@ static int xc_smoke_check_rx(const struct xc_smoke *sm,
 /*
  * The pacing figures of one Tx stream: a span from the first frame to the
  * last when it sent more than one; the agent's default burst is 10 ms
- * of frames at the rate, at least one batch; restarts and lost time come
+ * of frames at the rate, at most the stream's share of half the
+ * receiver's Rx ring when that is set, at least one batch; restarts and
+ * lost time come
  * together; with expect_lost (a rate far above what any veth reaches) the
  * schedule must have restarted.
  */
@@ -368,6 +370,8 @@ static int xc_smoke_check_pace(const struct xc_smoke *sm,
 		return 1;
 	if (!sm->pps)
 		return t->pace_burst || t->pace_restarts || t->pace_lost_ns;
+	if (sm->rx_ring)
+		burst = XC_MIN(burst, sm->rx_ring / 2 / sm->nstreams);
 	burst = XC_MAX(burst, (uint64_t)(sm->batch ?: 64));
 	if (t->pace_burst != XC_MIN(burst, 65536))
 		return 1;
@@ -449,6 +453,7 @@ static int xc_smoke_run(struct xc_smoke *sm)
 		return 1;
 	pt.n_tx_streams = sm->nstreams;
 	pt.tx_streams = sm->stp;
+	pt.peer_xsk = &xr;	/* as the controller does */
 	xc_smoke_prep(sm, sm->rxif, &xr, &pr);
 	pr.n_rx_streams = sm->nstreams;
 	pr.rx_streams = sm->stp;
