@@ -508,6 +508,8 @@ static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,
 		xc_rxv_set_vlan_strip(&dp->rxv, dp->rx_vlan && !dp->vlan_bound);
 	if (!ret && dp->has_rx && dp->rx_vlan && dp->vlan_bound)
 		xc_rxv_set_vlan_unknown(&dp->rxv, xc_xdp_vlan_unknown(dp));
+	if (!ret && dp->has_rx && dp->stamps)
+		xc_rxv_set_xdp_ns(&dp->rxv, xc_stamp_ns, dp);
 	if (!ret)
 		ret = xc_dp_umem_split(dp, err, errlen);
 	return ret;
@@ -797,6 +799,7 @@ static int xc_report_rx(struct xc_dp *dp, Xceiver__V1__Report *r)
 		r->latency->rx_stamp = dp->rxc.latency_off ?
 			(char *)"nowhere (rx_options.latency_off: not timed)" :
 			(char *)"rx worker (user space, one reading per batch)";
+		r->latency->rx_xdp_stamp = (char *)xc_stamp_where(dp);
 	}
 	r->rx_frames = 0;
 	for (i = 0; i < dp->nsocks; i++) {

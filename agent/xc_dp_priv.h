@@ -22,6 +22,7 @@
 #include "xc_gen.h"
 #include "xc_rate.h"
 #include "xc_validate.h"
+#include "xc_xdp.h"
 
 #define XC_POLL_MS		10	/* poll() timeout: stop flag latency */
 #define XC_TX_DRAIN_NS		1000000000ull	/* wait for completions */
@@ -195,6 +196,11 @@ struct xc_dp {
 	 */
 	bool rx_vlan;
 	bool vlan_bound;
+	/* the program's stamps (xc_stamp.c): mmapped slots, groups, why not */
+	const volatile struct xc_stamp *stamps;
+	size_t stamps_len;
+	uint16_t stamp_group[XC_STAMP_QMAX];
+	char stamp_why[128];
 	bool has_gw;		/* Tx: frames go to the gateway's MAC */
 	uint8_t gw_mac[6];
 	/*
@@ -289,6 +295,14 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r);
 int xc_xdp_counter(struct xc_dp *dp, uint32_t idx, uint64_t *sum);
 /* The program's count of tags it could not ask about (mmapped .bss). */
 const volatile uint64_t *xc_xdp_vlan_unknown(struct xc_dp *dp);
+
+/* xc_stamp.c */
+void xc_stamp_config(struct xc_dp *dp);
+void xc_stamp_map(struct xc_dp *dp);
+void xc_stamp_unmap(struct xc_dp *dp);
+uint64_t xc_stamp_ns(void *ctx, uint32_t queue, uint32_t stream_id,
+		     uint64_t seq);
+const char *xc_stamp_where(const struct xc_dp *dp);
 
 /* xc_tx.c */
 int xc_tx_init(struct xc_sock *s, char *err, size_t errlen);

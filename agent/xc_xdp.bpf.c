@@ -48,6 +48,15 @@ struct {
 	__type(value, __u32);
 } xsks_map SEC(".maps");
 
+/* max_entries: XC_STAMP_SLOTS a queue the run uses, set by the agent */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, XC_STAMP_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xc_stamp);
+} xc_stamps SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XC_STAT_MAX);
@@ -62,6 +71,8 @@ volatile struct xc_xdp_cfg xc_cfg;
  * through the mmapped .bss, so that it knows before the frame arrives.
  */
 __u64 xc_vlan_unknown;
+/* the queue's group of slots in xc_stamps + 1 (0: none), see xc_xdp.h */
+__u16 xc_stamp_group[XC_STAMP_QMAX];
 
 static __always_inline void xc_count(__u32 idx)
 {
@@ -112,10 +123,12 @@ static __always_inline struct udphdr *xc_udp(void *data, void *end)
 }
 
 /*
- * The 48-bit sequence number of a test frame (payload header after the UDP
- * header); false when the payload header is not there or not ours.
+ * The stream id and 48-bit sequence number of a test frame (payload header
+ * after the UDP header); false when the payload header is not there or
+ * not ours.
  */
-static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq)
+static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq,
+				   __u16 *stream_id)
 {
 	__u8 *p = (__u8 *)(udp + 1);
 	__u64 s = 0;
@@ -129,7 +142,24 @@ static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq)
 	for (i = 8; i < 14; i++)
 		s = s << 8 | p[i];
 	*seq = s;
+	*stream_id = (__u16)p[6] << 8 | p[7];
 	return true;
+}
+
+/* When this test frame goes to its socket (see xc_xdp.h). */
+static __always_inline void xc_stamp(__u32 queue, __u16 stream_id, __u64 seq)
+{
+	struct xc_stamp *st;
+	__u32 slot;
+
+	if (queue >= XC_STAMP_QMAX || !xc_stamp_group[queue])
+		return;
+	slot = xc_stamp_slot(xc_stamp_group[queue] - 1, stream_id, seq);
+	st = bpf_map_lookup_elem(&xc_stamps, &slot);
+	if (!st)
+		return;
+	st->key = xc_stamp_key(stream_id, seq);
+	st->ns = bpf_ktime_get_tai_ns();
 }
 
 static __always_inline int xc_meta(struct xdp_md *ctx, __u64 seq)
@@ -293,6 +323,7 @@ static __always_inline int xc_filter(struct xdp_md *ctx, bool meta,
 {
 	__u32 key = ctx->rx_queue_index, spq = xc_cfg.socks_per_queue;
 	struct udphdr *udp = xc_test_udp(ctx);
+	__u16 stream_id = 0;
 	__u64 seq = 0;
 	long ret;
 
@@ -307,10 +338,12 @@ static __always_inline int xc_filter(struct xdp_md *ctx, bool meta,
 		if (!udp)
 			goto pass;	/* cannot be: it was one */
 	}
-	if (xc_seq(udp, (void *)(long)ctx->data_end, &seq)) {
+	if (xc_seq(udp, (void *)(long)ctx->data_end, &seq, &stream_id)) {
 		ret = xc_action(ctx, seq, meta);
 		if (ret)
 			return ret;
+		if (xc_cfg.flags & XC_XDP_F_STAMP)
+			xc_stamp(ctx->rx_queue_index, stream_id, seq);
 		if (spq > 1)
 			key = key * spq + (__u32)(seq % spq);
 	} else if (spq > 1) {

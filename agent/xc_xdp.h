@@ -34,7 +34,7 @@ struct xc_xdp_cfg {
 	__u16 port_lo;		/* UDP destination port range, inclusive */
 	__u16 port_hi;
 	__u32 action;		/* enum xc_xdp_action */
-	__u32 flags;		/* reserved, 0 */
+	__u32 flags;		/* XC_XDP_F_* */
 	__u32 tail_adjust;	/* bytes, shrink/grow actions */
 	__u32 socks_per_queue;	/* 0 or 1: key = queue */
 	__u16 magic;		/* payload header magic, XC_MAGIC */
@@ -55,5 +55,40 @@ enum xc_xdp_stat {
 };
 
 #define XC_XSKMAP_MAX	64	/* default XSKMAP size (rx queues) */
+
+/* xc_xdp_cfg.flags */
+#define XC_XDP_F_STAMP	(1u << 0)	/* stamp test frames (xc_stamps) */
+
+/*
+ * When the program handed a test frame to its socket (CLOCK_TAI ns,
+ * bpf_ktime_get_tai_ns), kept in the mmapable array xc_stamps: each rx
+ * queue the run uses (below XC_STAMP_QMAX) has a group of XC_STAMP_SLOTS
+ * slots, its number + 1 in xc_stamp_group[queue] (0: not stamped), and a
+ * frame's slot is xc_stamp_slot() of its group, stream and seq. The Rx worker finds the frame's stamp there when the
+ * slot's key is still the frame's: a slot is taken again only by a frame
+ * XC_STAMP_SLOTS further on (far more than a ring holds) or by another
+ * stream's colliding frame, and the frame is then not stamped. Written
+ * before the frame is on the Rx ring, read after: the ring's ordering
+ * makes the write visible.
+ */
+#define XC_STAMP_SLOTS	65536u
+#define XC_STAMP_QMAX	256u
+
+struct xc_stamp {
+	__u64 key;		/* stream id << 48 | seq; 0: empty */
+	__u64 ns;
+};
+
+static inline __u64 xc_stamp_key(__u16 stream_id, __u64 seq)
+{
+	return (__u64)stream_id << 48 | (seq & 0xffffffffffffull);
+}
+
+static inline __u32 xc_stamp_slot(__u32 group, __u16 stream_id, __u64 seq)
+{
+	return group * XC_STAMP_SLOTS +
+	       (((__u32)seq + (__u32)stream_id * 40503u) &
+		(XC_STAMP_SLOTS - 1));
+}
 
 #endif /* XC_XDP_H */

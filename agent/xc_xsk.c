@@ -403,6 +403,7 @@ static int xc_xdp_open(struct xc_dp *dp, bool vlan, char *err,
 	dp->skel->bss->xc_cfg.tail_adjust = dp->rxc.tail_adjust;
 	dp->skel->bss->xc_cfg.socks_per_queue = dp->cfg.spq;
 	dp->skel->bss->xc_cfg.magic = XC_MAGIC;
+	xc_stamp_config(dp);
 	dp->prog = prog;
 	return 0;
 }
@@ -432,6 +433,7 @@ void xc_dp_probe(struct xc_dp_caps *caps)
 
 static void xc_xdp_close(struct xc_dp *dp)
 {
+	xc_stamp_unmap(dp);
 	xc_xdp__destroy(dp->skel);
 	dp->skel = NULL;
 	dp->prog = NULL;
@@ -472,6 +474,7 @@ static int xc_xdp_load(struct xc_dp *dp, const struct xc_mode_try *t,
 			       "cannot load the XDP program: %s",
 			       strerror(-ret));
 	dp->vlan_bound = vlan;
+	xc_stamp_map(dp);
 	return 0;
 }
 

@@ -87,14 +87,18 @@ static int xc_lat_side(struct xc_latency *l, const Xceiver__V1__Latency *m,
 				   m->per_stream;
 	l->sides++;
 	l->negative += m->negative;
+	l->xdp_stamped += m->rx_xdp_stamped;
 	ret = xc_lat_add(&l->one_way, m->one_way, err, errlen) ?:
 	      xc_lat_add(&l->ipdv.neg, m->ipdv_neg, err, errlen) ?:
-	      xc_lat_add(&l->ipdv.pos, m->ipdv_pos, err, errlen);
+	      xc_lat_add(&l->ipdv.pos, m->ipdv_pos, err, errlen) ?:
+	      xc_lat_add(&l->to_xdp, m->to_rx_xdp, err, errlen) ?:
+	      xc_lat_add(&l->xdp_to_rx, m->rx_xdp_to_worker, err, errlen);
 	if (!ret)
 		ret = xc_lat_streams(l, m, err, errlen);
 	snprintf(l->tx_stamp, sizeof(l->tx_stamp), "%s", m->tx_stamp);
 	snprintf(l->rx_stamp, sizeof(l->rx_stamp), "%s", m->rx_stamp);
 	snprintf(l->clock, sizeof(l->clock), "%s", m->clock);
+	snprintf(l->xdp_stamp, sizeof(l->xdp_stamp), "%s", m->rx_xdp_stamp);
 	return ret;
 }
 
@@ -108,6 +112,8 @@ int xc_latency_build(struct xc_latency *l, const struct xc_view *v,
 	memset(l, 0, sizeof(*l));
 	xc_hist_init(&l->one_way);
 	xc_shist_init(&l->ipdv);
+	xc_hist_init(&l->to_xdp);
+	xc_hist_init(&l->xdp_to_rx);
 	l->streams = calloc(v->spec->n_streams + 1, sizeof(*l->streams));
 	if (!l->streams)
 		return xc_errf(err, errlen, ENOMEM, "out of memory");
@@ -238,6 +244,41 @@ static void xc_lat_print_clock(FILE *out, const struct xc_latency *l,
 		fprintf(out, "  (%s)\n", t.advice);
 }
 
+/* p50 and p99 of h, "-" when empty. */
+static void xc_lat_print_p(FILE *out, const struct xc_hist *h)
+{
+	char a[32], b[32];
+	uint64_t p50 = 0, p99 = 0;
+
+	if (!xc_hist_count(h) || xc_hist_percentile(h, 50, &p50) ||
+	    xc_hist_percentile(h, 99, &p99)) {
+		fprintf(out, "-");
+		return;
+	}
+	fprintf(out, "p50 %s, p99 %s", xc_lat_str(p50, a, sizeof(a)),
+		xc_lat_str(p99, b, sizeof(b)));
+}
+
+/*
+ * Where the time went, for the frames the receiving XDP program stamped:
+ * the sender and the path up to that program, then the receiver's own.
+ */
+static void xc_lat_print_split(FILE *out, const struct xc_latency *l)
+{
+	if (!l->xdp_stamped) {
+		if (l->xdp_stamp[0])
+			fprintf(out, "  split at the rx XDP program: %s\n",
+				l->xdp_stamp);
+		return;
+	}
+	fprintf(out, "  split at the rx XDP program (%" PRIu64 " frames): tx ring to rx XDP ",
+		l->xdp_stamped);
+	xc_lat_print_p(out, &l->to_xdp);
+	fprintf(out, " (the sender and the path); rx XDP to rx worker ");
+	xc_lat_print_p(out, &l->xdp_to_rx);
+	fprintf(out, " (the receiver's own)\n");
+}
+
 static void xc_lat_print_streams(FILE *out, const struct xc_latency *l)
 {
 	const struct xc_lat_stream *st;
@@ -276,6 +317,7 @@ void xc_latency_print(FILE *out, const struct xc_latency *l,
 	xc_lat_print_hist(out, &l->one_way);
 	fprintf(out, "\n");
 	xc_lat_print_spread(out, l);
+	xc_lat_print_split(out, l);
 	xc_lat_print_clock(out, l, res);
 	xc_lat_print_streams(out, l);
 }
@@ -376,6 +418,19 @@ static json_t *xc_lat_ipdv_json(const struct xc_shist *s)
 			 "positive_buckets", xc_lat_buckets_json(&s->pos));
 }
 
+/* The split at the receiving XDP program (null stamped frames: why). */
+static json_t *xc_lat_split_json(const struct xc_latency *l)
+{
+	if (!l->xdp_stamped)
+		return json_pack("{s:s, s:I}", "rx_xdp_stamp", l->xdp_stamp,
+				 "frames", (json_int_t)0);
+	return json_pack("{s:s, s:I, s:o, s:o}",
+			 "rx_xdp_stamp", l->xdp_stamp,
+			 "frames", (json_int_t)l->xdp_stamped,
+			 "tx_ring_to_rx_xdp", xc_lat_hist_json(&l->to_xdp),
+			 "rx_xdp_to_rx_worker", xc_lat_hist_json(&l->xdp_to_rx));
+}
+
 json_t *xc_latency_json(const struct xc_latency *l,
 			const struct xc_run_result *res)
 {
@@ -389,7 +444,7 @@ json_t *xc_latency_json(const struct xc_latency *l,
 	if (l->round_trip)	/* one clock */
 		t = (struct xc_clock_trust){ .trusted = true };
 	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o, s:o, s:o,"
-			 " s:b, s:s, s:s?}",
+			 " s:o, s:b, s:s, s:s?}",
 			 "clock", l->clock,
 			 "tx_stamp", l->tx_stamp,
 			 "rx_stamp", l->rx_stamp,
@@ -399,6 +454,7 @@ json_t *xc_latency_json(const struct xc_latency *l,
 			 xc_lat_key(l), xc_lat_hist_json(&l->one_way),
 			 "ipdv", xc_lat_ipdv_json(&l->ipdv),
 			 "streams", xc_lat_streams_json(l),
+			 "split", xc_lat_split_json(l),
 			 "clocks", xc_clock_json(&res->clock),
 			 "trusted", t.trusted,
 			 "why_not_trusted", t.why,

@@ -40,6 +40,15 @@ struct xc_latency {
 	char clock[32];
 	char tx_stamp[96];
 	char rx_stamp[96];
+	/*
+	 * The frames the receiving XDP program stamped too: sender's Tx
+	 * ring to that program (the sender and the path), and from it to
+	 * the Rx worker (the receiver's own).
+	 */
+	uint64_t xdp_stamped;
+	struct xc_hist to_xdp;
+	struct xc_hist xdp_to_rx;
+	char xdp_stamp[128];
 };
 
 /*

@@ -119,11 +119,12 @@
  * Latency: a Histogram with every bucket (a packed index of 2 bytes and
  * a count of at most 10 per bucket, the header's fields full varints);
  * a stream's StreamLatency without its histogram; the side's Latency
- * with its three total histograms.
+ * with its five total histograms (one-way, IPDV both ways, and the
+ * split at the receiving XDP program).
  */
 #define XC_REPORT_HIST_BYTES	(XC_HIST_BUCKETS * 12u + 128)
 #define XC_REPORT_STREAM_LAT_BYTES	48
-#define XC_REPORT_LAT_BYTES	(3u * XC_REPORT_HIST_BYTES + 512)
+#define XC_REPORT_LAT_BYTES	(5u * XC_REPORT_HIST_BYTES + 640)
 
 /*
  * The most missing ranges per stream that keep a report of nstreams

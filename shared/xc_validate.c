@@ -504,6 +504,8 @@ static int xc_rxv_lat_init(struct xc_rxv *v, size_t nstreams)
 	l->per_stream = per_stream;
 	xc_hist_init(&l->one_way);
 	xc_shist_init(&l->ipdv);
+	xc_hist_init(&l->to_xdp);
+	xc_hist_init(&l->xdp_to_rx);
 	for (i = 0; i < n; i++) {
 		xc_hist_init(&l->streams[i]);
 		v->streams[i].lat = &l->streams[i];
@@ -809,15 +811,37 @@ static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
  * with wrapping, so no value it sends is undefined; L - L_previous is
  * exact (|d| < 2^31 on both).
  */
-static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
-			uint64_t seq, uint32_t tx_ns32, uint64_t rx_ns)
+/* The split of a frame the XDP program stamped at xdp_ns. */
+static void xc_rxv_time_xdp(struct xc_rxv_lat *l, uint32_t tx_ns32,
+			    uint64_t xdp_ns, uint64_t rx_ns)
 {
+	int64_t to = (int64_t)((uint64_t)xc_lat_widen(xdp_ns, tx_ns32) -
+			       (uint64_t)l->offset_ns);
+
+	l->xdp_stamped++;
+	if (to >= 0)
+		xc_hist_record(&l->to_xdp, (uint64_t)to);
+	if (rx_ns >= xdp_ns)
+		xc_hist_record(&l->xdp_to_rx, rx_ns - xdp_ns);
+}
+
+static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
+			uint32_t queue, uint64_t seq, uint32_t tx_ns32,
+			uint64_t rx_ns)
+{
+	uint64_t xdp_ns;
+
 	struct xc_rxv_lat *l = v->lat;
 	int64_t lat = (int64_t)((uint64_t)xc_lat_widen(rx_ns, tx_ns32) -
 				(uint64_t)l->offset_ns);
 
 	if (__builtin_expect(v->dump != NULL, 0))
 		v->dump(v->dump_ctx, vs->st.id, seq, lat);
+	if (v->xdp_ns) {
+		xdp_ns = v->xdp_ns(v->xdp_ctx, queue, vs->st.id, seq);
+		if (xdp_ns)
+			xc_rxv_time_xdp(l, tx_ns32, xdp_ns, rx_ns);
+	}
 	if (vs->jitter.have_prev)
 		xc_shist_record(&l->ipdv, (int64_t)((uint64_t)lat -
 					(uint64_t)vs->jitter.prev));
@@ -884,7 +908,7 @@ bool xc_rxv_frame_meta(struct xc_rxv *v, const uint8_t *frame, uint32_t len,
 	xc_rxstream_arrival(st, ph.seq, intact, ai.bad_offset, len);
 	if (st->delivered != delivered) {
 		if (rx_ns != XC_RXV_UNTIMED)
-			xc_rxv_time(v, vs, ph.seq, ph.tx_ns32, rx_ns);
+			xc_rxv_time(v, vs, queue, ph.seq, ph.tx_ns32, rx_ns);
 		return true;
 	}
 	if (st->duplicates != dups)
@@ -918,6 +942,15 @@ void xc_rxv_set_dump(struct xc_rxv *v,
 {
 	v->dump = fn;
 	v->dump_ctx = ctx;
+}
+
+void xc_rxv_set_xdp_ns(struct xc_rxv *v,
+		       uint64_t (*fn)(void *ctx, uint32_t queue,
+				      uint32_t stream_id, uint64_t seq),
+		       void *ctx)
+{
+	v->xdp_ns = fn;
+	v->xdp_ctx = ctx;
 }
 
 void xc_rxv_clock_offset(struct xc_rxv *v, int64_t offset_ns,
@@ -1076,6 +1109,11 @@ static int xc_rxv_report_lat(const struct xc_rxv *v, Xceiver__V1__Report *r)
 		ret = xc_hist_pb(&l->ipdv.neg, &m->ipdv_neg);
 	if (!ret)
 		ret = xc_hist_pb(&l->ipdv.pos, &m->ipdv_pos);
+	m->rx_xdp_stamped = l->xdp_stamped;
+	if (!ret && l->xdp_stamped)
+		ret = xc_hist_pb(&l->to_xdp, &m->to_rx_xdp);
+	if (!ret && l->xdp_stamped)
+		ret = xc_hist_pb(&l->xdp_to_rx, &m->rx_xdp_to_worker);
 	if (!ret)
 		ret = xc_rxv_report_stream_lat(v, m);
 	return ret;
@@ -1096,6 +1134,8 @@ static void xc_rxv_report_lat_free(Xceiver__V1__Report *r)
 	xc_hist_pb_free(m->one_way);
 	xc_hist_pb_free(m->ipdv_neg);
 	xc_hist_pb_free(m->ipdv_pos);
+	xc_hist_pb_free(m->to_rx_xdp);
+	xc_hist_pb_free(m->rx_xdp_to_worker);
 	free(m);
 	r->latency = NULL;
 }

@@ -160,6 +160,14 @@ struct xc_rxv_lat {
 	uint64_t peak_ns;
 	struct xc_hist one_way;
 	struct xc_shist ipdv;
+	/*
+	 * Frames the receiving XDP program stamped too (xc_rxv_set_xdp_ns):
+	 * sender's Tx ring to the XDP program (less the offset), and XDP
+	 * program to the Rx worker's read (one clock).
+	 */
+	uint64_t xdp_stamped;
+	struct xc_hist to_xdp;
+	struct xc_hist xdp_to_rx;
 	struct xc_hist streams[];	/* per_stream: one per stream */
 };
 
@@ -217,6 +225,10 @@ struct xc_rxv {
 	void (*dump)(void *ctx, uint32_t stream_id, uint64_t seq,
 		     int64_t lat_ns);
 	void *dump_ctx;
+	/* the XDP program's stamp of a frame (xc_rxv_set_xdp_ns); NULL: none */
+	uint64_t (*xdp_ns)(void *ctx, uint32_t queue, uint32_t stream_id,
+			   uint64_t seq);
+	void *xdp_ctx;
 };
 
 /* rx_ns of a frame that is not to be timed (CLOCK_TAI is never 0). */
@@ -286,6 +298,19 @@ void xc_rxv_lat_interval(struct xc_rxv *v, uint64_t *frames,
  * turns it off); NULL turns it off. Off, it costs one untaken branch per
  * delivered frame.
  */
+/*
+ * Where the receiving XDP program's stamp of a timed frame is: fn gives
+ * CLOCK_TAI ns when the program handed the frame (its queue, stream id
+ * and seq) to its socket, as this side's clock reads it, or 0 when it did
+ * not stamp it. Timed frames with a stamp split into sender to XDP and
+ * XDP to the Rx worker (Latency.to_rx_xdp, rx_xdp_to_worker). Set after
+ * init; NULL turns it off.
+ */
+void xc_rxv_set_xdp_ns(struct xc_rxv *v,
+		       uint64_t (*fn)(void *ctx, uint32_t queue,
+				      uint32_t stream_id, uint64_t seq),
+		       void *ctx);
+
 void xc_rxv_set_dump(struct xc_rxv *v,
 		     void (*fn)(void *ctx, uint32_t stream_id, uint64_t seq,
 				int64_t lat_ns),

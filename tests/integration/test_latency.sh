@@ -4,8 +4,10 @@
 # One-way latency at 100 kpps in skb and drv mode: the receiver's report
 # times every delivered frame (the histogram's count is the delivered
 # count), and since both agents share one host's clock none comes out
-# negative; the clock and stamping points are named. Prints min, p50,
-# p99 and max from the reported histogram (figures, not judged).
+# negative; the clock and stamping points are named; the receiving XDP
+# program stamps every frame too, and the two parts of each add up.
+# Prints min, p50, p99 and max from the reported histogram and the split
+# (figures, not judged).
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +28,24 @@ xc_lat_pct()
 		 ((((. % 128) + 129) * pow(2; \$s)) - 1) end"
 }
 
+# The split at the receiving XDP program: every frame of a 100 kpps run
+# stamped there, and each frame's two parts add up to its latency, so the
+# means do (within the JSON's rounding).
+xc_lat_split()
+{
+	local mode=$1 s=.latency.split
+
+	xc_assert_eq "$mode: frames stamped by the rx XDP program" $COUNT \
+		"$(xc_jq "$s.frames | n")"
+	xc_assert_eq "$mode: frames to the rx XDP program" $COUNT \
+		"$(xc_jq "$s.tx_ring_to_rx_xdp.count | n")"
+	xc_assert_eq "$mode: frames from it to the rx worker" $COUNT \
+		"$(xc_jq "$s.rx_xdp_to_rx_worker.count | n")"
+	xc_assert_eq "$mode: the parts add up to the latency" true \
+		"$(xc_jq "(($s.tx_ring_to_rx_xdp.mean_ns + $s.rx_xdp_to_rx_worker.mean_ns) - .latency.one_way.mean_ns) | fabs < 0.01")"
+	xc_log "$mode: split ns: tx ring to rx XDP p50 $(xc_jq "$s.tx_ring_to_rx_xdp.percentiles_ns.\"50\"") p99 $(xc_jq "$s.tx_ring_to_rx_xdp.percentiles_ns.\"99\""); rx XDP to rx worker p50 $(xc_jq "$s.rx_xdp_to_rx_worker.percentiles_ns.\"50\"") p99 $(xc_jq "$s.rx_xdp_to_rx_worker.percentiles_ns.\"99\"")"
+}
+
 xc_lat_mode()
 {
 	local mode=$1 h=.rx.latency.one_way
@@ -42,6 +62,7 @@ xc_lat_mode()
 	xc_assert_eq "$mode: IPDV values" $((COUNT - 1)) \
 		"$(xc_jq '(.rx.latency.ipdv_neg.count | n) +
 			  (.rx.latency.ipdv_pos.count | n)')"
+	xc_lat_split "$mode"
 	xc_log "$mode: one-way latency ns: min $(xc_jq "$h.min_ns") p50 $(xc_lat_pct 50 "$h") p99 $(xc_lat_pct 99 "$h") max $(xc_jq "$h.max_ns"); jitter $(xc_jq '(.rx.latency.streams[0].jitter16_ns | n) / 16 | floor') ns"
 }
 

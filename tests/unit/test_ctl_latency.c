@@ -140,6 +140,60 @@ static void test_merge(void **state)
 	run_free(r);
 }
 
+/*
+ * The split at the receiving XDP program merges over the receivers that
+ * stamped; the summary gives both parts, the JSON both histograms; a side
+ * that stamped nothing says why.
+ */
+static void test_split(void **state)
+{
+	struct run *r = run_new();
+	struct xc_latency l;
+	char err[256] = "", *buf = NULL;
+	size_t len = 0;
+	json_t *js, *sp;
+	FILE *out;
+
+	(void)state;
+	r->lat[XC_RX].rx_xdp_stamped = 1000;
+	r->lat[XC_RX].to_rx_xdp = hist_msg(8000, 10, 1000);
+	r->lat[XC_RX].rx_xdp_to_worker = hist_msg(2000, 0, 1000);
+	r->lat[XC_RX].rx_xdp_stamp = "rx XDP program";
+	assert_int_equal(xc_latency_build(&l, &r->v, err, sizeof(err)), 0);
+	assert_int_equal(l.xdp_stamped, 1000);
+	assert_int_equal(xc_hist_count(&l.to_xdp), 1000);
+	assert_int_equal(xc_hist_min(&l.xdp_to_rx), 2000);
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	xc_latency_print(out, &l, &r->res);
+	fclose(out);
+	assert_non_null(strstr(buf, "  split at the rx XDP program (1000 frames): tx ring to rx XDP p50 13.0 us, p99 17.9 us (the sender and the path); rx XDP to rx worker p50 2.0 us, p99 2.0 us (the receiver's own)\n"));
+	free(buf);
+	js = xc_latency_json(&l, &r->res);
+	sp = json_object_get(js, "split");
+	assert_int_equal(json_integer_value(json_object_get(sp, "frames")),
+			 1000);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_object_get(sp, "rx_xdp_to_rx_worker"), "min_ns")), 2000);
+	json_decref(js);
+	xc_latency_free(&l);
+	xc_hist_pb_free(r->lat[XC_RX].to_rx_xdp);
+	xc_hist_pb_free(r->lat[XC_RX].rx_xdp_to_worker);
+	r->lat[XC_RX].to_rx_xdp = r->lat[XC_RX].rx_xdp_to_worker = NULL;
+	r->lat[XC_RX].rx_xdp_stamped = 0;
+	r->lat[XC_RX].rx_xdp_stamp = "not used: the run does not time its frames";
+	r->lat[XC_TX].rx_xdp_stamp = "not used: the run does not time its frames";
+	assert_int_equal(xc_latency_build(&l, &r->v, err, sizeof(err)), 0);
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	xc_latency_print(out, &l, &r->res);
+	fclose(out);
+	assert_non_null(strstr(buf, "  split at the rx XDP program: not used: the run does not time its frames\n"));
+	free(buf);
+	xc_latency_free(&l);
+	run_free(r);
+}
+
 /* One receiver keeps totals only: no stream has a histogram then. */
 static void test_totals_only(void **state)
 {
@@ -204,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_totals_only),
 		cmocka_unit_test(test_bad_histogram),
 		cmocka_unit_test(test_none),
