@@ -280,7 +280,7 @@ static bool xc_lat_fails_all(const struct xc_expect *e, int64_t lo,
 }
 
 /* [lo, hi] widened by the clocks' bound; latencies are not below 0. */
-static void xc_lat_widen(struct xc_check *c)
+static void xc_lat_add_bound(struct xc_check *c)
 {
 	int64_t b = xc_lat_clamp(c->bound_ns);
 
@@ -335,7 +335,7 @@ static int xc_lat_decide(const struct xc_expect *e, struct xc_check *c)
 				  xc_us_str(c->hi_ns, hi, sizeof(hi)),
 				  xc_lat_pct[e->metric] ?
 				  "its histogram bucket" : "its precision");
-	xc_lat_widen(c);
+	xc_lat_add_bound(c);
 	if (xc_lat_holds_all(e, c->lo_ns, c->hi_ns))
 		c->result = XC_RESULT_PASS;
 	else if (!xc_lat_fails_all(e, c->lo_ns, c->hi_ns))

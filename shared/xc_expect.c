@@ -484,25 +484,31 @@ int xc_expect_parse_list(char *const *checks, size_t n,
 	return 0;
 }
 
-bool xc_expect_eval(const struct xc_expect *e, uint64_t v)
+/* Whether op holds for a value that compares to the check's as cmp does. */
+static bool xc_op_holds(enum xc_expect_op op, int cmp)
 {
-	switch (e->op) {
+	switch (op) {
 	case XC_OP_EQ:
-		return v == e->value;
+		return cmp == 0;
 	case XC_OP_NE:
-		return v != e->value;
+		return cmp != 0;
 	case XC_OP_LE:
-		return v <= e->value;
+		return cmp <= 0;
 	case XC_OP_GE:
-		return v >= e->value;
+		return cmp >= 0;
 	case XC_OP_LT:
-		return v < e->value;
+		return cmp < 0;
 	case XC_OP_GT:
-		return v > e->value;
+		return cmp > 0;
 	case XC_OP_NOT_JUDGED:
 		break;
 	}
 	return false;
+}
+
+bool xc_expect_eval(const struct xc_expect *e, uint64_t v)
+{
+	return xc_op_holds(e->op, (v > e->value) - (v < e->value));
 }
 
 int xc_expect_fits_run(const struct xc_expect *e, bool reflect, char *err,
@@ -524,23 +530,7 @@ int xc_expect_fits_run(const struct xc_expect *e, bool reflect, char *err,
 
 bool xc_expect_eval_ns(const struct xc_expect *e, int64_t v)
 {
-	switch (e->op) {
-	case XC_OP_EQ:
-		return v == e->value_ns;
-	case XC_OP_NE:
-		return v != e->value_ns;
-	case XC_OP_LE:
-		return v <= e->value_ns;
-	case XC_OP_GE:
-		return v >= e->value_ns;
-	case XC_OP_LT:
-		return v < e->value_ns;
-	case XC_OP_GT:
-		return v > e->value_ns;
-	case XC_OP_NOT_JUDGED:
-		break;
-	}
-	return false;
+	return xc_op_holds(e->op, (v > e->value_ns) - (v < e->value_ns));
 }
 
 /* "stream 2 " or "" */

@@ -811,12 +811,22 @@ static bool xc_meta_ok(uint64_t seq, const uint8_t *meta, uint32_t meta_len)
  * with wrapping, so no value it sends is undefined; L - L_previous is
  * exact (|d| < 2^31 on both).
  */
+/*
+ * From the sender's stamp tx_ns32 to at_ns on this side's clock, less the
+ * clocks' offset.
+ */
+static int64_t xc_rxv_since_tx(const struct xc_rxv_lat *l, uint32_t tx_ns32,
+			       uint64_t at_ns)
+{
+	return (int64_t)((uint64_t)xc_lat_widen(at_ns, tx_ns32) -
+			 (uint64_t)l->offset_ns);
+}
+
 /* The split of a frame the XDP program stamped at xdp_ns. */
 static void xc_rxv_time_xdp(struct xc_rxv_lat *l, uint32_t tx_ns32,
 			    uint64_t xdp_ns, uint64_t rx_ns)
 {
-	int64_t to = (int64_t)((uint64_t)xc_lat_widen(xdp_ns, tx_ns32) -
-			       (uint64_t)l->offset_ns);
+	int64_t to = xc_rxv_since_tx(l, tx_ns32, xdp_ns);
 
 	l->xdp_stamped++;
 	if (to >= 0)
@@ -829,11 +839,9 @@ static void xc_rxv_time(struct xc_rxv *v, struct xc_rxv_stream *vs,
 			uint32_t queue, uint64_t seq, uint32_t tx_ns32,
 			uint64_t rx_ns)
 {
-	uint64_t xdp_ns;
-
 	struct xc_rxv_lat *l = v->lat;
-	int64_t lat = (int64_t)((uint64_t)xc_lat_widen(rx_ns, tx_ns32) -
-				(uint64_t)l->offset_ns);
+	int64_t lat = xc_rxv_since_tx(l, tx_ns32, rx_ns);
+	uint64_t xdp_ns;
 
 	if (__builtin_expect(v->dump != NULL, 0))
 		v->dump(v->dump_ctx, vs->st.id, seq, lat);
