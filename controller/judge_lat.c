@@ -118,16 +118,12 @@ static int xc_lat_src_stream(const struct xc_view *v, const struct xc_expect *e,
 /* The totals: jitter is the largest of the streams'. */
 static void xc_lat_src_total(const struct xc_latency *l, struct xc_lat_src *s)
 {
-	uint32_t i;
+	const struct xc_lat_stream *top = xc_latency_top_jitter(l);
 
 	s->h = &l->one_way;
 	s->negative = l->negative;
 	s->timed = xc_hist_count(&l->one_way) + l->negative;
-	s->jitter16_ns = 0;
-	for (i = 0; i < l->nstreams; i++)
-		if (l->streams[i].have)
-			s->jitter16_ns = XC_MAX(s->jitter16_ns,
-						l->streams[i].jitter16_ns);
+	s->jitter16_ns = top ? top->jitter16_ns : 0;
 }
 
 /* Where the figure comes from; -ENOENT (c says why) when from nowhere. */

@@ -178,17 +178,37 @@ static void xc_lat_print_hist(FILE *out, const struct xc_hist *h)
 	fprintf(out, ", max %s", xc_lat_str(xc_hist_max(h), b, sizeof(b)));
 }
 
-/* RFC 3550 jitter: the stream's, or the largest stream's (as judged). */
-static void xc_lat_print_jitter(FILE *out, const struct xc_latency *l)
+void xc_latency_trust(const struct xc_latency *l, const struct xc_run_clock *c,
+		      struct xc_clock_trust *t)
+{
+	uint64_t p50 = 0;
+
+	if (l->round_trip) {
+		*t = (struct xc_clock_trust){ .trusted = true };
+		return;
+	}
+	xc_hist_percentile(&l->one_way, 50, &p50);
+	xc_clock_trust(c, p50, t);
+}
+
+const struct xc_lat_stream *xc_latency_top_jitter(const struct xc_latency *l)
 {
 	const struct xc_lat_stream *top = NULL;
-	char b[32];
 	uint32_t i;
 
 	for (i = 0; i < l->nstreams; i++)
 		if (l->streams[i].have &&
 		    (!top || l->streams[i].jitter16_ns > top->jitter16_ns))
 			top = &l->streams[i];
+	return top;
+}
+
+/* RFC 3550 jitter: the stream's, or the largest stream's (as judged). */
+static void xc_lat_print_jitter(FILE *out, const struct xc_latency *l)
+{
+	const struct xc_lat_stream *top = xc_latency_top_jitter(l);
+	char b[32];
+
 	if (!top)
 		return;
 	fprintf(out, ", jitter (RFC 3550) %s",
@@ -222,7 +242,6 @@ static void xc_lat_print_clock(FILE *out, const struct xc_latency *l,
 {
 	const struct xc_offset *o = &res->clock.pair;
 	struct xc_clock_trust t;
-	uint64_t p50 = 0;
 
 	if (l->round_trip) {
 		fprintf(out, "  clock: the tx agent's own (sent and received back there): no clock error\n");
@@ -235,8 +254,7 @@ static void xc_lat_print_clock(FILE *out, const struct xc_latency *l,
 			o->offset_ns / 1e3, o->bound_ns / 1e3);
 	else
 		fprintf(out, "  clocks: the offset between the agents is unknown\n");
-	xc_hist_percentile(&l->one_way, 50, &p50);
-	xc_clock_trust(&res->clock, p50, &t);
+	xc_latency_trust(l, &res->clock, &t);
 	if (t.trusted)
 		return;
 	fprintf(out, "  one-way figures are not trustworthy: %s\n", t.why);
@@ -435,14 +453,10 @@ json_t *xc_latency_json(const struct xc_latency *l,
 			const struct xc_run_result *res)
 {
 	struct xc_clock_trust t;
-	uint64_t p50 = 0;
 
 	if (!l->have)
 		return json_null();
-	xc_hist_percentile(&l->one_way, 50, &p50);
-	xc_clock_trust(&res->clock, p50, &t);
-	if (l->round_trip)	/* one clock */
-		t = (struct xc_clock_trust){ .trusted = true };
+	xc_latency_trust(l, &res->clock, &t);
 	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o, s:o, s:o,"
 			 " s:o, s:b, s:s, s:s?}",
 			 "clock", l->clock,

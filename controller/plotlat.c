@@ -474,19 +474,6 @@ void xc_plot_lat_draw(FILE *f, const struct xc_forensics *fx,
 
 /* ------------------------------------------------------------ gathering */
 
-static bool xc_plot_rtt(const struct xc_view *v)
-{
-	const Xceiver__V1__Report *r;
-	int s;
-
-	for (s = XC_TX; s <= XC_RX; s++) {
-		r = xc_view_report(v, s);
-		if (r && r->latency && r->latency->round_trip)
-			return true;
-	}
-	return false;
-}
-
 static const Xceiver__V1__Series *
 xc_plot_find(const Xceiver__V1__Timeline *t, const char *name)
 {
@@ -533,16 +520,14 @@ static int xc_plot_lat_series(struct xc_plot_lat *pl, const struct xc_view *v)
 int xc_plot_lat_build(struct xc_plot_lat *pl, const struct xc_view *v)
 {
 	struct xc_clock_trust t;
-	uint64_t p50 = 0;
 
 	memset(pl, 0, sizeof(*pl));
 	if (!v->lat || !v->lat->have)
 		return 0;
 	pl->lat = v->lat;
-	pl->round_trip = xc_plot_rtt(v);
-	xc_hist_percentile(&v->lat->one_way, 50, &p50);
-	xc_clock_trust(&v->res->clock, p50, &t);
-	pl->trusted = pl->round_trip || t.trusted;
+	pl->round_trip = v->lat->round_trip;
+	xc_latency_trust(v->lat, &v->res->clock, &t);
+	pl->trusted = t.trusted;
 	snprintf(pl->why, sizeof(pl->why), "%s", t.why);
 	if (!v->fx || !v->fx->have || !v->fx->n)
 		return 0;

@@ -60,6 +60,15 @@ int xc_latency_build(struct xc_latency *l, const struct xc_view *v,
 		     char *err, size_t errlen);
 void xc_latency_free(struct xc_latency *l);
 
+/*
+ * Whether the run's figures can be trusted, judged at its p50
+ * (xc_clock_trust); a round trip's always (one clock).
+ */
+void xc_latency_trust(const struct xc_latency *l, const struct xc_run_clock *c,
+		      struct xc_clock_trust *t);
+/* The stream with the largest RFC 3550 jitter (the total's); NULL: none. */
+const struct xc_lat_stream *xc_latency_top_jitter(const struct xc_latency *l);
+
 /* Summary lines: totals, each stream, the clocks and whether to trust. */
 void xc_latency_print(FILE *out, const struct xc_latency *l,
 		      const struct xc_run_result *res);
