@@ -544,6 +544,13 @@ const char *xc_conn_peer(struct xc_conn *c)
 	return c ? c->peer : "none";
 }
 
+const char *xc_conn_identity(struct xc_conn *c)
+{
+	if (!c || !c->t->ops->identity)
+		return NULL;
+	return c->t->ops->identity(c->t);
+}
+
 static int xc_conn_start(struct xc_conn *c)
 {
 	int err = c->t->ops->start(c->t);

@@ -79,6 +79,12 @@ struct xc_transport_ops {
 	int (*write)(struct xc_transport *t, uint8_t *buf, size_t len);
 	/* close; on_closed is called once everything is released */
 	void (*close)(struct xc_transport *t);
+	/*
+	 * Who the peer proved to be (a certificate's name, a pre-shared
+	 * key's identity); NULL for a transport that authenticates no one.
+	 * Optional.
+	 */
+	const char *(*identity)(struct xc_transport *t);
 };
 
 struct xc_transport {
@@ -130,6 +136,11 @@ struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
 int xc_conn_open(struct xc_conn *c, const char *peer);
 void *xc_conn_data(struct xc_conn *c);
 const char *xc_conn_peer(struct xc_conn *c);	/* "ADDR:PORT" */
+/*
+ * The identity the peer proved (see xc_transport_ops.identity), or NULL
+ * when the connection is not authenticated.
+ */
+const char *xc_conn_identity(struct xc_conn *c);
 /* Accept a pending connection from server and start reading. */
 int xc_conn_accept(struct xc_conn *c, uv_stream_t *server);
 /* Connect to "ADDR:PORT" / "[V6]:PORT"; on_connect reports the result. */
