@@ -24,6 +24,7 @@
 #include "xc_latdump.h"
 #include "xc_limits.h"
 #include "xc_log.h"
+#include "xc_policy.h"
 #include "xc_session.h"
 #include "xc_util.h"
 #include "xc_wire.h"
@@ -188,7 +189,8 @@ static int xc_counters(const char *ifname)
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
+		"usage: xceiver-agent --listen ADDR:PORT [--policy FILE]\n"
+		"                     [--allow IFNAME[:QUEUES]]... [--no-realtime] [-v] [-q]\n"
 		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"                     [--latency-dump FILE]\n"
 		"       xceiver-agent --probe\n"
@@ -200,6 +202,16 @@ static void xc_usage(FILE *f)
 		"everything and exits.\n"
 		"\n"
 		"  -l, --listen ADDR:PORT  control address, e.g. 198.19.0.2:7007\n"
+		"      --policy FILE       the host policy: interfaces and queues,\n"
+		"                          per-run limits, which controllers may use\n"
+		"                          which interface (YAML; see\n"
+		"                          deploy/agent-policy.yaml)\n"
+		"      --allow IFNAME[:QUEUES]\n"
+		"                          allow IFNAME's queues (like 0-3,6; absent:\n"
+		"                          every queue), in addition to the policy\n"
+		"                          file; repeatable. Without --allow and\n"
+		"                          --policy nothing is allowed, and the\n"
+		"                          interface of the listen address never is\n"
 		"  -v, --verbose           more log output (twice: debug)\n"
 		"  -q, --quiet             warnings only\n"
 		"  -V, --version           print the version\n"
@@ -245,6 +257,19 @@ static int xc_clock_opt(const char *name, const char *arg, long long *v)
 	return -EINVAL;
 }
 
+/*
+ * The host policy: the --policy file added to the --allow flags, and the
+ * interfaces that carry the listen address refused.
+ */
+static int xc_agent_policy(struct xc_policy *p, const char *file,
+			   const char *listen, char *err, size_t errlen)
+{
+	if (file && xc_policy_load_file(p, file, err, errlen))
+		return -EINVAL;
+	return xc_policy_listen(p, listen, err, errlen) ?:
+	       xc_policy_check(p, err, errlen);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -259,15 +284,24 @@ int main(int argc, char **argv)
 		{ "clock-skew-ns", required_argument, NULL, 'S' },
 		{ "clock-drift-ppm", required_argument, NULL, 'D' },
 		{ "latency-dump", required_argument, NULL, 'L' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "allow", required_argument, NULL, 'a' },
 		{ 0 }
 	};
 	struct xc_agent a = { 0 };
-	const char *listen = NULL, *dump = NULL;
+	const char *listen = NULL, *dump = NULL, *policy = NULL;
+	/* static: reachable on every way out, installed at the end */
+	static struct xc_policy *pol;
 	long long skew = 0, drift = 0;
 	int level = XC_LOG_INFO;
-	char why[256];
+	char why[512];
 	int c, err;
 
+	pol = xc_policy_new();
+	if (!pol) {
+		fprintf(stderr, "xceiver-agent: out of memory\n");
+		return 1;
+	}
 	xc_log_set_prefix("xceiver-agent");
 	while ((c = getopt_long(argc, argv, "l:vqVh", opts, NULL)) != -1) {
 		switch (c) {
@@ -304,6 +338,15 @@ int main(int argc, char **argv)
 		case 'L':
 			dump = optarg;
 			break;
+		case 'p':
+			policy = optarg;
+			break;
+		case 'a':
+			if (xc_policy_allow(pol, optarg, why, sizeof(why))) {
+				fprintf(stderr, "xceiver-agent: %s\n", why);
+				return 2;
+			}
+			break;
 		default:
 			xc_usage(stderr);
 			return 2;
@@ -321,8 +364,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xceiver-agent: %s\n", why);
 		return 2;
 	}
+	if (xc_agent_policy(pol, policy, listen, why, sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		xc_policy_free(pol);
+		return 2;
+	}
 	xc_log_set_level(level > XC_LOG_DEBUG ? XC_LOG_DEBUG : level);
 	xc_log_route_libs();
+	xc_policy_log(pol);
+	xc_policy_install(pol);
 	if (skew || drift)
 		pr_warn("test seam: this agent's clock is %lld ns off and drifts %lld ppm on purpose\n",
 			skew, drift);
@@ -341,6 +391,7 @@ int main(int argc, char **argv)
 
 	uv_run(a.loop, UV_RUN_DEFAULT);
 	uv_loop_close(a.loop);
+	xc_policy_uninstall();
 	pr_info("exited cleanly\n");
 	return 0;
 }

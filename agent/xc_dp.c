@@ -17,6 +17,7 @@
 #include "xc_log.h"
 #include "xc_neigh.h"
 #include "xc_sched.h"
+#include "xc_spec.h"
 #include "xc_util.h"
 
 static const char *xc_mode_name(int mode)
@@ -106,8 +107,9 @@ static uint32_t xc_def_tx_ring(int mode)
 	       XC_DEF_TX_RING_COPY : XSK_RING_PROD__DEFAULT_NUM_DESCS;
 }
 
-static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
-		       char *err, size_t errlen)
+/* The socket and UMEM configuration x asks for, defaults filled in. */
+static void xc_cfg_defaults(struct xc_xsk_cfg *c,
+			    const Xceiver__V1__XskConfig *x)
 {
 	c->chunk_size = xc_def(x->chunk_size, XC_DEF_CHUNK_SIZE);
 	c->num_chunks = xc_def(x->num_chunks, XC_DEF_NUM_CHUNKS);
@@ -127,6 +129,12 @@ static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
 	c->busy_poll_budget = x->busy_poll_budget;
 	if (x->worker_sched == XCEIVER__V1__WORKER_SCHED__WORKER_SCHED_FIFO)
 		c->rt_prio = xc_def(x->rt_priority, 1);
+}
+
+static int xc_cfg_init(struct xc_xsk_cfg *c, const Xceiver__V1__XskConfig *x,
+		       char *err, size_t errlen)
+{
+	xc_cfg_defaults(c, x);
 	return xc_cfg_check(c, err, errlen) ?:
 	       xc_sched_check(c, err, errlen) ?:
 	       xc_cfg_cpus(c, x, err, errlen);
@@ -154,18 +162,29 @@ static void xc_memlock(void)
 			 strerror(errno));
 }
 
-static int xc_dp_socks(struct xc_dp *dp, const Xceiver__V1__XskConfig *x,
-		       char *err, size_t errlen)
+/* The queues x names: its list, or queue 0. */
+static int xc_dp_queues(const Xceiver__V1__XskConfig *x, const uint32_t **qs,
+			size_t *n, char *err, size_t errlen)
 {
 	static const uint32_t q0;
-	const uint32_t *qs = x->n_queues ? x->queues : &q0;
-	size_t n = x->n_queues ? x->n_queues : 1, i;
-	int ret;
 
 	if (x->all_queues && !x->n_queues)
 		return xc_errf(err, errlen, EINVAL,
 			       "xsk.all_queues: the queues were not listed (the controller lists them from IfInfo)");
-	ret = xc_xsk_check_queues(dp, qs, n, err, errlen);
+	*qs = x->n_queues ? x->queues : &q0;
+	*n = x->n_queues ? x->n_queues : 1;
+	return 0;
+}
+
+static int xc_dp_socks(struct xc_dp *dp, const Xceiver__V1__XskConfig *x,
+		       char *err, size_t errlen)
+{
+	const uint32_t *qs = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	ret = xc_dp_queues(x, &qs, &n, err, errlen) ?:
+	      xc_xsk_check_queues(dp, qs, n, err, errlen);
 	if (ret)
 		return ret;
 	dp->socks = calloc(n, sizeof(*dp->socks));
@@ -474,6 +493,78 @@ static int xc_dp_check(const Xceiver__V1__Prepare *p, char *err,
 			       (unsigned long long)p->timeline_interval_ns,
 			       XC_MIN_TL_INTERVAL_NS, XC_MAX_TL_INTERVAL_NS);
 	return xc_dp_check_limits(p, err, errlen);
+}
+
+/* Each queue below XC_MAX_QUEUES and listed once. */
+static int xc_ask_queues(const struct xc_dp_ask *a, char *err, size_t errlen)
+{
+	uint8_t seen[XC_MAX_QUEUES / 8] = { 0 };
+	uint32_t q;
+	size_t i;
+
+	for (i = 0; i < a->nqueues; i++) {
+		q = a->queues[i];
+		if (q >= XC_MAX_QUEUES)
+			return xc_errf(err, errlen, EINVAL,
+				       "xsk.queues[%zu]: queue %u: at most %u",
+				       i, q, XC_MAX_QUEUES - 1);
+		if (seen[q / 8] & (1u << (q % 8)))
+			return xc_errf(err, errlen, EINVAL,
+				       "queue %u is listed twice", q);
+		seen[q / 8] |= 1u << (q % 8);
+	}
+	return 0;
+}
+
+static uint64_t xc_add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Frames, paced rate and time of the streams, added to a. */
+static void xc_ask_streams(struct xc_dp_ask *a,
+			   Xceiver__V1__Stream *const *st, size_t n)
+{
+	double pps, ms;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a->frames = xc_add_sat(a->frames, st[i]->count);
+		pps = xc_spec_stream_pps(st[i]);
+		if (pps <= 0 && !a->full_speed) {
+			a->full_speed = true;
+			a->full_speed_id = st[i]->id;
+		}
+		if (pps <= 0)
+			continue;
+		a->rate_pps += pps;
+		ms = (double)st[i]->count * 1000.0 / pps;
+		a->duration_ms = XC_MAX(a->duration_ms, ms);
+	}
+}
+
+int xc_dp_ask(const Xceiver__V1__Prepare *p, struct xc_dp_ask *a, char *err,
+	      size_t errlen)
+{
+	struct xc_xsk_cfg c = { 0 };
+	struct xc_rx_sizing z;
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	ret = xc_dp_check(p, err, errlen) ?:
+	      xc_dp_queues(p->xsk, &a->queues, &a->nqueues, err, errlen) ?:
+	      xc_ask_queues(a, err, errlen);
+	if (ret)
+		return ret;
+	a->ifname = p->xsk->ifname;
+	a->rx = p->n_rx_streams > 0;
+	xc_cfg_defaults(&c, p->xsk);
+	if (a->rx)
+		xc_rx_size(&c, &z, p, a->nqueues, p->n_tx_streams > 0);
+	a->umem_bytes = a->nqueues * xc_umem_area_len(&c);
+	xc_ask_streams(a, p->tx_streams, p->n_tx_streams);
+	xc_ask_streams(a, p->rx_streams, p->n_rx_streams);
+	return 0;
 }
 
 static int xc_dp_setup(struct xc_dp *dp, const Xceiver__V1__Prepare *p,

@@ -36,6 +36,35 @@ int xc_dp_prepare(struct xc_dp **out, const Xceiver__V1__Prepare *p,
 		  void *arg, char *err, size_t errlen);
 void xc_prepared_free(Xceiver__V1__Prepared *reply);
 
+/* Queue ids a Prepare may name: below the kernel's limit on queues */
+#define XC_MAX_QUEUES		4096
+
+/*
+ * What a Prepare asks of the host, derived as xc_dp_prepare derives it
+ * and before anything is set up (the agent's policy judges it): the
+ * interface and its queues, whether it attaches the interface's XDP
+ * program (it receives), the bytes of its UMEMs over the queues, the
+ * frames and the paced rate summed over its streams (sent and received),
+ * the first stream without a rate (full speed) and the longest paced
+ * stream's time.
+ */
+struct xc_dp_ask {
+	const char *ifname;
+	const uint32_t *queues;		/* p's own list (or queue 0) */
+	size_t nqueues;
+	bool rx;
+	uint64_t umem_bytes;
+	uint64_t frames;
+	double rate_pps;
+	bool full_speed;
+	uint32_t full_speed_id;		/* its stream id */
+	double duration_ms;
+};
+
+/* Fill a from p; p's own errors (xc_dp_prepare's checks) are returned. */
+int xc_dp_ask(const Xceiver__V1__Prepare *p, struct xc_dp_ask *a, char *err,
+	      size_t errlen);
+
 enum {
 	XC_DP_START_RX = 1 << 0,
 	XC_DP_START_TX = 1 << 1,

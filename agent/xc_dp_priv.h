@@ -283,6 +283,8 @@ int xc_ifinfo_queues(const char *ifname, int ifindex, uint32_t *rxq,
 /* xc_xsk.c */
 int xc_xsk_setup(struct xc_dp *dp, int mode, char *err, size_t errlen);
 void xc_xsk_teardown(struct xc_dp *dp);
+/* the bytes one queue's UMEM area maps (whole huge pages) */
+uint64_t xc_umem_area_len(const struct xc_xsk_cfg *c);
 int xc_xsk_check_queues(struct xc_dp *dp, const uint32_t *queues, size_t n,
 			char *err, size_t errlen);
 void xc_xsk_kick_tx(struct xc_sock *s, struct xc_xs *x);

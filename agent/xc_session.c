@@ -13,7 +13,9 @@
 
 #include "xc_clock.h"
 #include "xc_dp.h"
+#include "xc_lease.h"
 #include "xc_log.h"
+#include "xc_policy.h"
 #include "xc_session.h"
 #include "xc_util.h"
 #include "xc_wire.h"
@@ -57,6 +59,7 @@ static void xc_session_handle_closed(uv_handle_t *h)
 /* Free the data plane: stops workers, frees sockets, detaches XDP. */
 static void xc_session_release(struct xc_session *s)
 {
+	xc_lease_drop(s);
 	if (!s->dp)
 		return;
 	uv_timer_stop(&s->progress);
@@ -123,10 +126,12 @@ static int xc_on_ifinfo(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
 	Xceiver__V1__IfInfo info = XCEIVER__V1__IF_INFO__INIT;
 	Xceiver__V1__Envelope env;
-	char err[256];
+	char err[512];
 	int ret;
 
-	ret = xc_ifinfo_get(req->ifinfo_request->ifname, &info, err,
+	ret = xc_policy_ifinfo(s->conn, req->ifinfo_request->ifname, err,
+			       sizeof(err)) ?:
+	      xc_ifinfo_get(req->ifinfo_request->ifname, &info, err,
 			    sizeof(err));
 	if (ret)
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
@@ -156,9 +161,11 @@ static int xc_on_prepare(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	if (s->dp)
 		return xc_conn_send_error(s->conn, req->request_id, -EBUSY,
 					  "this session is already prepared; send Release first");
-	ret = xc_dp_prepare(&s->dp, req->prepare, &prepared, xc_tx_notify, s,
+	ret = xc_lease_prepare(s, s->conn, req->prepare, err, sizeof(err)) ?:
+	      xc_dp_prepare(&s->dp, req->prepare, &prepared, xc_tx_notify, s,
 			    err, sizeof(err));
 	if (ret) {
+		xc_lease_drop(s);
 		pr_warn("%s: prepare failed: %s\n", xc_conn_peer(s->conn),
 			err);
 		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",

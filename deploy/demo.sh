@@ -65,16 +65,17 @@ xc_port_open()
 	timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# xc_start_agent ROLE NS ADDR: start an agent (pid in XC_TX_PID or
-# XC_RX_PID), wait until its port accepts; on failure show its log.
+# xc_start_agent ROLE NS ADDR DEV: start an agent allowed to use DEV (pid
+# in XC_TX_PID or XC_RX_PID), wait until its port accepts; on failure show
+# its log.
 xc_start_agent()
 {
-	local role=$1 ns=$2 addr=$3 log=$XC_LOGDIR/agent-$1.log pid i
+	local role=$1 ns=$2 addr=$3 dev=$4 log=$XC_LOGDIR/agent-$1.log pid i
 
 	# Own session: Ctrl-C reaches the controller and this script only;
 	# the agents get SIGTERM from xc_teardown.
 	setsid ip netns exec "$ns" "$BUILD/xceiver-agent" \
-		--listen "$addr:$XC_PORT" >"$log" 2>&1 &
+		--listen "$addr:$XC_PORT" --allow "$dev" >"$log" 2>&1 &
 	pid=$!
 	if [ "$role" = tx ]; then XC_TX_PID=$pid; else XC_RX_PID=$pid; fi
 	for ((i = 0; i < 100; i++)); do
@@ -107,8 +108,8 @@ lab=$("$XC_LAB" up) || { xc_msg "could not bring the lab up"; exit 3; }
 eval "$lab"
 xc_msg "lab $XC_LAB_ID: tx $XC_TX_NS ($XC_TX_MGMT), rx $XC_RX_NS ($XC_RX_MGMT)"
 
-xc_start_agent tx "$XC_TX_NS" "$XC_TX_MGMT" || exit 3
-xc_start_agent rx "$XC_RX_NS" "$XC_RX_MGMT" || exit 3
+xc_start_agent tx "$XC_TX_NS" "$XC_TX_MGMT" "$XC_TX_DEV" || exit 3
+xc_start_agent rx "$XC_RX_NS" "$XC_RX_MGMT" "$XC_RX_DEV" || exit 3
 
 # In the background so that a signal to this script is handled at once
 # (xc_teardown stops the controller first).

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "xc_fuzz.h"
+#include "xc_policy.h"
 #include "xc_session.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -23,9 +24,16 @@ static uv_loop_t xc_fa_loop;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct xc_policy *p = xc_policy_new();
+	char err[256];
+
 	xc_fuzz_quiet();
 	if (uv_loop_init(&xc_fa_loop))
 		abort();
+	/* the made-up interface is the one a Prepare may use */
+	if (!p || xc_policy_allow(p, XC_FUZZ_IFNAME, err, sizeof(err)))
+		abort();
+	xc_policy_install(p);
 	return 0;
 }
 

@@ -148,13 +148,22 @@ xc_mgmt_of()
 	esac
 }
 
+xc_dev_of()
+{
+	case $1 in
+	tx) echo "$XC_TX_DEV" ;;
+	rx) echo "$XC_RX_DEV" ;;
+	esac
+}
+
 xc_port_open()
 {
 	timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# xc_agent_start tx|rx: start the agent in its host (with XC_AGENT_ARGS
-# added to its command line), wait until its port accepts (at most 10 s).
+# xc_agent_start tx|rx: start the agent in its host, allowed to use its
+# test interface (with XC_AGENT_ARGS added to its command line: --allow
+# for any other), wait until its port accepts (at most 10 s).
 xc_agent_start()
 {
 	local role=$1 ns ip pid i
@@ -165,6 +174,7 @@ xc_agent_start()
 	# which then stops the agents itself.
 	# shellcheck disable=SC2086 # XC_AGENT_ARGS: extra words on purpose
 	setsid ip netns exec "$ns" "$XC_AGENT" --listen "$ip:$XC_PORT" -v \
+		--allow "$(xc_dev_of "$role")" \
 		${XC_AGENT_ARGS:-} >"$XC_TMP/agent-$role.log" 2>&1 &
 	pid=$!
 	XC_AGENT_PID[$role]=$pid

@@ -157,7 +157,8 @@ xc_backlog()
 xc_require
 trap 'xc_backlog_restore; xc_cleanup' EXIT
 xc_lab_up
-xc_agents_start
+# xc_no_socket's pair in the Tx host
+XC_AGENT_ARGS="--allow xfa-$XC_LAB_ID --allow xfb-$XC_LAB_ID" xc_agents_start
 xc_starved_fill
 xc_too_big
 xc_backlog

@@ -18,7 +18,7 @@ ip -n "$XC_TX_NS" link add "$a" numtxqueues 2 numrxqueues 2 type veth \
 	xc_fatal "cannot create a two-queue veth pair"
 ip -n "$XC_TX_NS" link set "$a" up
 ip -n "$XC_TX_NS" link set "$b" up
-xc_agent_start tx
+XC_AGENT_ARGS="--allow $a --allow $b" xc_agent_start tx
 
 ep="$XC_TX_MGMT:$XC_PORT"
 for mode in skb drv; do
