@@ -853,7 +853,8 @@ static int xc_judge_limits(const struct xc_policy_limits *l,
 static int xc_judge_mem(const struct xc_dp_ask *a, uint64_t mem_avail,
 			char *why, size_t whylen)
 {
-	uint64_t max = mem_avail / 100 * XC_POLICY_MEM_PCT;
+	uint64_t max = mem_avail / 100 * XC_POLICY_MEM_PCT +
+		       mem_avail % 100 * XC_POLICY_MEM_PCT / 100;
 
 	if (!mem_avail || a->umem_bytes <= max)
 		return 0;

@@ -453,6 +453,34 @@ static void xc_fs_frame(unsigned int i)
 	xc_fuzz_spec_free(s);
 }
 
+/* Policy files: the sample's keys, and ways to get them wrong. */
+static void xc_fs_policy(void)
+{
+	static const char *const seeds[] = {
+		"interfaces:\n  ens1f0: all\n  ens1f1: \"0-3,6\"\n"
+		"limits:\n  max_rate_pps: 1000000\n  max_frames: 100000000\n"
+		"  max_duration_ms: 600000\n  max_umem_bytes: 1073741824\n"
+		"controllers:\n  lab-ctl-1.example.net: [ens1f0]\n"
+		"  lab-ctl-2.example.net: [ens1f0, ens1f1]\n",
+		"interfaces: {eth1: 0, ens1f0: 1-2}\nlimits: {max_frames: 10}\n",
+		"interfaces: {ens1f1: all}\ncontrollers:\n",
+		"interfaces:\n  eth1: 0-3,,6\n",
+		"limits: {max_umem_bytes: 18446744073709551616}\n",
+		"controllers: {a: [eth9]}\n",
+		"interfaces: &a {eth1: all}\ncontrollers: {x: [*a]}\n",
+		"---\n...\n",
+	};
+	struct xc_fs_buf b = { 0 };
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < XC_ARRAY_SIZE(seeds); i++) {
+		xc_fs_put(&b, seeds[i], strlen(seeds[i]));
+		snprintf(name, sizeof(name), "policy%zu", i);
+		xc_fs_write(&b, "policy", name);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	Xceiver__V1__TestSpec *s;
@@ -476,5 +504,6 @@ int main(int argc, char **argv)
 		xc_fs_ctl(i);
 		xc_fs_frame(i);
 	}
+	xc_fs_policy();
 	return 0;
 }
