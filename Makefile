@@ -38,6 +38,7 @@ all:
 	$(MAKE) -C controller
 	$(MAKE) -C tests/bench
 	$(MAKE) -C tests/mbox
+	$(MAKE) -C tests/tools
 
 # Debian packages for the lab and the tests (installed when missing, as root)
 deps:
