@@ -45,7 +45,7 @@ struct xc_policy {
 	struct xc_policy_if *ifs;
 	size_t nifs;
 	struct xc_policy_limits lim;
-	bool has_ctls;			/* a controllers section: rules apply */
+	bool has_ctls;			/* a controllers section */
 	struct xc_policy_ctl *ctls;
 	size_t nctls;
 	struct xc_policy_mgmt *mgmt;	/* carry the listen address */
@@ -327,6 +327,22 @@ static const char *xc_pscalar(struct xc_pctx *c, const yaml_node_t *n,
 	return NULL;
 }
 
+/* Whether a key before pr in mapping n is key. */
+static bool xc_pdup(struct xc_pctx *c, const yaml_node_t *n,
+		    const yaml_node_pair_t *pr, const char *key)
+{
+	const yaml_node_pair_t *q;
+	const yaml_node_t *k;
+
+	for (q = n->data.mapping.pairs.start; q < pr; q++) {
+		k = xc_pnode(c, q->key);
+		if (k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, key))
+			return true;
+	}
+	return false;
+}
+
 /* Walk a mapping; fn gets each key's text and the value node. */
 typedef int (*xc_ppair_fn)(struct xc_pctx *c, const yaml_node_t *k,
 			   const char *key, yaml_node_t *v, void *arg);
@@ -334,7 +350,7 @@ typedef int (*xc_ppair_fn)(struct xc_pctx *c, const yaml_node_t *k,
 static int xc_pmap(struct xc_pctx *c, yaml_node_t *n, const char *what,
 		   xc_ppair_fn fn, void *arg)
 {
-	yaml_node_pair_t *pr, *q;
+	yaml_node_pair_t *pr;
 	yaml_node_t *k, *v;
 	const char *key;
 	int ret = 0;
@@ -351,12 +367,8 @@ static int xc_pmap(struct xc_pctx *c, yaml_node_t *n, const char *what,
 		key = xc_pscalar(c, k, what, &ret);
 		if (!key)
 			return ret;
-		for (q = n->data.mapping.pairs.start; q < pr; q++)
-			if (xc_pnode(c, q->key)->type == YAML_SCALAR_NODE &&
-			    !strcmp((char *)xc_pnode(c, q->key)->data.scalar.value,
-				    key))
-				return xc_perr(c, k, "%s.%s: given twice",
-					       what, key);
+		if (xc_pdup(c, n, pr, key))
+			return xc_perr(c, k, "%s.%s: given twice", what, key);
 		ret = fn(c, k, key, v, arg);
 		if (ret)
 			return ret;

@@ -30,8 +30,8 @@ struct xc_conn;
 
 /* Per-run limits; 0: none. */
 struct xc_policy_limits {
-	uint64_t max_rate_pps;		/* sum over the Prepare's streams */
-	uint64_t max_frames;		/* sum over the Prepare's streams */
+	uint64_t max_rate_pps;		/* over the Prepare's streams */
+	uint64_t max_frames;		/* over the Prepare's streams */
 	uint64_t max_duration_ms;	/* its longest stream at its rate */
 	uint64_t max_umem_bytes;	/* its UMEMs over all its queues */
 };

@@ -369,7 +369,8 @@ static int take(struct lx *x, const void *owner,
 {
 	struct xc_lease_who who = {
 		.owner = owner, .identity = w->identity, .peer = w->peer,
-		.run_id = run, .since = 1765000000,	/* 2025-12-06 05:46:40 */
+		/* 2025-12-06 05:46:40 UTC */
+		.run_id = run, .since = 1765000000,
 	};
 
 	err[0] = '\0';
