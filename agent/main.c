@@ -25,6 +25,7 @@
 #include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_session.h"
+#include "xc_tls.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 #include "xceiver.pb-c.h"
@@ -188,8 +189,8 @@ static int xc_counters(const char *ifname)
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver-agent --listen ADDR:PORT [--no-realtime] [-v] [-q]\n"
-		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
+		"usage: xceiver-agent --listen ADDR:PORT CREDENTIALS [--no-realtime]\n"
+		"                     [-v] [-q] [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"                     [--latency-dump FILE]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
@@ -200,6 +201,22 @@ static void xc_usage(FILE *f)
 		"everything and exits.\n"
 		"\n"
 		"  -l, --listen ADDR:PORT  control address, e.g. 198.19.0.2:7007\n"
+		"\n"
+		"Control channel (CREDENTIALS: one of these is required):\n"
+		"      --ca FILE --cert FILE --key FILE\n"
+		"                          TLS 1.3 with certificates: serve only\n"
+		"                          controllers whose certificate chains to\n"
+		"                          the CA in FILE; present --cert and --key\n"
+		"      --allow-name NAME   and only those whose certificate names\n"
+		"                          NAME (CN or DNS SAN); repeatable\n"
+		"      --psk FILE          TLS 1.3 with pre-shared keys: lines of\n"
+		"                          IDENTITY:HEXKEY (%d to %d bytes), one per\n"
+		"                          controller; keep FILE mode 0600\n"
+		"      --plain             plain TCP, no authentication: anyone who\n"
+		"                          reaches ADDR:PORT may send and capture\n"
+		"                          on this host's interfaces\n"
+		"  (xceiver keys DIR makes throwaway ones for a lab)\n"
+		"\n"
 		"  -v, --verbose           more log output (twice: debug)\n"
 		"  -q, --quiet             warnings only\n"
 		"  -V, --version           print the version\n"
@@ -225,7 +242,8 @@ static void xc_usage(FILE *f)
 		"                          write \"STREAM SEQ LATENCY_NS\" to FILE for\n"
 		"                          every frame this agent's receiver times\n"
 		"                          (each run's Prepare truncates FILE)\n",
-		XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
+		XC_TLS_PSK_MIN, XC_TLS_PSK_MAX, XC_CLOCK_SKEW_MAX_NS,
+		XC_CLOCK_DRIFT_MAX_PPM);
 }
 
 /*
@@ -259,8 +277,11 @@ int main(int argc, char **argv)
 		{ "clock-skew-ns", required_argument, NULL, 'S' },
 		{ "clock-drift-ppm", required_argument, NULL, 'D' },
 		{ "latency-dump", required_argument, NULL, 'L' },
+		XC_TLS_LONG_OPTIONS,
 		{ 0 }
 	};
+	struct xc_tls_opts tls = { 0 };
+	struct xc_tls_ctx *ctx = NULL;
 	struct xc_agent a = { 0 };
 	const char *listen = NULL, *dump = NULL;
 	long long skew = 0, drift = 0;
@@ -305,7 +326,13 @@ int main(int argc, char **argv)
 			dump = optarg;
 			break;
 		default:
-			xc_usage(stderr);
+			err = xc_tls_opt(&tls, c, optarg, why, sizeof(why));
+			if (!err)
+				break;
+			if (err < 0)
+				fprintf(stderr, "xceiver-agent: %s\n", why);
+			else
+				xc_usage(stderr);
 			return 2;
 		}
 	}
@@ -321,8 +348,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xceiver-agent: %s\n", why);
 		return 2;
 	}
+	if (xc_tls_ctx_new(&tls, true, &ctx, why, sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		return 2;
+	}
 	xc_log_set_level(level > XC_LOG_DEBUG ? XC_LOG_DEBUG : level);
 	xc_log_route_libs();
+	xc_conn_set_security(ctx);
+	if (ctx)
+		pr_info("control channel: %s\n", xc_tls_ctx_describe(ctx));
+	else
+		pr_warn("control channel: plain TCP, unauthenticated (--plain): anyone who reaches %s may use this agent\n",
+			listen);
 	if (skew || drift)
 		pr_warn("test seam: this agent's clock is %lld ns off and drifts %lld ppm on purpose\n",
 			skew, drift);
@@ -330,8 +367,10 @@ int main(int argc, char **argv)
 
 	a.loop = uv_default_loop();
 	err = xc_agent_listen(&a, listen);
-	if (err)
+	if (err) {
+		xc_tls_ctx_free(ctx);
 		return 1;
+	}
 	uv_signal_init(a.loop, &a.sigterm);
 	uv_signal_init(a.loop, &a.sigint);
 	a.sigterm.data = &a;
@@ -341,6 +380,7 @@ int main(int argc, char **argv)
 
 	uv_run(a.loop, UV_RUN_DEFAULT);
 	uv_loop_close(a.loop);
+	xc_tls_ctx_free(ctx);
 	pr_info("exited cleanly\n");
 	return 0;
 }

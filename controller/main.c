@@ -13,24 +13,36 @@
 
 #include "xc_ctl.h"
 #include "xc_frame.h"
+#include "xc_keys.h"
 #include "xc_log.h"
 #include "xc_pcap.h"
 #include "xc_limits.h"
 #include "xc_repeat.h"
 #include "xc_spec.h"
 #include "xc_util.h"
+#include "xc_wire.h"
 
 #define XC_FLAG_COUNT		"1000000"
 
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver run [SPEC.yaml|SPEC.json] [options]\n"
+		"usage: xceiver run [SPEC.yaml|SPEC.json] CREDENTIALS [options]\n"
 		"       xceiver check [SPEC.yaml] [options]   check a spec, print it as JSON\n"
+		"       xceiver keys DIR [options]   make throwaway keys (keys --help)\n"
 		"\n"
 		"Run a send/receive test between a Tx agent and an Rx agent.\n"
 		"Flags override the spec file; without a file they describe\n"
 		"one stream. Stream flags apply to every stream.\n"
+		"\n"
+		"control channel (CREDENTIALS: one of these is required, as the\n"
+		"agents were started with):\n"
+		"  --ca FILE --cert FILE --key FILE  TLS 1.3 with certificates: the\n"
+		"                   agents' must chain to the CA in FILE; present\n"
+		"                   --cert and --key to them\n"
+		"  --psk FILE       TLS 1.3 with a pre-shared key: one line\n"
+		"                   IDENTITY:HEXKEY (the agents hold the same line)\n"
+		"  --plain          plain TCP, unauthenticated (agents run --plain)\n"
 		"\n"
 		"agents:\n"
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
@@ -395,6 +407,7 @@ static const struct option xc_run_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	XC_TLS_LONG_OPTIONS,
 	{ 0 }
 };
 
@@ -531,7 +544,7 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 	struct xc_flag_streams fs = { 0 };
 	Xceiver__V1__TestSpec *s = NULL;
 	char err[1024];
-	int c, i;
+	int c, i, ret;
 
 	*name = "command line";
 	for (i = 1; i < argc; i++) {
@@ -561,7 +574,10 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 			xc_spec_free(s);
 			exit(0);
 		}
-		if (xc_apply_opt(s, c, optarg, o, &fs))
+		ret = xc_tls_opt(&o->tls, c, optarg, err, sizeof(err));
+		if (ret < 0)
+			fprintf(stderr, "xceiver: %s\n", err);
+		if (ret < 0 || (ret > 0 && xc_apply_opt(s, c, optarg, o, &fs)))
 			goto err_usage;
 	}
 	if (xc_apply_flag_streams(s, &fs))
@@ -658,11 +674,25 @@ out:
 	return ret;
 }
 
+/* The control channel's security from the flags; an exit code. */
+static int xc_security(const struct xc_ctl_opts *o, struct xc_tls_ctx **tls)
+{
+	char err[512];
+
+	if (!xc_tls_ctx_new(&o->tls, false, tls, err, sizeof(err))) {
+		xc_conn_set_security(*tls);
+		return 0;
+	}
+	fprintf(stderr, "xceiver: %s\n(xceiver run --help for usage)\n", err);
+	return XC_EXIT_USAGE;
+}
+
 static int xc_cmd_run(int argc, char **argv)
 {
 	struct xc_ctl_opts o = { .progress = isatty(STDERR_FILENO) };
 	Xceiver__V1__TestSpec *s = NULL;
 	struct xc_pcap pcap = { 0 };
+	struct xc_tls_ctx *tls = NULL;
 	json_t *root = NULL;
 	const char *name;
 	char err[512];
@@ -671,6 +701,9 @@ static int xc_cmd_run(int argc, char **argv)
 	ret = xc_build_spec(argc, argv, &s, &o, &name);
 	if (ret)
 		return ret;
+	ret = xc_security(&o, &tls);
+	if (ret)
+		goto out;
 	if (xc_spec_resolve_counts(s)) {
 		fprintf(stderr, "xceiver: %s: a duration gives more than 2^48 frames\n",
 			name);
@@ -696,6 +729,8 @@ static int xc_cmd_run(int argc, char **argv)
 out:
 	json_decref(root);
 	xc_spec_free(s);
+	xc_conn_set_security(NULL);
+	xc_tls_ctx_free(tls);
 	return ret;
 }
 
@@ -733,6 +768,8 @@ int main(int argc, char **argv)
 		return xc_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return xc_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keys"))
+		return xc_cmd_keys(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("xceiver %s\n", XC_VERSION);
 		return 0;
@@ -741,7 +778,7 @@ int main(int argc, char **argv)
 		xc_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "xceiver: unknown command '%s' (run, check)\n",
+	fprintf(stderr, "xceiver: unknown command '%s' (run, check, keys)\n",
 		argv[1]);
 	return XC_EXIT_USAGE;
 }

@@ -141,6 +141,18 @@ static json_t *xc_pb_json_or_null(const ProtobufCMessage *m)
 	return m ? xc_pb_to_json(m) : json_null();
 }
 
+/* How the control channel was secured and whom the agents proved to be. */
+static json_t *xc_control_json(const struct xc_run_result *res)
+{
+	const char *tx = res->agent_id[XC_TX], *rx = res->agent_id[XC_RX];
+
+	return json_pack("{s:s, s:b, s:o, s:o}",
+			 "channel", res->control ? res->control : "unknown",
+			 "authenticated", *tx || *rx,
+			 "tx_agent", *tx ? json_string(tx) : json_null(),
+			 "rx_agent", *rx ? json_string(rx) : json_null());
+}
+
 json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 		       const struct xc_ctl_opts *opts)
 {
@@ -150,8 +162,9 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
 			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o,"
-			 " s:o}",
+			 " s:o, s:o}",
 			 "verdict", xc_verdict_word_str(j->word),
+			 "control", xc_control_json(res),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
 			 "tx_mode", xc_mode_str(res->tx_mode, txm,

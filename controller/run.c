@@ -519,6 +519,17 @@ static int xc_clock_refused(struct xc_peer *p,
 	return 1;
 }
 
+/* Who the agent proved to be, for the summary and the JSON. */
+static void xc_peer_identity(struct xc_peer *p)
+{
+	struct xc_run_result *res = p->run->res;
+	const char *id = xc_conn_identity(p->conn);
+	int side = p == &p->run->peers[XC_TX] ? XC_TX : XC_RX;
+
+	snprintf(res->agent_id[side], sizeof(res->agent_id[side]), "%s",
+		 id ? id : "");
+}
+
 static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 {
 	Xceiver__V1__IfInfo *info;
@@ -535,6 +546,7 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		}
 		pr_debug("%s agent %s: version %s\n", p->name, p->ep->agent,
 			 env->hello->software_version);
+		xc_peer_identity(p);
 		p->clock->probed = xc_has_capability(env->hello,
 						     "clock-probe");
 		break;
@@ -656,9 +668,16 @@ static void xc_peer_on_close(struct xc_conn *c, int err)
 	if (p->waiting && r->pending)
 		r->pending--;
 	p->waiting = false;
-	xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
-		    p->name, p->ep->agent, xc_phase_name(r),
-		    err ? ": " : "", err ? strerror(-err) : "");
+	if (xc_conn_failure(c))
+		xc_run_fail(r, "%s agent %s: %s", p->name, p->ep->agent,
+			    xc_conn_failure(c));
+	else if (!xc_conn_security() && r->phase == XC_P_HELLO)
+		xc_run_fail(r, "%s agent %s closed the connection without answering hello: it may require TLS (this controller runs --plain)",
+			    p->name, p->ep->agent);
+	else
+		xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
+			    p->name, p->ep->agent, xc_phase_name(r),
+			    err ? ": " : "", err ? strerror(-err) : "");
 	if (r->phase == XC_P_RELEASE && !r->pending)
 		xc_run_finish(r);
 }
@@ -1238,6 +1257,8 @@ static int xc_run_init(struct xc_run *r, Xceiver__V1__TestSpec *spec,
 	struct xc_peer *t = &r->peers[XC_TX], *x = &r->peers[XC_RX];
 
 	memset(res, 0, sizeof(*res));
+	res->control = xc_tls_ctx_describe(xc_conn_security());
+	res->control_psk = xc_tls_ctx_psk(xc_conn_security());
 	res->run_id = xc_random_id();
 	r->spec = spec;
 	r->opts = opts;

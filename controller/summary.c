@@ -460,6 +460,24 @@ static void xc_print_run_line(FILE *out, const struct xc_view *v)
 }
 
 /*
+ * "control: TLS 1.3, certificate; tx agent CN=a, rx agent CN=b", with a
+ * pre-shared key the identity both ends proved, or plain TCP.
+ */
+static void xc_print_control(FILE *out, const struct xc_run_result *res)
+{
+	const char *tx = res->agent_id[XC_TX], *rx = res->agent_id[XC_RX];
+	const char *sec = res->control ? res->control : "unknown";
+
+	if (!*tx && !*rx)
+		fprintf(out, "control: %s\n", sec);
+	else if (res->control_psk)
+		fprintf(out, "control: %s; identity %s\n", sec, *tx ? tx : rx);
+	else
+		fprintf(out, "control: %s; tx agent CN=%s, rx agent CN=%s\n",
+			sec, tx, rx);
+}
+
+/*
  * A round trip: the reflector's XDP program counts what it sent back, so
  * the frames that never returned split into the way out and the way back.
  */
@@ -493,6 +511,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 
 	xc_print_repetition(out, opts);
 	xc_print_run_line(out, v);
+	xc_print_control(out, res);
 	for (i = 0; i < res->preflight.n; i++)
 		fprintf(out, "preflight: %s%s\n",
 			res->preflight.f[i].refuse ? "" : "warning: ",

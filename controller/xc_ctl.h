@@ -18,6 +18,7 @@
 #include "xc_ctl_clock.h"
 #include "xc_pcap.h"
 #include "xc_preflight.h"
+#include "xc_tls.h"
 #include "xceiver.pb-c.h"
 
 /* Exit codes, documented in README.md. */
@@ -42,6 +43,7 @@ struct xc_ctl_opts {
 	bool progress;		/* print progress lines on stderr */
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
 	unsigned int repetition;	/* the current one, 1-based */
+	struct xc_tls_opts tls;		/* the control channel's flags */
 };
 
 /* What a finished run hands to the verdict. */
@@ -59,6 +61,14 @@ struct xc_run_result {
 	struct xc_findings preflight;
 	/* The agents' clocks before and after the run (xc_ctl_clock.h). */
 	struct xc_run_clock clock;
+	/*
+	 * How the control channel was secured (xc_tls_ctx_describe), and
+	 * the name each agent proved (certificate CN or PSK identity; empty
+	 * on plain TCP).
+	 */
+	const char *control;
+	bool control_psk;
+	char agent_id[2][XC_TLS_ID_MAX + 1];
 };
 
 /* Whether the endpoint's agent sends / receives any stream of s. */
