@@ -164,7 +164,6 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o,"
 			 " s:o, s:o}",
 			 "verdict", xc_verdict_word_str(j->word),
-			 "control", xc_control_json(res),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
 			 "tx_mode", xc_mode_str(res->tx_mode, txm,
@@ -193,7 +192,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 "loss", xc_loss_json(&j->loss),
 			 "forensics", v->fx ? xc_fx_json(v->fx) : json_null(),
 			 "latency", v->lat ? xc_latency_json(v->lat, res) :
-				    json_null());
+				    json_null(),
+			 "control", xc_control_json(res));
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

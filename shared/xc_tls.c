@@ -106,7 +106,8 @@ static const char *xc_tls_alert_hint(const struct xc_tls *x, int reason)
 	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
 		return "our certificate's name is not allowed, or it is broken";
 	case SSL_R_TLSV1_ALERT_DECRYPT_ERROR:
-		return psk ? "wrong pre-shared key" : "bad signature";
+	case SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER:
+		return psk ? "wrong pre-shared key" : NULL;
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
 		return psk ? "unknown pre-shared key identity, or the other end uses certificates" :
 			     "no common way to authenticate: the other end may use a pre-shared key";
@@ -127,6 +128,9 @@ static const char *xc_tls_refused(struct xc_tls *x, char *buf, size_t len)
 	if (x->st.psk_unknown[0])
 		snprintf(buf, len, "unknown pre-shared key identity '%s'",
 			 x->st.psk_unknown);
+	else if (x->ctx->server && x->ctx->psk && !x->st.identity[0])
+		snprintf(buf, len, "the %s offered no pre-shared key (it uses certificates?)",
+			 role);
 	else if (x->st.verify_err == X509_V_ERR_HOSTNAME_MISMATCH)
 		snprintf(buf, len, "%s certificate CN=%s: name not allowed",
 			 role, x->st.verify_cn);
@@ -158,6 +162,10 @@ static void xc_tls_fail_ssl(struct xc_tls *x)
 		xc_tls_fail(x, -EKEYREJECTED,
 			    "wrong pre-shared key for identity '%s'",
 			    x->st.identity);
+	else if (reason == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
+		xc_tls_fail(x, -EKEYREJECTED,
+			    "the %s presented no certificate (it uses a pre-shared key?)",
+			    xc_tls_peer_role(x));
 	else if (reason > SSL_AD_REASON_OFFSET)
 		xc_tls_fail(x, -EKEYREJECTED,
 			    "the %s refused the TLS handshake (%s%s%s)",

@@ -364,7 +364,6 @@ struct xc_conn {
 	struct xc_framer framer;
 	uv_timer_t timer;		/* connect timeout */
 	uv_connect_t connect_req;
-	uv_tcp_t *tcp;			/* under the transport, if TCP */
 	int handles_open;		/* transport + timer */
 	int close_err;
 	bool started;			/* transport delivering bytes */
@@ -516,18 +515,14 @@ struct xc_tls_ctx *xc_conn_security(void)
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data)
 {
-	struct xc_transport *tcp, *t;
-	struct xc_conn *c;
+	struct xc_transport *t;
 
 	if (!loop || !ops)
 		return NULL;
-	t = tcp = xc_tcp_transport_new(loop);
-	if (tcp && xc_conn_tls)
-		t = xc_tls_transport_new(xc_conn_tls, tcp);
-	c = xc_conn_new_transport(loop, t, ops, data);
-	if (c)
-		c->tcp = xc_tcp_transport_handle(tcp);
-	return c;
+	t = xc_tcp_transport_new(loop);
+	if (t && xc_conn_tls)
+		t = xc_tls_transport_new(xc_conn_tls, t);
+	return xc_conn_new_transport(loop, t, ops, data);
 }
 
 struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
@@ -603,9 +598,17 @@ int xc_conn_open(struct xc_conn *c, const char *peer)
 	return xc_conn_start(c);
 }
 
+/* The TCP handle under the connection's transport (TLS wraps one). */
+static uv_tcp_t *xc_conn_tcp(struct xc_conn *c)
+{
+	struct xc_transport *inner = xc_tls_transport_inner(c->t);
+
+	return xc_tcp_transport_handle(inner ? inner : c->t);
+}
+
 int xc_conn_accept(struct xc_conn *c, uv_stream_t *server)
 {
-	uv_tcp_t *tcp = c->tcp ? c->tcp : xc_tcp_transport_handle(c->t);
+	uv_tcp_t *tcp = xc_conn_tcp(c);
 	struct sockaddr_storage ss;
 	int len = sizeof(ss);
 	int err;
@@ -673,8 +676,7 @@ int xc_conn_connect(struct xc_conn *c, const char *addrport,
 		goto err_close;
 	xc_fmt_addrport(&ss, c->peer, sizeof(c->peer));
 	c->outgoing = true;
-	err = uv_tcp_connect(&c->connect_req, c->tcp ? c->tcp :
-			     xc_tcp_transport_handle(c->t),
+	err = uv_tcp_connect(&c->connect_req, xc_conn_tcp(c),
 			     (const struct sockaddr *)&ss, xc_conn_connected);
 	if (err)
 		goto err_close;
