@@ -171,28 +171,81 @@ static bool xc_outfile_special(const char *path)
 	return !stat(path, &st) && !S_ISREG(st.st_mode);
 }
 
-/* A new file "DIR/.NAME.PID.N.tmp" beside path; fd or -errno. */
-static int xc_outfile_create(struct xc_outfile *o)
+/* A new temporary name "DIR/.NAME.PID.N.tmp" beside the final one. */
+static int xc_outfile_name(struct xc_outfile *o)
 {
 	static unsigned int seq;
 	const char *slash = strrchr(o->path, '/');
 	const char *name = slash ? slash + 1 : o->path;
+
+	free(o->tmp);
+	if (asprintf(&o->tmp, "%.*s.%s.%d.%u.tmp", (int)(name - o->path),
+		     o->path, name, (int)getpid(), seq++) >= 0)
+		return 0;
+	o->tmp = NULL;
+	return -ENOMEM;
+}
+
+/*
+ * A file without a name in the final name's directory (O_TMPFILE), so
+ * that a controller killed while writing leaves nothing behind; fd, or
+ * -errno (-EOPNOTSUPP where the file system cannot).
+ */
+static int xc_outfile_unnamed(const struct xc_outfile *o)
+{
+	const char *slash = strrchr(o->path, '/');
+	char *dir = slash ? strndup(o->path, slash - o->path + 1) :
+		    strdup(".");
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd < 0)
+		fd = errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP :
+		     -errno;
+	free(dir);
+	return fd;
+}
+
+/* Else a new file at a temporary name; fd or -errno. */
+static int xc_outfile_named(struct xc_outfile *o)
+{
 	int i, fd = -EEXIST;
 
 	for (i = 0; i < XC_OUTFILE_TRIES && fd == -EEXIST; i++) {
-		free(o->tmp);
-		if (asprintf(&o->tmp, "%.*s.%s.%d.%u.tmp",
-			     (int)(name - o->path), o->path, name,
-			     (int)getpid(), seq++) < 0) {
-			o->tmp = NULL;
+		if (xc_outfile_name(o))
 			return -ENOMEM;
-		}
 		fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			  0666);
 		if (fd < 0)
 			fd = -errno;
 	}
 	return fd;
+}
+
+/* The unnamed file gets a temporary name, to be renamed; 0 or -errno. */
+static int xc_outfile_link(struct xc_outfile *o)
+{
+	int i, fd = fileno(o->f), ret = -EEXIST;
+	char proc[32];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (i = 0; i < XC_OUTFILE_TRIES && ret == -EEXIST; i++) {
+		if (xc_outfile_name(o))
+			return -ENOMEM;
+		/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc does not */
+		ret = linkat(fd, "", AT_FDCWD, o->tmp, AT_EMPTY_PATH);
+		if (ret && errno != EEXIST)
+			ret = linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp,
+				     AT_SYMLINK_FOLLOW);
+		ret = ret ? -errno : 0;
+	}
+	if (ret) {
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	return ret;
 }
 
 int xc_outfile_open(struct xc_outfile *o, const char *path, char *err,
@@ -209,7 +262,10 @@ int xc_outfile_open(struct xc_outfile *o, const char *path, char *err,
 		ret = o->f ? 0 : -errno;
 		goto out;
 	}
-	fd = xc_outfile_create(o);
+	fd = xc_outfile_unnamed(o);
+	o->unnamed = fd >= 0;
+	if (fd == -EOPNOTSUPP)
+		fd = xc_outfile_named(o);
 	if (fd < 0) {
 		ret = fd;
 		goto out;
@@ -218,7 +274,8 @@ int xc_outfile_open(struct xc_outfile *o, const char *path, char *err,
 	ret = o->f ? 0 : -errno;
 	if (!o->f) {
 		close(fd);
-		unlink(o->tmp);
+		if (o->tmp)
+			unlink(o->tmp);
 	}
 out:
 	if (!ret)
@@ -229,14 +286,20 @@ out:
 	return ret;
 }
 
-/* Flush, sync (a regular file) and close; 0 or -errno. */
+/*
+ * Flush, sync and name (a regular file), then close; 0 or -errno. Only
+ * a whole file gets a name.
+ */
 static int xc_outfile_close(struct xc_outfile *o)
 {
+	bool regular = o->tmp || o->unnamed;
 	int ret = 0;
 
 	errno = 0;
-	if (fflush(o->f) || ferror(o->f) || (o->tmp && fsync(fileno(o->f))))
+	if (fflush(o->f) || ferror(o->f) || (regular && fsync(fileno(o->f))))
 		ret = errno ? -errno : -EIO;
+	if (!ret && o->unnamed)
+		ret = xc_outfile_link(o);
 	if (fclose(o->f) && !ret)
 		ret = errno ? -errno : -EIO;
 	o->f = NULL;

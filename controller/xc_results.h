@@ -77,11 +77,18 @@ void xc_cnr_report(json_t **j, const Xceiver__V1__TestSpec *s,
 		   const struct xc_run_result *res,
 		   const struct xc_ctl_opts *opts);
 
-/* A result file being written under a temporary name. */
+/*
+ * A result file being written: a file without a name in the final name's
+ * directory (O_TMPFILE), named when whole and renamed into place; where
+ * the file system cannot, a file at a temporary name from the start. A
+ * path that exists and is no regular file (/dev/stdout, a pipe) is
+ * written in place.
+ */
 struct xc_outfile {
 	char *path;		/* the final name */
-	char *tmp;		/* the temporary name in its directory */
-	FILE *f;		/* open on tmp */
+	char *tmp;		/* the temporary name, once it has one */
+	bool unnamed;		/* f has no name yet (O_TMPFILE) */
+	FILE *f;
 };
 
 /* Create a new temporary file for path; 0 or -errno with err set. */
