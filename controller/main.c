@@ -628,6 +628,8 @@ static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 				     sizeof(why));
 		if (ret == XC_EXIT_RUN)
 			xc_cnr_note(&res.fail, why, *j ? "output" : "verdict");
+	} else if (xc_verdict_files(s, &res, o, why, sizeof(why))) {
+		fprintf(stderr, "xceiver: %s\n", why);
 	}
 	if (ret == XC_EXIT_RUN && o->json_path)
 		xc_cnr_report(j, s, &res, o);

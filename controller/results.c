@@ -373,9 +373,13 @@ static int xc_result_clear(const char *flag, const char *path, char *err,
 			   size_t errlen)
 {
 	struct xc_outfile o;
+	struct stat st;
 	char why[512];
 	int ret;
 
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return xc_errf(err, errlen, EISDIR, "%s: %s is a directory",
+			       flag, path);
 	if (xc_outfile_special(path))
 		return 0;
 	if (unlink(path) && errno != ENOENT) {

@@ -15,6 +15,7 @@
 #include "xc_output.h"
 #include "xc_plot.h"
 #include "xc_results.h"
+#include "xc_util.h"
 
 /* Print what the options ask for; a passed repetition gets its line only. */
 static void xc_verdict_show(const struct xc_view *v,
@@ -108,8 +109,8 @@ int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
 		   size_t whylen)
 {
 	struct xc_judgement j = { 0 };
+	struct xc_latency lat = { 0 };
 	struct xc_forensics fx;
-	struct xc_latency lat;
 	struct xc_view v;
 	char err[256];
 	int ret;
@@ -152,6 +153,50 @@ out:
 	xc_forensics_free(&fx);
 	xc_latency_free(&lat);
 	xc_judgement_free(&j);
+	xc_view_free(&v);
+	return ret;
+}
+
+/* Every agent that takes part has reported. */
+static bool xc_all_reported(const Xceiver__V1__TestSpec *spec,
+			    const struct xc_run_result *res)
+{
+	int side;
+
+	for (side = XC_TX; side <= XC_RX; side++)
+		if ((xc_side_sends(spec, side) ||
+		     xc_side_receives(spec, side)) &&
+		    !(side == XC_TX ? res->tx : res->rx))
+			return false;
+	return true;
+}
+
+int xc_verdict_files(const Xceiver__V1__TestSpec *spec,
+		     const struct xc_run_result *res,
+		     const struct xc_ctl_opts *opts, char *err, size_t errlen)
+{
+	struct xc_latency lat = { 0 };
+	struct xc_forensics fx;
+	struct xc_view v;
+	int ret;
+
+	if ((!opts->timeline_path && !opts->plot_path) ||
+	    !xc_all_reported(spec, res))
+		return 0;
+	if (xc_view_init(&v, spec, res))
+		return xc_errf(err, errlen, ENOMEM, "out of memory");
+	ret = xc_forensics_build(&fx, &v);
+	if (ret) {
+		xc_errf(err, errlen, -ret, "out of memory");
+		goto out;
+	}
+	v.fx = &fx;
+	if (!xc_latency_build(&lat, &v, err, errlen))
+		v.lat = &lat;
+	ret = xc_fx_files(&fx, &v, opts, err, errlen);
+	xc_forensics_free(&fx);
+out:
+	xc_latency_free(&lat);
 	xc_view_free(&v);
 	return ret;
 }

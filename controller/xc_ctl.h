@@ -105,6 +105,16 @@ int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
 		   const struct xc_run_result *res,
 		   const struct xc_ctl_opts *opts, json_t **json, char *why,
 		   size_t whylen);
+/*
+ * A run that could not finish after every agent that takes part had
+ * reported (it failed later, in the clock after the run or in release):
+ * its --timeline and --plot from the reports, nothing judged or printed.
+ * Nothing otherwise: the timelines come with the reports only. 0 or
+ * -errno with err set.
+ */
+int xc_verdict_files(const Xceiver__V1__TestSpec *spec,
+		     const struct xc_run_result *res,
+		     const struct xc_ctl_opts *opts, char *err, size_t errlen);
 
 /* Deep copy of a protobuf-c message (pack + unpack); NULL on failure. */
 ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m);

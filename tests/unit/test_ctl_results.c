@@ -454,6 +454,9 @@ static void test_results_clear(void **state)
 	assert_string_equal(list, "other.json p-r3.svg p.svg t.csv");
 	assert_int_equal(access("/dev/null", F_OK), 0);
 
+	o.json_path = d.path;
+	assert_int_equal(xc_results_clear(&o, err, sizeof(err)), -EISDIR);
+	assert_non_null(strstr(err, "is a directory"));
 	o.json_path = "/nonexistent-xc-dir/r.json";
 	assert_int_not_equal(xc_results_clear(&o, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "--json"));
@@ -499,6 +502,43 @@ static void test_repeat_stopped(void **state)
 	protobuf_c_message_free_unpacked(&s->base, NULL);
 }
 
+/*
+ * --timeline and --plot of a run that could not finish: from the reports
+ * when every agent reported, else nothing.
+ */
+static void test_files_after_reports(void **state)
+{
+	Xceiver__V1__Report rep = XCEIVER__V1__REPORT__INIT;
+	char tl[512], plot[512], list[512], text[256], err[256];
+	Xceiver__V1__TestSpec *s = spec_new();
+	struct xc_ctl_opts o = { .repeat = 1, .repetition = 1 };
+	struct xc_run_result res;
+	struct dir d;
+
+	(void)state;
+	dir_make(&d);
+	dir_file(&d, "t.csv", tl, sizeof(tl));
+	dir_file(&d, "p.svg", plot, sizeof(plot));
+	o.timeline_path = tl;
+	o.plot_path = plot;
+	state_fill(&res);	/* the tx agent's report only */
+	assert_int_equal(xc_verdict_files(s, &res, &o, err, sizeof(err)), 0);
+	dir_list(&d, list, sizeof(list));
+	assert_string_equal(list, "");
+	res.rx = (Xceiver__V1__Report *)xc_pb_dup(&rep.base);
+	assert_non_null(res.rx);
+	assert_int_equal(xc_verdict_files(s, &res, &o, err, sizeof(err)), 0);
+	dir_list(&d, list, sizeof(list));
+	assert_string_equal(list, "p.svg t.csv");
+	file_get(tl, text, sizeof(text));
+	assert_non_null(strstr(text, "no timeline"));
+	file_get(plot, text, sizeof(text));
+	assert_non_null(strstr(text, "<svg"));
+	xc_run_result_free(&res);
+	protobuf_c_message_free_unpacked(&s->base, NULL);
+	dir_remove(&d);
+}
+
 /* A run whose agents cannot be reached hands back why and where. */
 static void test_run_unreachable(void **state)
 {
@@ -535,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_result_path),
 		cmocka_unit_test(test_results_clear),
 		cmocka_unit_test(test_repeat_stopped),
+		cmocka_unit_test(test_files_after_reports),
 		cmocka_unit_test(test_run_unreachable),
 	};
 
