@@ -110,7 +110,7 @@ static json_t *xc_anomalies_json(const struct xc_view *v)
 	return arr;
 }
 
-static json_t *xc_preflight_json(const struct xc_findings *fs)
+json_t *xc_preflight_json(const struct xc_findings *fs)
 {
 	json_t *arr = json_array();
 	size_t i;
