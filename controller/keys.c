@@ -117,7 +117,12 @@ static int xc_keys_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	return ok ? 0 : -ENOMEM;
 }
 
-static int xc_keys_exts(X509 *x, X509 *issuer, const char *cn)
+/*
+ * Extensions; eku: what the leaf may prove ("serverAuth" for an agent,
+ * "clientAuth" for a controller), so neither can pose as the other.
+ */
+static int xc_keys_exts(X509 *x, X509 *issuer, const char *cn,
+			const char *eku)
 {
 	char san[XC_KEYS_NAME_MAX + 8];
 
@@ -132,8 +137,7 @@ static int xc_keys_exts(X509 *x, X509 *issuer, const char *cn)
 			   "critical,CA:FALSE") ?:
 	       xc_keys_ext(x, issuer, NID_key_usage,
 			   "critical,digitalSignature") ?:
-	       xc_keys_ext(x, issuer, NID_ext_key_usage,
-			   "serverAuth,clientAuth") ?:
+	       xc_keys_ext(x, issuer, NID_ext_key_usage, eku) ?:
 	       xc_keys_ext(x, issuer, NID_subject_alt_name, san) ?:
 	       xc_keys_ext(x, issuer, NID_subject_key_identifier, "hash") ?:
 	       xc_keys_ext(x, issuer, NID_authority_key_identifier,
@@ -170,10 +174,13 @@ static int xc_keys_fill(X509 *x, const char *cn, X509 *issuer,
 	return ok ? 0 : -ENOMEM;
 }
 
-/* A new key and its certificate, signed by issuer (self-signed: NULL). */
-static int xc_keys_cert(const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
-			unsigned int days, bool expired, X509 **cert,
-			EVP_PKEY **key)
+/*
+ * A new key and its certificate, signed by issuer (self-signed: NULL),
+ * for the extended key usage eku (NULL for the CA).
+ */
+static int xc_keys_cert(const char *cn, const char *eku, X509 *issuer,
+			EVP_PKEY *issuer_key, unsigned int days, bool expired,
+			X509 **cert, EVP_PKEY **key)
 {
 	X509 *x = X509_new();
 	EVP_PKEY *k = EVP_EC_gen("P-256");
@@ -185,7 +192,7 @@ static int xc_keys_cert(const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
 	if (!err && !X509_set_pubkey(x, k))
 		err = -ENOMEM;
 	if (!err)
-		err = xc_keys_exts(x, issuer, cn);
+		err = xc_keys_exts(x, issuer, cn, eku);
 	if (!err && !X509_sign(x, issuer ? issuer_key : k, EVP_sha256()))
 		err = -EINVAL;
 	if (err)
@@ -220,12 +227,13 @@ static void xc_keys_set_free(struct xc_keys_set *s)
 
 static int xc_keys_build(const struct xc_keys_opts *o, struct xc_keys_set *s)
 {
-	if (xc_keys_cert(XC_KEYS_CA_CN, NULL, NULL, o->days, false, &s->ca,
-			 &s->ca_key) ||
-	    xc_keys_cert(o->agent, s->ca, s->ca_key, o->days, false,
-			 &s->agent, &s->agent_key) ||
-	    xc_keys_cert(o->controller, s->ca, s->ca_key, o->days,
-			 o->expired_controller, &s->ctl, &s->ctl_key) ||
+	if (xc_keys_cert(XC_KEYS_CA_CN, NULL, NULL, NULL, o->days, false,
+			 &s->ca, &s->ca_key) ||
+	    xc_keys_cert(o->agent, "serverAuth", s->ca, s->ca_key, o->days,
+			 false, &s->agent, &s->agent_key) ||
+	    xc_keys_cert(o->controller, "clientAuth", s->ca, s->ca_key,
+			 o->days, o->expired_controller, &s->ctl,
+			 &s->ctl_key) ||
 	    RAND_bytes(s->psk, sizeof(s->psk)) != 1)
 		return -EINVAL;
 	return 0;

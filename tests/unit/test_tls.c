@@ -116,18 +116,22 @@ static int xc_t_group_teardown(void **state)
 	return nftw(xc_t_dir, xc_t_rm, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A context from set's files; server: the agent's. */
-static struct xc_tls_ctx *xc_t_ctx(bool server, const char *ca_set,
-				   const char *set, const char *allow)
+/*
+ * A context from set's files: the agent's (server) or the controller's,
+ * with the certificate and key of the role files_of_agent names.
+ */
+static struct xc_tls_ctx *xc_t_ctx_files(bool server, const char *ca_set,
+					 const char *set, const char *allow,
+					 bool files_of_agent)
 {
 	char ca[128], cert[128], key[128], err[256];
 	struct xc_tls_opts o = { 0 };
 	struct xc_tls_ctx *ctx;
 
 	xc_t_path(ca, sizeof(ca), ca_set, "ca.crt");
-	xc_t_path(cert, sizeof(cert), set, server ? "agent.crt" :
+	xc_t_path(cert, sizeof(cert), set, files_of_agent ? "agent.crt" :
 		  "controller.crt");
-	xc_t_path(key, sizeof(key), set, server ? "agent.key" :
+	xc_t_path(key, sizeof(key), set, files_of_agent ? "agent.key" :
 		  "controller.key");
 	o.ca = ca;
 	o.cert = cert;
@@ -137,6 +141,13 @@ static struct xc_tls_ctx *xc_t_ctx(bool server, const char *ca_set,
 	if (xc_tls_ctx_new(&o, server, &ctx, err, sizeof(err)))
 		fail_msg("context: %s", err);
 	return ctx;
+}
+
+/* A context from set's files; server: the agent's. */
+static struct xc_tls_ctx *xc_t_ctx(bool server, const char *ca_set,
+				   const char *set, const char *allow)
+{
+	return xc_t_ctx_files(server, ca_set, set, allow, server);
 }
 
 static struct xc_tls_ctx *xc_t_psk_ctx(bool server, const char *set)
@@ -378,6 +389,25 @@ static void test_cert_agent_wrong_ca(void **state)
 	assert_non_null(strstr(T->cli.failure, "agent certificate CN="));
 }
 
+/* A controller's certificate does not make an agent... */
+static void test_cert_controller_as_agent(void **state)
+{
+	T->sctx = xc_t_ctx_files(true, "a", "a", NULL, false);
+	T->cctx = xc_t_ctx(false, "a", "a", NULL);
+	xc_t_exchange();
+	assert_int_equal(T->srv.msgs, 0);
+	assert_non_null(strstr(T->cli.failure,
+			       "unsuitable certificate purpose"));
+}
+
+/* ...nor an agent's a controller. */
+static void test_cert_agent_as_controller(void **state)
+{
+	T->sctx = xc_t_ctx(true, "a", "a", NULL);
+	T->cctx = xc_t_ctx_files(false, "a", "a", NULL, true);
+	xc_t_refused("unsuitable certificate purpose", NULL);
+}
+
 static void test_cert_name_not_allowed(void **state)
 {
 	T->sctx = xc_t_ctx(true, "a", "a", "someone-else");
@@ -531,6 +561,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cert_wrong_ca,
 						xc_t_setup, xc_t_teardown),
 		cmocka_unit_test_setup_teardown(test_cert_agent_wrong_ca,
+						xc_t_setup, xc_t_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_controller_as_agent,
+						xc_t_setup, xc_t_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_agent_as_controller,
 						xc_t_setup, xc_t_teardown),
 		cmocka_unit_test_setup_teardown(test_cert_name_not_allowed,
 						xc_t_setup, xc_t_teardown),
