@@ -52,7 +52,7 @@ struct xc_xdp_cfg {
 enum xc_xdp_stat {
 	XC_STAT_REDIRECTED = 0,	/* handed to an XSK */
 	XC_STAT_REDIRECT_FAIL,	/* in range but no socket on the queue */
-	XC_STAT_PASSED,		/* outside the port range: to the stack */
+	XC_STAT_PASSED,		/* not of the port range: to the stack */
 	XC_STAT_DROPPED,	/* dropped on purpose by the action */
 	XC_STAT_ACTION_FAIL,	/* adjust_meta/head/tail refused */
 	XC_STAT_VLAN_RESTORED,	/* tag put back from the Rx metadata */

@@ -76,7 +76,7 @@ xc_plan()
 	1 10000 truncate 90
 	1 11000 truncate 50		# IPv4: no whole payload header,
 	1 11200 truncate 70		# not ours; IPv6: 50 has no UDP
-	1 11500 truncate 30		# header, 70 is not ours: to the stack
+	1 11500 truncate 30		# header, 70 is not ours (stack)
 	1 12000 lengthen 16
 	1 13000 hold 10
 	1 14000 inject magic		# not ours: to the stack
