@@ -414,6 +414,13 @@ xc_check_report()
 	xc_assert_eq "missing frames lost between the hosts" \
 		"$(xc_jq '.forensics.missing | n')" \
 		"$(xc_jq '.forensics.split.between_hosts | n')"
+	# and the episodes say what the XDP program passed as not ours: each
+	# counted once, in the window of one episode
+	xc_assert_eq "not ours, told by the loss episodes" \
+		"${W[xdp_not_ours]}" \
+		"$(xc_jq '[.forensics.episodes[]?.why.between_hosts // "" |
+			capture("^XDP passed (?<n>[0-9]+) ")? | .n | tonumber] |
+			add // 0')"
 	xc_assert_eq "anomaly count" "${W[anomaly_count]}" \
 		"$(xc_jq '.rx.anomaly_count | n')"
 	xc_assert_eq "anomalies (kind/seq/seen/expected/bad byte)" \
