@@ -27,7 +27,8 @@ COUNT=100000
 # CAP_ prefix, one line.
 xc_unit_caps()
 {
-	sed -n "s/^$1=//p" "$UNIT" | tr 'A-Z' 'a-z' | sed 's/cap_//g'
+	sed -n "s/^$1=//p" "$UNIT" | tr '[:upper:]' '[:lower:]' |
+		sed 's/cap_//g'
 }
 
 # xc_wrap CAP...: the agent as nobody with exactly these capabilities.
@@ -51,10 +52,10 @@ xc_wrap()
 # xc_spec FILE: a small run, with UMEMs the memlock limit holds.
 xc_spec()
 {
-	local xsk=""
+	local xsk="" n=$CHUNKS
 
 	[ "$(ulimit -l)" = unlimited ] ||
-		xsk="{ num_chunks: $CHUNKS, fill_size: $CHUNKS, rx_size: $CHUNKS }"
+		xsk="{ num_chunks: $n, fill_size: $n, rx_size: $n }"
 	cat >"$1" <<-EOF
 	${xsk:+tx:
 	  xsk: $xsk
@@ -109,12 +110,15 @@ xc_needs()
 }
 
 CAPS=$(xc_unit_caps AmbientCapabilities)
+# shellcheck disable=SC2086 # one word a capability
 xc_wrap $CAPS
 xc_require
 command -v setpriv >/dev/null || xc_skip "setpriv not installed (util-linux)"
 command -v capsh >/dev/null || xc_skip "capsh not installed (libcap2-bin)"
-setpriv --reuid $NOBODY --regid $NOBODY --clear-groups test -x "$XC_REAL_AGENT" ||
-	xc_skip "user $NOBODY cannot run $XC_REAL_AGENT (a build directory it cannot reach)"
+setpriv --reuid $NOBODY --regid $NOBODY --clear-groups \
+	test -x "$XC_REAL_AGENT" ||
+	xc_skip "user $NOBODY cannot run $XC_REAL_AGENT" \
+		"(a build directory it cannot reach)"
 xc_assert_eq "the unit's bounding set is its ambient set" "$CAPS" \
 	"$(xc_unit_caps CapabilityBoundingSet)"
 if grep -qw sys_admin <<<"$CAPS"; then
@@ -122,7 +126,8 @@ if grep -qw sys_admin <<<"$CAPS"; then
 fi
 xc_log "the unit's capabilities: $CAPS"
 ulimit -l unlimited 2>/dev/null ||
-	xc_log "memlock limited to $(ulimit -l) KiB here: UMEMs of $CHUNKS chunks"
+	xc_log "memlock limited to $(ulimit -l) KiB here:" \
+		"UMEMs of $CHUNKS chunks"
 xc_spec "$XC_TMP/spec.yaml"
 xc_lab_up
 xc_agents_start
@@ -146,5 +151,6 @@ xc_needs bpf skb "" "cannot load the XDP program: Operation not permitted"
 xc_needs perfmon skb "" "cannot load the XDP program: Permission denied"
 xc_needs net_admin skb "" "cannot load the XDP program: Operation not permitted"
 xc_needs net_raw skb "" "cannot register a UMEM .*: Operation not permitted"
-xc_needs sys_nice skb ",rt=10" "cannot start the rx worker of queue 0 with SCHED_FIFO"
+xc_needs sys_nice skb ",rt=10" \
+	"cannot start the rx worker of queue 0 with SCHED_FIFO"
 xc_end

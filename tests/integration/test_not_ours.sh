@@ -36,6 +36,7 @@ xc_udp_noports()
 # sends nothing): that write is made again.
 xc_send_not_ours()
 {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	ip netns exec "$XC_TX_NS" bash -c '
 		exec 3>"/dev/udp/$1/$2" || exit 1
 		pad="\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
@@ -86,6 +87,7 @@ xc_assert_eq "xdp_not_ours in the report" $sent \
 	"$(xc_jq '.rx.xdp_not_ours | n')"
 xc_assert_eq "xdp_not_ours in the loss account" $sent \
 	"$(xc_jq '.loss.xdp_not_ours | n')"
-xc_assert_output "^not ours: the XDP program passed $sent frames of the run's port range without our magic and this run's tag to the kernel" \
-	"the summary says where the frames went"
+said="^not ours: the XDP program passed $sent frames of the run's port range"
+said+=" without our magic and this run's tag to the kernel"
+xc_assert_output "$said" "the summary says where the frames went"
 xc_end
