@@ -125,13 +125,14 @@ json_t *xc_preflight_json(const struct xc_findings *fs)
 /* Where the missing frames went (xc_judge.h, struct xc_loss). */
 static json_t *xc_loss_json(const struct xc_loss *l)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
 			 "missing", (json_int_t)l->missing,
 			 "late", (json_int_t)l->late,
 			 "tester", (json_int_t)l->tester,
 			 "tx_unsent", (json_int_t)l->tx_unsent,
 			 "rx_socket", (json_int_t)l->rx_socket,
 			 "xdp_no_socket", (json_int_t)l->xdp_no_socket,
+			 "xdp_not_ours", (json_int_t)l->xdp_not_ours,
 			 "not_attributed", (json_int_t)l->not_attributed,
 			 "counters_unknown", l->unknown);
 }

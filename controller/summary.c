@@ -501,6 +501,19 @@ static void xc_print_reflect(FILE *out, const struct xc_view *v)
 		refl - XC_MIN(refl, back));
 }
 
+/*
+ * Frames the XDP program passed to the kernel: a test frame damaged in
+ * its magic or run tag is missing, and this says where it went.
+ */
+static void xc_print_not_ours(FILE *out, const struct xc_loss *l)
+{
+	if (!l->xdp_not_ours)
+		return;
+	fprintf(out, "not ours: the XDP program passed %" PRIu64
+		" frames of the run's port range without our magic and this run's tag to the kernel: another program's traffic, or test frames damaged in those bytes on the way (each one missing)\n",
+		l->xdp_not_ours);
+}
+
 void xc_summary_print(FILE *out, const struct xc_view *v,
 		      const struct xc_judgement *j,
 		      const struct xc_ctl_opts *opts)
@@ -529,6 +542,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		xc_total_value(v, XC_CTR_FOREIGN),
 		(res->tx ? res->tx->rx_frames : 0) +
 		(res->rx ? res->rx->rx_frames : 0));
+	xc_print_not_ours(out, &j->loss);
 	xc_print_xsk(out, "tx", res->tx);
 	xc_print_xsk(out, "rx", res->rx);
 	xc_print_sizing(out, "tx", res->tx);
