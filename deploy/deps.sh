@@ -14,7 +14,7 @@ XC_PKGS=(
 	protobuf-c-compiler libprotobuf-c-dev
 	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-utils
 	libssl-dev openssl
-	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux
+	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux libcap2-bin
 	netsniff-ng stress-ng
 )
 

@@ -129,6 +129,16 @@ ulimit -l unlimited 2>/dev/null ||
 	xc_log "memlock limited to $(ulimit -l) KiB here:" \
 		"UMEMs of $CHUNKS chunks"
 xc_spec "$XC_TMP/spec.yaml"
+# the agent's credentials belong to its user, as the unit's do
+xc_keys
+chmod o+x "$XC_TMP"
+install -d -o $NOBODY -m 0700 "$XC_TMP/agent-keys"
+for f in ca.crt agent.crt agent.key; do
+	install -o $NOBODY -m 0600 "$XC_KEYS/$f" "$XC_TMP/agent-keys/$f"
+done
+XC_AGENT_SEC=(--ca "$XC_TMP/agent-keys/ca.crt"
+	      --cert "$XC_TMP/agent-keys/agent.crt"
+	      --key "$XC_TMP/agent-keys/agent.key")
 xc_lab_up
 xc_agents_start
 

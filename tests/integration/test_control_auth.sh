@@ -19,6 +19,7 @@ RUN=(--mode skb --count 10000 --size 64 --rate 100000)
 B=$XC_TMP/keys-b	# another CA
 X=$XC_TMP/keys-x	# an expired controller certificate
 CERT_A=("${XC_CTL_SEC[@]}")
+AGENT_A=("${XC_AGENT_SEC[@]}")
 
 # xc_hello_probe ROLE: a framed Hello (version 1, role "controller") in
 # plain TCP; prints how many bytes of a reply came (at most 4) before the
@@ -121,12 +122,22 @@ xc_run "${XC_EP[@]}" "${RUN[@]}"
 xc_refused "expired certificate" "certificate expired"
 xc_agent_log_has tx "certificate has expired" "the agent logs the expiry"
 
-xc_agents_with "${XC_AGENT_SEC[@]}" --allow-name someone-else
-XC_CTL_SEC=(--ca "$X/ca.crt" --cert "$X/agent.crt" --key "$X/agent.key")
+xc_agents_with "${AGENT_A[@]}" --allow-name someone-else
+XC_CTL_SEC=(--ca "$XC_KEYS/ca.crt" --cert "$XC_KEYS/controller.crt"
+	    --key "$XC_KEYS/controller.key")
 xc_run "${XC_EP[@]}" "${RUN[@]}"
 xc_refused "name not allowed" "bad certificate"
-xc_agent_log_has tx "CN=xceiver-agent: name not allowed" \
+xc_agent_log_has tx "CN=xceiver-controller: name not allowed" \
 	"the agent logs the name it refused"
+
+# an agent's certificate (same CA) does not make a controller
+xc_agents_with "${AGENT_A[@]}"
+XC_CTL_SEC=(--ca "$XC_KEYS/ca.crt" --cert "$XC_KEYS/agent.crt"
+	    --key "$XC_KEYS/agent.key")
+xc_run "${XC_EP[@]}" "${RUN[@]}"
+xc_refused "an agent's certificate as a controller's" "unsupported certificate"
+xc_agent_log_has tx "CN=xceiver-agent: unsuitable certificate purpose" \
+	"the agent logs the certificate's purpose"
 
 # ---- pre-shared keys
 xc_agents_with --psk "$XC_KEYS/agent.psk"
