@@ -26,6 +26,7 @@
 #include "xc_log.h"
 #include "xc_policy.h"
 #include "xc_session.h"
+#include "xc_tls.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 #include "xceiver.pb-c.h"
@@ -189,9 +190,9 @@ static int xc_counters(const char *ifname)
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver-agent --listen ADDR:PORT [--policy FILE]\n"
-		"                     [--allow IFNAME[:QUEUES]]... [--no-realtime] [-v] [-q]\n"
-		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
+		"usage: xceiver-agent --listen ADDR:PORT CREDENTIALS [--policy FILE]\n"
+		"                     [--allow IFNAME[:QUEUES]]... [--no-realtime]\n"
+		"                     [-v] [-q] [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"                     [--latency-dump FILE]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
@@ -212,6 +213,22 @@ static void xc_usage(FILE *f)
 		"                          file; repeatable. Without --allow and\n"
 		"                          --policy nothing is allowed, and the\n"
 		"                          interface of the listen address never is\n"
+		"\n"
+		"Control channel (CREDENTIALS: one of these is required):\n"
+		"      --ca FILE --cert FILE --key FILE\n"
+		"                          TLS 1.3 with certificates: serve only\n"
+		"                          controllers whose certificate chains to\n"
+		"                          the CA in FILE; present --cert and --key\n"
+		"      --allow-name NAME   and only those whose certificate names\n"
+		"                          NAME (CN or DNS SAN); repeatable\n"
+		"      --psk FILE          TLS 1.3 with pre-shared keys: lines of\n"
+		"                          IDENTITY:HEXKEY (%d to %d bytes), one per\n"
+		"                          controller; keep FILE mode 0600\n"
+		"      --plain             plain TCP, no authentication: anyone who\n"
+		"                          reaches ADDR:PORT may send and capture\n"
+		"                          on this host's interfaces\n"
+		"  (xceiver keys DIR makes throwaway ones for a lab)\n"
+		"\n"
 		"  -v, --verbose           more log output (twice: debug)\n"
 		"  -q, --quiet             warnings only\n"
 		"  -V, --version           print the version\n"
@@ -237,7 +254,8 @@ static void xc_usage(FILE *f)
 		"                          write \"STREAM SEQ LATENCY_NS\" to FILE for\n"
 		"                          every frame this agent's receiver times\n"
 		"                          (each run's Prepare truncates FILE)\n",
-		XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
+		XC_TLS_PSK_MIN, XC_TLS_PSK_MAX, XC_CLOCK_SKEW_MAX_NS,
+		XC_CLOCK_DRIFT_MAX_PPM);
 }
 
 /*
@@ -286,8 +304,11 @@ int main(int argc, char **argv)
 		{ "latency-dump", required_argument, NULL, 'L' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "allow", required_argument, NULL, 'a' },
+		XC_TLS_LONG_OPTIONS,
 		{ 0 }
 	};
+	struct xc_tls_opts tls = { 0 };
+	struct xc_tls_ctx *ctx = NULL;
 	struct xc_agent a = { 0 };
 	const char *listen = NULL, *dump = NULL, *policy = NULL;
 	/* static: reachable on every way out, installed at the end */
@@ -348,7 +369,13 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			xc_usage(stderr);
+			err = xc_tls_opt(&tls, c, optarg, why, sizeof(why));
+			if (!err)
+				break;
+			if (err < 0)
+				fprintf(stderr, "xceiver-agent: %s\n", why);
+			else
+				xc_usage(stderr);
 			return 2;
 		}
 	}
@@ -369,8 +396,18 @@ int main(int argc, char **argv)
 		xc_policy_free(pol);
 		return 2;
 	}
+	if (xc_tls_ctx_new(&tls, true, &ctx, why, sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		return 2;
+	}
 	xc_log_set_level(level > XC_LOG_DEBUG ? XC_LOG_DEBUG : level);
 	xc_log_route_libs();
+	xc_conn_set_security(ctx);
+	if (ctx)
+		pr_info("control channel: %s\n", xc_tls_ctx_describe(ctx));
+	else
+		pr_warn("control channel: plain TCP, unauthenticated (--plain): anyone who reaches %s may use this agent\n",
+			listen);
 	xc_policy_log(pol);
 	xc_policy_install(pol);
 	if (skew || drift)
@@ -380,8 +417,10 @@ int main(int argc, char **argv)
 
 	a.loop = uv_default_loop();
 	err = xc_agent_listen(&a, listen);
-	if (err)
+	if (err) {
+		xc_tls_ctx_free(ctx);
 		return 1;
+	}
 	uv_signal_init(a.loop, &a.sigterm);
 	uv_signal_init(a.loop, &a.sigint);
 	a.sigterm.data = &a;
@@ -392,6 +431,7 @@ int main(int argc, char **argv)
 	uv_run(a.loop, UV_RUN_DEFAULT);
 	uv_loop_close(a.loop);
 	xc_policy_uninstall();
+	xc_tls_ctx_free(ctx);
 	pr_info("exited cleanly\n");
 	return 0;
 }

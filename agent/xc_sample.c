@@ -51,6 +51,7 @@ enum xc_sc {
 	XC_SC_XDP_DROPPED,
 	XC_SC_XDP_ACTION_FAIL,
 	XC_SC_XDP_REFLECTED,
+	XC_SC_XDP_NOT_OURS,
 	XC_SC_N,
 };
 
@@ -104,6 +105,13 @@ static const struct xc_sc_def xc_sc_defs[XC_SC_N] = {
 	[XC_SC_XDP_ACTION_FAIL] = { "xdp_action_failures", SRC(XDP),
 				    LAY(NONE), 0, 1 },
 	[XC_SC_XDP_REFLECTED] = { "xdp_reflected", SRC(XDP), LAY(NONE), 0, 1 },
+	/*
+	 * in the port range, passed to the stack without our magic and run
+	 * tag: a test frame damaged in those bytes, or other traffic; it
+	 * explains a loss between the hosts, and counts none itself
+	 */
+	[XC_SC_XDP_NOT_OURS] = { "xdp_not_ours", SRC(XDP), LAY(RX_XDP),
+				 0, 1 },
 };
 
 struct xc_sampler {
@@ -315,7 +323,7 @@ static void xc_sample_xdp(struct xc_sampler *sp, struct xc_dp *dp)
 {
 	static const uint32_t idx[] = {
 		XC_STAT_REDIRECT_FAIL, XC_STAT_REDIRECTED, XC_STAT_DROPPED,
-		XC_STAT_ACTION_FAIL, XC_STAT_REFLECTED,
+		XC_STAT_ACTION_FAIL, XC_STAT_REFLECTED, XC_STAT_NOT_OURS,
 	};
 	uint64_t v;
 	uint32_t i;

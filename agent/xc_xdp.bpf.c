@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * XDP filter of the Rx side: UDP frames whose destination port is within
- * the run's range go to an AF_XDP socket of their rx queue; everything
- * else (ARP, ICMP, SSH, ...) goes on to the stack. Before the redirect the
+ * the run's range and whose payload header has our magic and this run's
+ * tag go to an AF_XDP socket of their rx queue; everything else (ARP,
+ * ICMP, SSH, another program's UDP in the range, a test frame damaged in
+ * those bytes, ...) goes on to the stack untouched. Before the redirect the
  * run's action may drop every other test frame, write the frame's sequence
  * number as metadata, shrink/grow the frame's tail, or (a reflector's)
  * send the frame back with its addresses swapped instead. The program is
@@ -123,9 +125,25 @@ static __always_inline struct udphdr *xc_udp(void *data, void *end)
 }
 
 /*
+ * Whether the payload header after the UDP header is there with our magic
+ * and this run's tag: a test frame of this run.
+ */
+static __always_inline bool xc_ours(struct udphdr *udp, void *end)
+{
+	__u8 *p = (__u8 *)(udp + 1);
+	__u32 tag;
+
+	if ((void *)(p + XC_PHDR_LEN) > end)
+		return false;
+	if (((__u16)p[0] << 8 | p[1]) != xc_cfg.magic)
+		return false;
+	__builtin_memcpy(&tag, p + 2, sizeof(tag));
+	return tag == xc_cfg.run_tag_be;
+}
+
+/*
  * The stream id and 48-bit sequence number of a test frame (payload header
- * after the UDP header); false when the payload header is not there or
- * not ours.
+ * after the UDP header); false when the payload header is not there.
  */
 static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq,
 				   __u16 *stream_id)
@@ -135,8 +153,6 @@ static __always_inline bool xc_seq(struct udphdr *udp, void *end, __u64 *seq,
 	int i;
 
 	if ((void *)(p + XC_PHDR_LEN) > end)
-		return false;
-	if (((__u16)p[0] << 8 | p[1]) != xc_cfg.magic)
 		return false;
 #pragma unroll
 	for (i = 8; i < 14; i++)
@@ -329,6 +345,11 @@ static __always_inline int xc_filter(struct xdp_md *ctx, bool meta,
 
 	if (!udp)
 		goto pass;
+	/* judged as it arrived: a frame not ours leaves untouched */
+	if (!xc_ours(udp, (void *)(long)ctx->data_end)) {
+		xc_count(XC_STAT_NOT_OURS);
+		return XDP_PASS;
+	}
 	if (vlan && xc_untagged((void *)(long)ctx->data,
 				(void *)(long)ctx->data_end)) {
 		xc_vlan_restore(ctx);
@@ -338,17 +359,15 @@ static __always_inline int xc_filter(struct xdp_md *ctx, bool meta,
 		if (!udp)
 			goto pass;	/* cannot be: it was one */
 	}
-	if (xc_seq(udp, (void *)(long)ctx->data_end, &seq, &stream_id)) {
-		ret = xc_action(ctx, seq, meta);
-		if (ret)
-			return ret;
-		if (xc_cfg.flags & XC_XDP_F_STAMP)
-			xc_stamp(ctx->rx_queue_index, stream_id, seq);
-		if (spq > 1)
-			key = key * spq + (__u32)(seq % spq);
-	} else if (spq > 1) {
-		key = key * spq;
-	}
+	if (!xc_seq(udp, (void *)(long)ctx->data_end, &seq, &stream_id))
+		goto pass;		/* cannot be: it was one */
+	ret = xc_action(ctx, seq, meta);
+	if (ret)
+		return ret;
+	if (xc_cfg.flags & XC_XDP_F_STAMP)
+		xc_stamp(ctx->rx_queue_index, stream_id, seq);
+	if (spq > 1)
+		key = key * spq + (__u32)(seq % spq);
 	ret = bpf_redirect_map(&xsks_map, key, XDP_PASS);
 	xc_count(ret == XDP_REDIRECT ? XC_STAT_REDIRECTED :
 		 XC_STAT_REDIRECT_FAIL);

@@ -25,6 +25,11 @@ enum xc_xdp_action {
 #define XC_XDP_META_LEN	8	/* XC_XDP_ACT_METADATA: u64 seq, host order */
 
 /*
+ * A frame of the run's port range is a test frame when its payload header
+ * has our magic and this run's tag (shared/xc_frame.h); any other goes on
+ * to the stack as if the program were not there, and is counted in
+ * XC_STAT_NOT_OURS.
+ *
  * Run configuration, in the program's .bss: set before load, and may be
  * changed while attached (the map is mmapable). Keep the layout append-only.
  * With socks_per_queue > 1 the XSKMAP key of a test frame is
@@ -39,18 +44,22 @@ struct xc_xdp_cfg {
 	__u32 socks_per_queue;	/* 0 or 1: key = queue */
 	__u16 magic;		/* payload header magic, XC_MAGIC */
 	__u16 pad;
+	/* the run tag (low 32 bits of the run id), network byte order */
+	__u32 run_tag_be;
 };
 
 /* Indexes of the per-CPU counter array xc_stats. */
 enum xc_xdp_stat {
 	XC_STAT_REDIRECTED = 0,	/* handed to an XSK */
 	XC_STAT_REDIRECT_FAIL,	/* in range but no socket on the queue */
-	XC_STAT_PASSED,		/* not ours: to the stack */
+	XC_STAT_PASSED,		/* not of the port range: to the stack */
 	XC_STAT_DROPPED,	/* dropped on purpose by the action */
 	XC_STAT_ACTION_FAIL,	/* adjust_meta/head/tail refused */
 	XC_STAT_VLAN_RESTORED,	/* tag put back from the Rx metadata */
 	XC_STAT_VLAN_UNKNOWN,	/* untagged, the kfunc could not say */
 	XC_STAT_REFLECTED,	/* sent back by the reflect action */
+	/* in the port range without our magic and this run's tag: passed */
+	XC_STAT_NOT_OURS,
 	XC_STAT_MAX,
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
@@ -410,6 +411,7 @@ static int xc_xdp_open(struct xc_dp *dp, bool vlan, char *err,
 	dp->skel->bss->xc_cfg.tail_adjust = dp->rxc.tail_adjust;
 	dp->skel->bss->xc_cfg.socks_per_queue = dp->cfg.spq;
 	dp->skel->bss->xc_cfg.magic = XC_MAGIC;
+	dp->skel->bss->xc_cfg.run_tag_be = htonl((uint32_t)dp->run_id);
 	xc_stamp_config(dp);
 	dp->prog = prog;
 	return 0;
@@ -727,7 +729,8 @@ void xc_xdp_report(struct xc_dp *dp, Xceiver__V1__Report *r)
 			       &r->xdp_action_failures) ?:
 	      xc_xdp_counter(dp, XC_STAT_VLAN_RESTORED, &r->vlan_restored) ?:
 	      xc_xdp_counter(dp, XC_STAT_VLAN_UNKNOWN, &r->vlan_unknown) ?:
-	      xc_xdp_counter(dp, XC_STAT_REFLECTED, &r->xdp_reflected);
+	      xc_xdp_counter(dp, XC_STAT_REFLECTED, &r->xdp_reflected) ?:
+	      xc_xdp_counter(dp, XC_STAT_NOT_OURS, &r->xdp_not_ours);
 	if (!ret)
 		return;
 	pr_warn("%s: cannot read the XDP program's counters: %s\n",
@@ -746,7 +749,7 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 	static const uint32_t idx[] = {
 		XC_STAT_REDIRECTED, XC_STAT_REDIRECT_FAIL, XC_STAT_PASSED,
 		XC_STAT_DROPPED, XC_STAT_ACTION_FAIL, XC_STAT_VLAN_RESTORED,
-		XC_STAT_VLAN_UNKNOWN, XC_STAT_REFLECTED,
+		XC_STAT_VLAN_UNKNOWN, XC_STAT_REFLECTED, XC_STAT_NOT_OURS,
 	};
 	unsigned long long v[XC_ARRAY_SIZE(idx)];
 	uint64_t sum;
@@ -762,6 +765,7 @@ void xc_xdp_log_stats(struct xc_dp *dp)
 		}
 		v[i] = sum;
 	}
-	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown, %llu reflected\n",
-		dp->ifname, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	pr_info("%s: XDP filter: %llu redirected, %llu in range without a socket, %llu passed, %llu dropped on purpose, %llu action failures, %llu tags read back, %llu tags unknown, %llu reflected, %llu in range passed without our magic and run tag\n",
+		dp->ifname, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+		v[8]);
 }

@@ -23,8 +23,17 @@
  * taking at most what is left. What no counter
  * accounts for was lost between the hosts, when every source of counters
  * on both hosts was read; else it is not attributed.
+ *
+ * A test frame damaged on the way in its magic or run tag is passed to
+ * the kernel by our XDP program (xdp_not_ours) and is missing. That
+ * counter also counts any other traffic in the port range, so it cannot
+ * say how many test frames it holds: the loss stays between the hosts,
+ * where the damage was done, and the episode's why says how many frames
+ * the program passed as not ours in its window.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -547,6 +556,7 @@ struct xc_fx_avail {
 	uint64_t peer[XC_FX_NWHERE];	/* Series.peer counts */
 	const char *peer_why[XC_FX_NWHERE];
 	uint64_t fill_empty;	/* rx_fill_ring_empty_descs grew */
+	uint64_t not_ours;	/* xdp_not_ours grew */
 };
 
 static uint64_t xc_fx_window(const struct xc_forensics *fx,
@@ -601,6 +611,8 @@ static void xc_fx_avail_side(const struct xc_forensics *fx,
 		if (!s->loss) {
 			if (!strcmp(s->name, "rx_fill_ring_empty_descs"))
 				a->fill_empty += sum;
+			else if (!strcmp(s->name, "xdp_not_ours"))
+				a->not_ours += sum;
 			continue;
 		}
 		a->n[w] += sum;
@@ -728,6 +740,10 @@ static void xc_fx_take(struct xc_fx_avail *a, uint64_t left, bool read,
 			xc_fx_pool_use(pool, sides, role, take - ctr);
 	}
 	by[read ? XC_FX_BETWEEN : XC_FX_UNATTRIBUTED] += left;
+	if (left && read && a->not_ours && !why[XC_FX_BETWEEN][0])
+		snprintf(why[XC_FX_BETWEEN], 64,
+			 "XDP passed %" PRIu64 " to the kernel as not ours",
+			 a->not_ours);
 }
 
 /* The counters of the sides in [lo, hi]; whether all were read. */

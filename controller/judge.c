@@ -531,6 +531,21 @@ static void xc_judge_loss_fx(const struct xc_forensics *fx,
 	l->not_attributed = fx->by[XC_FX_UNATTRIBUTED];
 }
 
+/* What the agents' XDP programs passed to the kernel as not ours. */
+static uint64_t xc_not_ours(const struct xc_view *v)
+{
+	const Xceiver__V1__Report *r;
+	uint64_t n = 0;
+	int side;
+
+	for (side = XC_TX; side <= XC_RX; side++) {
+		r = xc_view_report(v, side);
+		if (r)
+			n += r->xdp_not_ours;
+	}
+	return n;
+}
+
 static void xc_judge_loss(const struct xc_view *v, struct xc_loss *l)
 {
 	static const enum xc_counter read[] = {
@@ -546,6 +561,7 @@ static void xc_judge_loss(const struct xc_view *v, struct xc_loss *l)
 	l->rx_socket = xc_total_value(v, XC_CTR_RX_DROPPED) +
 		       xc_total_value(v, XC_CTR_RX_RING_FULL);
 	l->xdp_no_socket = xc_total_value(v, XC_CTR_XDP_NO_SOCKET);
+	l->xdp_not_ours = xc_not_ours(v);
 	for (i = 0; i < XC_ARRAY_SIZE(read); i++)
 		l->unknown |= !xc_total_known(v, read[i]);
 	left = l->missing - XC_MIN(l->late, l->missing);

@@ -13,24 +13,37 @@
 
 #include "xc_ctl.h"
 #include "xc_frame.h"
+#include "xc_keys.h"
 #include "xc_log.h"
 #include "xc_pcap.h"
 #include "xc_limits.h"
 #include "xc_repeat.h"
+#include "xc_results.h"
 #include "xc_spec.h"
 #include "xc_util.h"
+#include "xc_wire.h"
 
 #define XC_FLAG_COUNT		"1000000"
 
 static void xc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xceiver run [SPEC.yaml|SPEC.json] [options]\n"
+		"usage: xceiver run [SPEC.yaml|SPEC.json] CREDENTIALS [options]\n"
 		"       xceiver check [SPEC.yaml] [options]   check a spec, print it as JSON\n"
+		"       xceiver keys DIR [options]   make throwaway keys (keys --help)\n"
 		"\n"
 		"Run a send/receive test between a Tx agent and an Rx agent.\n"
 		"Flags override the spec file; without a file they describe\n"
 		"one stream. Stream flags apply to every stream.\n"
+		"\n"
+		"control channel (CREDENTIALS: one of these is required, as the\n"
+		"agents were started with):\n"
+		"  --ca FILE --cert FILE --key FILE  TLS 1.3 with certificates: the\n"
+		"                   agents' must chain to the CA in FILE; present\n"
+		"                   --cert and --key to them\n"
+		"  --psk FILE       TLS 1.3 with a pre-shared key: one line\n"
+		"                   IDENTITY:HEXKEY (the agents hold the same line)\n"
+		"  --plain          plain TCP, unauthenticated (agents run --plain)\n"
 		"\n"
 		"agents:\n"
 		"  --tx ADDR:PORT[,dev=IF][,queue=N][,mode=M]  Tx agent and its NIC queue\n"
@@ -63,8 +76,13 @@ static void xc_usage(FILE *f)
 		"                   \"rtt_max_us < 1000\" (README, \"Latency expectations\")\n"
 		"  --payload-check all|sampled|off   what Rx compares byte by byte\n"
 		"  --no-latency     do not time the frames (what timing costs)\n"
-		"output:\n"
-		"  --json FILE      write the full report as JSON\n"
+		"output (each file is written whole, under a temporary name then\n"
+		"renamed; the names a run writes are removed when it starts):\n"
+		"  --json FILE      write the full report as JSON; also when the run\n"
+		"                   could not run (exit 3): verdict \"could_not_run\",\n"
+		"                   reason (as printed), phase, agents (what each\n"
+		"                   said: hello, prepared, last progress, done,\n"
+		"                   report), the interfaces, reports received, spec\n"
 		"  --pcap FILE      write the anomalous frames Rx kept to a pcap file\n"
 		"  --timeline FILE  write the run interval by interval as CSV: frames\n"
 		"                   sent, received and missing (by when they were sent),\n"
@@ -395,6 +413,7 @@ static const struct option xc_run_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	XC_TLS_LONG_OPTIONS,
 	{ 0 }
 };
 
@@ -531,7 +550,7 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 	struct xc_flag_streams fs = { 0 };
 	Xceiver__V1__TestSpec *s = NULL;
 	char err[1024];
-	int c, i;
+	int c, i, ret;
 
 	*name = "command line";
 	for (i = 1; i < argc; i++) {
@@ -561,7 +580,10 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 			xc_spec_free(s);
 			exit(0);
 		}
-		if (xc_apply_opt(s, c, optarg, o, &fs))
+		ret = xc_tls_opt(&o->tls, c, optarg, err, sizeof(err));
+		if (ret < 0)
+			fprintf(stderr, "xceiver: %s\n", err);
+		if (ret < 0 || (ret > 0 && xc_apply_opt(s, c, optarg, o, &fs)))
 			goto err_usage;
 	}
 	if (xc_apply_flag_streams(s, &fs))
@@ -585,27 +607,49 @@ err_usage:
 	return XC_EXIT_USAGE;
 }
 
+static int xc_json_fill(FILE *f, void *root)
+{
+	errno = 0;
+	if (!json_dumpf(root, f, JSON_INDENT(2) | JSON_SORT_KEYS))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
 static int xc_write_json(const char *path, json_t *root)
 {
-	if (!json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS))
+	char err[512];
+
+	if (!xc_outfile_write(path, xc_json_fill, root, err, sizeof(err)))
 		return 0;
-	fprintf(stderr, "xceiver: cannot write %s: %s\n", path,
-		strerror(errno));
+	fprintf(stderr, "xceiver: %s\n", err);
 	return -EIO;
 }
 
-/* Once through connect .. release; the verdict when it ran, else 3. */
+/*
+ * Once through connect .. release; the verdict when it ran, else 3. With
+ * --json, *j is the run's report, also when it could not run or its
+ * results could not be written (the verdict "could_not_run").
+ */
 static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 		       json_t **j)
 {
 	struct xc_run_result res;
+	char why[512];
 	int ret;
 
 	*j = NULL;
 	ret = xc_run(s, o, &res);
-	if (ret == XC_EXIT_PASS)
-		ret = xc_verdict(s, &res, o, o->json_path ? j : NULL);
-	else if (o->repeat > 1)
+	if (ret == XC_EXIT_PASS) {
+		ret = xc_verdict_why(s, &res, o, o->json_path ? j : NULL, why,
+				     sizeof(why));
+		if (ret == XC_EXIT_RUN)
+			xc_cnr_note(&res.fail, why, *j ? "output" : "verdict");
+	} else if (xc_verdict_files(s, &res, o, why, sizeof(why))) {
+		fprintf(stderr, "xceiver: %s\n", why);
+	}
+	if (ret == XC_EXIT_RUN && o->json_path)
+		xc_cnr_report(j, s, &res, o);
+	if (ret == XC_EXIT_RUN && o->repeat > 1)
 		fprintf(stderr, "xceiver: repetition %u of %u could not run\n",
 			o->repetition, o->repeat);
 	xc_run_result_free(&res);
@@ -615,7 +659,7 @@ static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 /*
  * Run the spec repeat times (connect .. release each time); the verdict
  * must hold in every repetition. A repetition that could not run ends
- * the whole run (exit 3).
+ * the whole run (exit 3); those before it keep their results.
  */
 static int xc_run_all(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 		      json_t **root)
@@ -628,27 +672,24 @@ static int xc_run_all(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 	if (o->repeat == 1) {
 		o->repetition = 1;
 		ret = xc_run_once(s, o, &j);
-		if (ret == XC_EXIT_RUN)
-			json_decref(j);
-		else
-			*root = j;
+		*root = j;
 		return ret;
 	}
 	if (xc_repeat_init(&rp, o->repeat))
 		return XC_EXIT_RUN;
 	for (o->repetition = 1; o->repetition <= o->repeat; o->repetition++) {
 		ret = xc_run_once(s, o, &j);
-		if (ret == XC_EXIT_RUN) {
-			json_decref(j);
-			goto out;
-		}
-		if (xc_repeat_add(&rp, o->repetition, ret, j)) {
+		if (ret == XC_EXIT_RUN ? xc_repeat_stop(&rp, o->repetition, j) :
+		    xc_repeat_add(&rp, o->repetition, ret, j)) {
 			fprintf(stderr, "xceiver: out of memory\n");
 			ret = XC_EXIT_RUN;
 			goto out;
 		}
+		if (ret == XC_EXIT_RUN)
+			break;
 	}
-	xc_repeat_print(stdout, &rp);
+	if (!rp.stopped)
+		xc_repeat_print(stdout, &rp);
 	ret = xc_repeat_verdict(&rp);
 	*root = xc_repeat_json(&rp, s);
 	if (!*root)
@@ -658,11 +699,58 @@ out:
 	return ret;
 }
 
+/* The control channel's security from the flags; an exit code. */
+static int xc_security(const struct xc_ctl_opts *o, struct xc_tls_ctx **tls)
+{
+	char err[512];
+
+	if (!xc_tls_ctx_new(&o->tls, false, tls, err, sizeof(err))) {
+		xc_conn_set_security(*tls);
+		return 0;
+	}
+	fprintf(stderr, "xceiver: %s\n(xceiver run --help for usage)\n", err);
+	return XC_EXIT_USAGE;
+}
+
+/*
+ * --pcap's file: renamed into place, but after a run that could not run
+ * (exit 3) only when it holds frames (of repetitions that finished).
+ */
+static int xc_pcap_finish(struct xc_pcap *pcap, struct xc_outfile *out,
+			  int ret, char *err, size_t errlen)
+{
+	bool keep = ret != XC_EXIT_RUN || pcap->frames;
+
+	if (xc_pcap_close(pcap, err, errlen)) {
+		xc_outfile_discard(out);
+		return -EIO;
+	}
+	if (!keep) {
+		xc_outfile_discard(out);
+		return 0;
+	}
+	return xc_outfile_commit(out, err, errlen);
+}
+
+/* An output that failed after the verdict: exit 3, and the JSON says so. */
+static int xc_output_failed(json_t *root, const char *flag, const char *err)
+{
+	char why[640];
+
+	snprintf(why, sizeof(why), "%s: %s", flag, err);
+	fprintf(stderr, "xceiver: %s\n", why);
+	if (root)
+		xc_cnr_mark(root, why, "output");
+	return XC_EXIT_RUN;
+}
+
 static int xc_cmd_run(int argc, char **argv)
 {
 	struct xc_ctl_opts o = { .progress = isatty(STDERR_FILENO) };
 	Xceiver__V1__TestSpec *s = NULL;
 	struct xc_pcap pcap = { 0 };
+	struct xc_tls_ctx *tls = NULL;
+	struct xc_outfile pcap_out = { 0 };
 	json_t *root = NULL;
 	const char *name;
 	char err[512];
@@ -671,6 +759,9 @@ static int xc_cmd_run(int argc, char **argv)
 	ret = xc_build_spec(argc, argv, &s, &o, &name);
 	if (ret)
 		return ret;
+	ret = xc_security(&o, &tls);
+	if (ret)
+		goto out;
 	if (xc_spec_resolve_counts(s)) {
 		fprintf(stderr, "xceiver: %s: a duration gives more than 2^48 frames\n",
 			name);
@@ -678,24 +769,32 @@ static int xc_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.repeat = s->repeat ? s->repeat : 1;
+	if (xc_results_clear(&o, err, sizeof(err))) {
+		fprintf(stderr, "xceiver: %s\n", err);
+		ret = XC_EXIT_USAGE;
+		goto out;
+	}
 	if (o.pcap_path) {
-		if (xc_pcap_open(&pcap, o.pcap_path, err, sizeof(err))) {
+		if (xc_outfile_open(&pcap_out, o.pcap_path, err, sizeof(err)) ||
+		    xc_pcap_open_stream(&pcap, pcap_out.f, o.pcap_path, err,
+					sizeof(err))) {
 			fprintf(stderr, "xceiver: --pcap: %s\n", err);
+			xc_outfile_discard(&pcap_out);
 			ret = XC_EXIT_USAGE;
 			goto out;
 		}
 		o.pcap = &pcap;
 	}
 	ret = xc_run_all(s, &o, &root);
+	if (o.pcap && xc_pcap_finish(&pcap, &pcap_out, ret, err, sizeof(err)))
+		ret = xc_output_failed(root, "--pcap", err);
 	if (root && o.json_path && xc_write_json(o.json_path, root))
 		ret = XC_EXIT_RUN;
-	if (o.pcap && xc_pcap_close(&pcap, err, sizeof(err))) {
-		fprintf(stderr, "xceiver: --pcap: %s\n", err);
-		ret = XC_EXIT_RUN;
-	}
 out:
 	json_decref(root);
 	xc_spec_free(s);
+	xc_conn_set_security(NULL);
+	xc_tls_ctx_free(tls);
 	return ret;
 }
 
@@ -733,6 +832,8 @@ int main(int argc, char **argv)
 		return xc_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return xc_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keys"))
+		return xc_cmd_keys(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("xceiver %s\n", XC_VERSION);
 		return 0;
@@ -741,7 +842,7 @@ int main(int argc, char **argv)
 		xc_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "xceiver: unknown command '%s' (run, check)\n",
+	fprintf(stderr, "xceiver: unknown command '%s' (run, check, keys)\n",
 		argv[1]);
 	return XC_EXIT_USAGE;
 }

@@ -28,6 +28,7 @@ void xc_repeat_free(struct xc_repeat *rp)
 		return;
 	json_decref(rp->reps);
 	json_decref(rp->failed);
+	json_decref(rp->stop);
 	memset(rp, 0, sizeof(*rp));
 }
 
@@ -66,8 +67,20 @@ int xc_repeat_add(struct xc_repeat *rp, unsigned int i, int verdict,
 	return j && !json_array_append_new(rp->reps, j) ? 0 : -ENOMEM;
 }
 
+int xc_repeat_stop(struct xc_repeat *rp, unsigned int i, json_t *j)
+{
+	rp->stopped = i;
+	if (!j)
+		return 0;
+	json_object_del(j, "spec");
+	rp->stop = j;
+	return json_array_append(rp->reps, j) ? -ENOMEM : 0;
+}
+
 int xc_repeat_verdict(const struct xc_repeat *rp)
 {
+	if (rp->stopped)
+		return XC_EXIT_RUN;
 	if (rp->fails)
 		return XC_EXIT_FAIL;
 	return json_array_size(rp->failed) ? XC_EXIT_TESTER : XC_EXIT_PASS;
@@ -91,18 +104,39 @@ void xc_repeat_print(FILE *out, const struct xc_repeat *rp)
 		", each only by frames the tester itself lost");
 }
 
+/* Why the repetitions stopped: the failed one's reason and phase. */
+static int xc_repeat_json_stop(const struct xc_repeat *rp, json_t *o)
+{
+	json_t *why = json_object_get(rp->stop, "reason");
+	json_t *phase = json_object_get(rp->stop, "phase");
+
+	if (json_object_set_new(o, "could_not_run_repetition",
+				json_integer(rp->stopped)) ||
+	    (why && json_object_set(o, "reason", why)) ||
+	    (phase && json_object_set(o, "phase", phase)))
+		return -ENOMEM;
+	return 0;
+}
+
 json_t *xc_repeat_json(const struct xc_repeat *rp,
 		       const Xceiver__V1__TestSpec *s)
 {
 	static const char *const word[] = {
 		[XC_EXIT_PASS] = "pass", [XC_EXIT_FAIL] = "fail",
+		[XC_EXIT_RUN] = XC_VERDICT_CNR,
 		[XC_EXIT_TESTER] = "tester_loss",
 	};
+	json_t *o;
 
-	return json_pack("{s:s, s:i, s:O, s:O, s:o}",
-			 "verdict", word[xc_repeat_verdict(rp)],
-			 "repeat", (int)rp->total,
-			 "failed_repetitions", rp->failed,
-			 "repetitions", rp->reps,
-			 "spec", xc_pb_to_json(&s->base));
+	o = json_pack("{s:s, s:i, s:O, s:O, s:o}",
+		      "verdict", word[xc_repeat_verdict(rp)],
+		      "repeat", (int)rp->total,
+		      "failed_repetitions", rp->failed,
+		      "repetitions", rp->reps,
+		      "spec", xc_pb_to_json(&s->base));
+	if (o && rp->stopped && xc_repeat_json_stop(rp, o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

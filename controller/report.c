@@ -110,7 +110,7 @@ static json_t *xc_anomalies_json(const struct xc_view *v)
 	return arr;
 }
 
-static json_t *xc_preflight_json(const struct xc_findings *fs)
+json_t *xc_preflight_json(const struct xc_findings *fs)
 {
 	json_t *arr = json_array();
 	size_t i;
@@ -125,13 +125,14 @@ static json_t *xc_preflight_json(const struct xc_findings *fs)
 /* Where the missing frames went (xc_judge.h, struct xc_loss). */
 static json_t *xc_loss_json(const struct xc_loss *l)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
 			 "missing", (json_int_t)l->missing,
 			 "late", (json_int_t)l->late,
 			 "tester", (json_int_t)l->tester,
 			 "tx_unsent", (json_int_t)l->tx_unsent,
 			 "rx_socket", (json_int_t)l->rx_socket,
 			 "xdp_no_socket", (json_int_t)l->xdp_no_socket,
+			 "xdp_not_ours", (json_int_t)l->xdp_not_ours,
 			 "not_attributed", (json_int_t)l->not_attributed,
 			 "counters_unknown", l->unknown);
 }
@@ -139,6 +140,18 @@ static json_t *xc_loss_json(const struct xc_loss *l)
 static json_t *xc_pb_json_or_null(const ProtobufCMessage *m)
 {
 	return m ? xc_pb_to_json(m) : json_null();
+}
+
+/* How the control channel was secured and whom the agents proved to be. */
+static json_t *xc_control_json(const struct xc_run_result *res)
+{
+	const char *tx = res->agent_id[XC_TX], *rx = res->agent_id[XC_RX];
+
+	return json_pack("{s:s, s:b, s:o, s:o}",
+			 "channel", res->control ? res->control : "unknown",
+			 "authenticated", *tx || *rx,
+			 "tx_agent", *tx ? json_string(tx) : json_null(),
+			 "rx_agent", *rx ? json_string(rx) : json_null());
 }
 
 json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
@@ -150,7 +163,7 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 	snprintf(id, sizeof(id), "%016" PRIx64, res->run_id);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
 			 " s:o, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o,"
-			 " s:o}",
+			 " s:o, s:o}",
 			 "verdict", xc_verdict_word_str(j->word),
 			 "run_id", id,
 			 "repetition", (int)XC_MAX(opts->repetition, 1u),
@@ -180,7 +193,8 @@ json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 			 "loss", xc_loss_json(&j->loss),
 			 "forensics", v->fx ? xc_fx_json(v->fx) : json_null(),
 			 "latency", v->lat ? xc_latency_json(v->lat, res) :
-				    json_null());
+				    json_null(),
+			 "control", xc_control_json(res));
 }
 
 int xc_report_pcap(const struct xc_view *v, struct xc_pcap *pc, char *err,

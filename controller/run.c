@@ -89,6 +89,7 @@ struct xc_peer {
 	uint64_t drain_since;
 	uint64_t last_rx;	/* for the progress rate */
 	struct xc_clock_agent *clock;	/* in the run's result */
+	struct xc_agent_seen *seen;	/* in the run's result */
 	uint64_t msg_tai;	/* when its latest message arrived */
 	uint64_t probe_tai;	/* when its latest ClockProbe left */
 	struct xc_clock_sample samples[XC_CLOCK_PROBES];
@@ -211,6 +212,8 @@ xc_run_fail(struct xc_run *r, const char *fmt, ...)
 		vsnprintf(r->why, sizeof(r->why), fmt, ap);
 		va_end(ap);
 		r->failed = true;
+		snprintf(r->res->fail.phase, sizeof(r->res->fail.phase), "%s",
+			 xc_phase_name(r));
 	}
 	if (r->phase == XC_P_RELEASE) {
 		xc_run_finish(r);
@@ -519,10 +522,40 @@ static int xc_clock_refused(struct xc_peer *p,
 	return 1;
 }
 
+/* Who the agent proved to be, for the summary and the JSON. */
+static void xc_peer_identity(struct xc_peer *p)
+{
+	struct xc_run_result *res = p->run->res;
+	const char *id = xc_conn_identity(p->conn);
+	int side = p == &p->run->peers[XC_TX] ? XC_TX : XC_RX;
+
+	snprintf(res->agent_id[side], sizeof(res->agent_id[side]), "%s",
+		 id ? id : "");
+}
+
+/* Keep what the agent says of itself, for a run that cannot finish. */
+static int xc_peer_keep_said(struct xc_peer *p,
+			     const Xceiver__V1__Envelope *env)
+{
+	int err = 0;
+
+	if (env->body_case == XCEIVER__V1__ENVELOPE__BODY_HELLO)
+		err = xc_seen_keep((ProtobufCMessage **)&p->seen->hello,
+				   &env->hello->base);
+	else if (env->body_case == XCEIVER__V1__ENVELOPE__BODY_PREPARED)
+		err = xc_seen_keep((ProtobufCMessage **)&p->seen->prepared,
+				   &env->prepared->base);
+	if (err)
+		xc_run_fail(p->run, "out of memory");
+	return err;
+}
+
 static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 {
 	Xceiver__V1__IfInfo *info;
 
+	if (xc_peer_keep_said(p, env))
+		return;
 	switch (env->body_case) {
 	case XCEIVER__V1__ENVELOPE__BODY_HELLO:
 		if (env->hello->protocol_version != XC_PROTOCOL_VERSION) {
@@ -535,6 +568,7 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		}
 		pr_debug("%s agent %s: version %s\n", p->name, p->ep->agent,
 			 env->hello->software_version);
+		xc_peer_identity(p);
 		p->clock->probed = xc_has_capability(env->hello,
 						     "clock-probe");
 		break;
@@ -626,6 +660,7 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 			p->progress.tx_frames = env->progress->tx_frames;
 			p->progress.rx_valid = env->progress->rx_valid;
 			p->progress.tx_done = env->progress->tx_done;
+			p->seen->has_progress = true;
 		}
 		return 0;
 	case XCEIVER__V1__ENVELOPE__BODY_DONE:
@@ -656,9 +691,16 @@ static void xc_peer_on_close(struct xc_conn *c, int err)
 	if (p->waiting && r->pending)
 		r->pending--;
 	p->waiting = false;
-	xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
-		    p->name, p->ep->agent, xc_phase_name(r),
-		    err ? ": " : "", err ? strerror(-err) : "");
+	if (xc_conn_failure(c))
+		xc_run_fail(r, "%s agent %s: %s", p->name, p->ep->agent,
+			    xc_conn_failure(c));
+	else if (!xc_conn_security() && r->phase == XC_P_HELLO)
+		xc_run_fail(r, "%s agent %s closed the connection without answering hello: it may require TLS (this controller runs --plain)",
+			    p->name, p->ep->agent);
+	else
+		xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
+			    p->name, p->ep->agent, xc_phase_name(r),
+			    err ? ": " : "", err ? strerror(-err) : "");
 	if (r->phase == XC_P_RELEASE && !r->pending)
 		xc_run_finish(r);
 }
@@ -1191,6 +1233,7 @@ static int xc_peer_init(struct xc_run *r, enum xc_side side)
 		.ifinfo = side == XC_TX ? &r->res->tx_if : &r->res->rx_if,
 		.mode = side == XC_TX ? &r->res->tx_mode : &r->res->rx_mode,
 		.clock = &r->res->clock.agent[side],
+		.seen = &r->res->seen[side],
 	};
 	p->tx_streams = calloc(s->n_streams, sizeof(*p->tx_streams));
 	p->rx_streams = calloc(s->n_streams, sizeof(*p->rx_streams));
@@ -1238,6 +1281,8 @@ static int xc_run_init(struct xc_run *r, Xceiver__V1__TestSpec *spec,
 	struct xc_peer *t = &r->peers[XC_TX], *x = &r->peers[XC_RX];
 
 	memset(res, 0, sizeof(*res));
+	res->control = xc_tls_ctx_describe(xc_conn_security());
+	res->control_psk = xc_tls_ctx_psk(xc_conn_security());
 	res->run_id = xc_random_id();
 	r->spec = spec;
 	r->opts = opts;
@@ -1281,17 +1326,54 @@ static const char *xc_missing_report(const struct xc_run *r)
 	return NULL;
 }
 
+/*
+ * After the loop: the agents' latest progress and Done into the result;
+ * why the run could not finish, printed and kept. XC_EXIT_PASS or
+ * XC_EXIT_RUN.
+ */
+static int xc_run_outcome(struct xc_run *r)
+{
+	struct xc_failure *f = &r->res->fail;
+	const char *missing = xc_missing_report(r);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const Xceiver__V1__Progress *g = &r->peers[i].progress;
+		struct xc_agent_seen *a = r->peers[i].seen;
+
+		xceiver__v1__progress__init(&a->progress);
+		a->progress.elapsed_ns = g->elapsed_ns;
+		a->progress.tx_frames = g->tx_frames;
+		a->progress.rx_frames = g->rx_frames;
+		a->progress.rx_valid = g->rx_valid;
+		a->progress.tx_done = g->tx_done;
+		a->done = r->peers[i].done;
+	}
+	if (r->failed)
+		snprintf(f->reason, sizeof(f->reason), "%s", r->why);
+	else if (missing)
+		snprintf(f->reason, sizeof(f->reason), "%s report missing",
+			 missing);
+	else
+		return XC_EXIT_PASS;
+	if (!*f->phase)
+		snprintf(f->phase, sizeof(f->phase), "%s", xc_phase_name(r));
+	fprintf(stderr, "xceiver: could not run: %s\n", f->reason);
+	return XC_EXIT_RUN;
+}
+
 int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	   struct xc_run_result *res)
 {
-	const char *missing;
 	struct xc_run *r;
 	int ret;
 
+	memset(res, 0, sizeof(*res));
 	r = calloc(1, sizeof(*r));
-	if (!r)
-		return XC_EXIT_RUN;
-	if (xc_run_init(r, spec, opts, res)) {
+	if (!r || xc_run_init(r, spec, opts, res)) {
+		snprintf(res->fail.reason, sizeof(res->fail.reason),
+			 "out of memory");
+		snprintf(res->fail.phase, sizeof(res->fail.phase), "connect");
 		fprintf(stderr, "xceiver: could not run: out of memory\n");
 		ret = XC_EXIT_RUN;
 		goto out;
@@ -1303,19 +1385,12 @@ int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 	uv_run(&r->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&r->loop);
 
-	ret = XC_EXIT_PASS;
-	missing = xc_missing_report(r);
-	if (r->failed) {
-		fprintf(stderr, "xceiver: could not run: %s\n", r->why);
-		ret = XC_EXIT_RUN;
-	} else if (missing) {
-		fprintf(stderr, "xceiver: could not run: %s report missing\n",
-			missing);
-		ret = XC_EXIT_RUN;
-	}
+	ret = xc_run_outcome(r);
 out:
-	xc_peer_free(&r->peers[XC_TX]);
-	xc_peer_free(&r->peers[XC_RX]);
+	if (r) {
+		xc_peer_free(&r->peers[XC_TX]);
+		xc_peer_free(&r->peers[XC_RX]);
+	}
 	free(r);
 	return ret;
 }
@@ -1331,5 +1406,7 @@ void xc_run_result_free(struct xc_run_result *res)
 	if (res->rx)
 		protobuf_c_message_free_unpacked(&res->rx->base, NULL);
 	xc_findings_free(&res->preflight);
+	xc_seen_free(&res->seen[XC_TX]);
+	xc_seen_free(&res->seen[XC_RX]);
 	memset(res, 0, sizeof(*res));
 }

@@ -460,6 +460,24 @@ static void xc_print_run_line(FILE *out, const struct xc_view *v)
 }
 
 /*
+ * "control: TLS 1.3, certificate; tx agent CN=a, rx agent CN=b", with a
+ * pre-shared key the identity both ends proved, or plain TCP.
+ */
+static void xc_print_control(FILE *out, const struct xc_run_result *res)
+{
+	const char *tx = res->agent_id[XC_TX], *rx = res->agent_id[XC_RX];
+	const char *sec = res->control ? res->control : "unknown";
+
+	if (!*tx && !*rx)
+		fprintf(out, "control: %s\n", sec);
+	else if (res->control_psk)
+		fprintf(out, "control: %s; identity %s\n", sec, *tx ? tx : rx);
+	else
+		fprintf(out, "control: %s; tx agent CN=%s, rx agent CN=%s\n",
+			sec, tx, rx);
+}
+
+/*
  * A round trip: the reflector's XDP program counts what it sent back, so
  * the frames that never returned split into the way out and the way back.
  */
@@ -483,6 +501,19 @@ static void xc_print_reflect(FILE *out, const struct xc_view *v)
 		refl - XC_MIN(refl, back));
 }
 
+/*
+ * Frames the XDP program passed to the kernel: a test frame damaged in
+ * its magic or run tag is missing, and this says where it went.
+ */
+static void xc_print_not_ours(FILE *out, const struct xc_loss *l)
+{
+	if (!l->xdp_not_ours)
+		return;
+	fprintf(out, "not ours: the XDP program passed %" PRIu64
+		" frames of the run's port range without our magic and this run's tag to the kernel: another program's traffic, or test frames damaged in those bytes on the way (each one missing)\n",
+		l->xdp_not_ours);
+}
+
 void xc_summary_print(FILE *out, const struct xc_view *v,
 		      const struct xc_judgement *j,
 		      const struct xc_ctl_opts *opts)
@@ -493,6 +524,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 
 	xc_print_repetition(out, opts);
 	xc_print_run_line(out, v);
+	xc_print_control(out, res);
 	for (i = 0; i < res->preflight.n; i++)
 		fprintf(out, "preflight: %s%s\n",
 			res->preflight.f[i].refuse ? "" : "warning: ",
@@ -510,6 +542,7 @@ void xc_summary_print(FILE *out, const struct xc_view *v,
 		xc_total_value(v, XC_CTR_FOREIGN),
 		(res->tx ? res->tx->rx_frames : 0) +
 		(res->rx ? res->rx->rx_frames : 0));
+	xc_print_not_ours(out, &j->loss);
 	xc_print_xsk(out, "tx", res->tx);
 	xc_print_xsk(out, "rx", res->rx);
 	xc_print_sizing(out, "tx", res->tx);

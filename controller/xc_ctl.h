@@ -18,6 +18,8 @@
 #include "xc_ctl_clock.h"
 #include "xc_pcap.h"
 #include "xc_preflight.h"
+#include "xc_tls.h"
+#include "xc_results.h"
 #include "xceiver.pb-c.h"
 
 /* Exit codes, documented in README.md. */
@@ -42,6 +44,7 @@ struct xc_ctl_opts {
 	bool progress;		/* print progress lines on stderr */
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
 	unsigned int repetition;	/* the current one, 1-based */
+	struct xc_tls_opts tls;		/* the control channel's flags */
 };
 
 /* What a finished run hands to the verdict. */
@@ -59,6 +62,17 @@ struct xc_run_result {
 	struct xc_findings preflight;
 	/* The agents' clocks before and after the run (xc_ctl_clock.h). */
 	struct xc_run_clock clock;
+	/*
+	 * How the control channel was secured (xc_tls_ctx_describe), and
+	 * the name each agent proved (certificate CN or PSK identity; empty
+	 * on plain TCP).
+	 */
+	const char *control;
+	bool control_psk;
+	char agent_id[2][XC_TLS_ID_MAX + 1];
+	/* Why it could not finish (exit 3), and what each agent said. */
+	struct xc_failure fail;
+	struct xc_agent_seen seen[2];	/* by enum xc_side */
 };
 
 /* Whether the endpoint's agent sends / receives any stream of s. */
@@ -88,13 +102,29 @@ void xc_run_result_free(struct xc_run_result *res);
 /*
  * Judge one run: print its summary (opts->quiet: nothing when repeating,
  * the verdict line otherwise), append the anomalies' frames to opts->pcap,
- * and hand back the run's JSON report in *json when json is not NULL.
- * Returns XC_EXIT_PASS or XC_EXIT_FAIL (XC_EXIT_RUN when out of memory or
- * the pcap file cannot be written).
+ * write --timeline and --plot, and hand back the run's JSON report in
+ * *json when json is not NULL. Returns XC_EXIT_PASS or XC_EXIT_FAIL
+ * (XC_EXIT_RUN when out of memory or a result file cannot be written,
+ * the message printed). xc_verdict_why also keeps the first such message
+ * in why.
  */
 int xc_verdict(const Xceiver__V1__TestSpec *spec,
 	       const struct xc_run_result *res, const struct xc_ctl_opts *opts,
 	       json_t **json);
+int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
+		   const struct xc_run_result *res,
+		   const struct xc_ctl_opts *opts, json_t **json, char *why,
+		   size_t whylen);
+/*
+ * A run that could not finish after every agent that takes part had
+ * reported (it failed later, in the clock after the run or in release):
+ * its --timeline and --plot from the reports, nothing judged or printed.
+ * Nothing otherwise: the timelines come with the reports only. 0 or
+ * -errno with err set.
+ */
+int xc_verdict_files(const Xceiver__V1__TestSpec *spec,
+		     const struct xc_run_result *res,
+		     const struct xc_ctl_opts *opts, char *err, size_t errlen);
 
 /* Deep copy of a protobuf-c message (pack + unpack); NULL on failure. */
 ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m);

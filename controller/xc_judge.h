@@ -122,6 +122,12 @@ struct xc_loss {
 	uint64_t tx_unsent;
 	uint64_t rx_socket;
 	uint64_t xdp_no_socket;
+	/*
+	 * Passed to the kernel by the receivers' XDP programs: in the port
+	 * range without our magic and this run's tag (a test frame damaged
+	 * in those bytes is among the missing; other traffic is not).
+	 */
+	uint64_t xdp_not_ours;
 	uint64_t tester;		/* of missing, what the tester lost */
 	uint64_t not_attributed;
 	bool unknown;			/* a counter above could not be read */

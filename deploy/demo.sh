@@ -75,7 +75,9 @@ xc_start_agent()
 	# Own session: Ctrl-C reaches the controller and this script only;
 	# the agents get SIGTERM from xc_teardown.
 	setsid ip netns exec "$ns" "$BUILD/xceiver-agent" \
-		--listen "$addr:$XC_PORT" --allow "$dev" >"$log" 2>&1 &
+		--listen "$addr:$XC_PORT" --allow "$dev" --ca "$XC_KEYS/ca.crt" \
+		--cert "$XC_KEYS/agent.crt" --key "$XC_KEYS/agent.key" \
+		--allow-name xceiver-controller >"$log" 2>&1 &
 	pid=$!
 	if [ "$role" = tx ]; then XC_TX_PID=$pid; else XC_RX_PID=$pid; fi
 	for ((i = 0; i < 100; i++)); do
@@ -104,6 +106,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 XC_LOGDIR=$(mktemp -d /tmp/xc-demo.XXXXXX)
+# throwaway credentials for the control channel, gone with XC_LOGDIR
+XC_KEYS=$XC_LOGDIR/keys
+"$BUILD/xceiver" keys "$XC_KEYS" || { xc_msg "could not make keys"; exit 3; }
 lab=$("$XC_LAB" up) || { xc_msg "could not bring the lab up"; exit 3; }
 eval "$lab"
 xc_msg "lab $XC_LAB_ID: tx $XC_TX_NS ($XC_TX_MGMT), rx $XC_RX_NS ($XC_RX_MGMT)"
@@ -116,7 +121,9 @@ xc_start_agent rx "$XC_RX_NS" "$XC_RX_MGMT" "$XC_RX_DEV" || exit 3
 "$BUILD/xceiver" run \
 	--tx "$XC_TX_MGMT:$XC_PORT,dev=$XC_TX_DEV" \
 	--rx "$XC_RX_MGMT:$XC_PORT,dev=$XC_RX_DEV" \
-	--count 1000000 --size 64 --rate 200000 --mode "${XC_MODE:-skb}" "$@" &
+	--count 1000000 --size 64 --rate 200000 --mode "${XC_MODE:-skb}" \
+	--ca "$XC_KEYS/ca.crt" --cert "$XC_KEYS/controller.crt" \
+	--key "$XC_KEYS/controller.key" "$@" &
 XC_CTL_PID=$!
 rc=0
 wait "$XC_CTL_PID" || rc=$?

@@ -13,7 +13,8 @@ XC_PKGS=(
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libmnl-dev
 	protobuf-c-compiler libprotobuf-c-dev
 	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-utils
-	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux
+	libssl-dev openssl
+	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux libcap2-bin
 	netsniff-ng stress-ng
 )
 

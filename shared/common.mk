@@ -34,7 +34,7 @@ PKG_CONFIG ?= pkg-config
 
 CFLAGS ?= -O2 -g
 
-BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson
+BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson openssl
 # what the agent's objects need (agent/, its tests, tests/fuzz): DIR_PKGS =
 # $(AGENT_PKGS) there
 AGENT_PKGS := libbpf libxdp libmnl

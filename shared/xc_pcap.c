@@ -35,8 +35,7 @@ static int xc_pcap_io_err(const struct xc_pcap *p, const char *what,
 		       strerror(e));
 }
 
-int xc_pcap_open(struct xc_pcap *p, const char *path, char *err,
-		 size_t errlen)
+static int xc_pcap_header(struct xc_pcap *p, char *err, size_t errlen)
 {
 	struct xc_pcap_filehdr h = {
 		.magic = XC_PCAP_MAGIC_NS,
@@ -45,6 +44,16 @@ int xc_pcap_open(struct xc_pcap *p, const char *path, char *err,
 		.snaplen = XC_PCAP_SNAPLEN,
 		.linktype = XC_PCAP_LINKTYPE_ETH,
 	};
+
+	errno = 0;
+	if (fwrite(&h, sizeof(h), 1, p->f) != 1)
+		return xc_pcap_io_err(p, "write", err, errlen);
+	return 0;
+}
+
+int xc_pcap_open(struct xc_pcap *p, const char *path, char *err,
+		 size_t errlen)
+{
 	int ret;
 
 	memset(p, 0, sizeof(*p));
@@ -57,10 +66,9 @@ int xc_pcap_open(struct xc_pcap *p, const char *path, char *err,
 		ret = xc_pcap_io_err(p, "create it", err, errlen);
 		goto err_path;
 	}
-	if (fwrite(&h, sizeof(h), 1, p->f) != 1) {
-		ret = xc_pcap_io_err(p, "write", err, errlen);
+	ret = xc_pcap_header(p, err, errlen);
+	if (ret)
 		goto err_file;
-	}
 	return 0;
 err_file:
 	fclose(p->f);
@@ -68,6 +76,26 @@ err_file:
 err_path:
 	free(p->path);
 	p->path = NULL;
+	return ret;
+}
+
+int xc_pcap_open_stream(struct xc_pcap *p, FILE *f, const char *name,
+			char *err, size_t errlen)
+{
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(name);
+	if (!p->path)
+		return xc_errf(err, errlen, ENOMEM, "out of memory");
+	p->f = f;
+	p->borrowed = true;
+	ret = xc_pcap_header(p, err, errlen);
+	if (ret) {
+		p->f = NULL;
+		free(p->path);
+		p->path = NULL;
+	}
 	return ret;
 }
 
@@ -100,7 +128,7 @@ int xc_pcap_close(struct xc_pcap *p, char *err, size_t errlen)
 	if (!p || !p->f)
 		goto out;
 	errno = 0;
-	if (fclose(p->f))
+	if (p->borrowed ? fflush(p->f) || ferror(p->f) : fclose(p->f))
 		ret = xc_pcap_io_err(p, "write", err, errlen);
 	p->f = NULL;
 out:

@@ -13,6 +13,7 @@
 
 #include "xc_log.h"
 #include "xc_pb.h"
+#include "xc_tls.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -370,8 +371,12 @@ struct xc_conn {
 	bool closing;
 	bool in_msg;			/* inside ops->on_msg */
 	bool error_sent;		/* an Error went out during on_msg */
+	bool outgoing;			/* made by xc_conn_connect */
 	char peer[XC_ADDRPORT_LEN];
+	char failure[256];		/* the transport's reason */
 };
+
+static struct xc_tls_ctx *xc_conn_tls;
 
 static void xc_conn_release(struct xc_conn *c)
 {
@@ -396,8 +401,14 @@ static void xc_conn_transport_closed(struct xc_transport *t)
 static void xc_conn_transport_error(struct xc_transport *t, int err)
 {
 	struct xc_conn *c = t->owner;
+	const char *why = t->ops->failure ? t->ops->failure(t) : NULL;
 
-	if (err == -ECONNRESET)
+	if (why) {
+		/* the connecting side tells its caller (xc_conn_failure) */
+		snprintf(c->failure, sizeof(c->failure), "%s", why);
+		xc_log(c->outgoing ? XC_LOG_DEBUG : XC_LOG_WARN,
+		       "%s: %s; closing the connection\n", c->peer, why);
+	} else if (err == -ECONNRESET)
 		pr_debug("%s: peer closed the connection\n", c->peer);
 	else
 		pr_debug("%s: %s\n", c->peer, strerror(-err));
@@ -491,13 +502,27 @@ static void xc_conn_on_data(struct xc_transport *t, const uint8_t *data,
 			       strerror(-ret));
 }
 
+void xc_conn_set_security(struct xc_tls_ctx *tls)
+{
+	xc_conn_tls = tls;
+}
+
+struct xc_tls_ctx *xc_conn_security(void)
+{
+	return xc_conn_tls;
+}
+
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data)
 {
+	struct xc_transport *t;
+
 	if (!loop || !ops)
 		return NULL;
-	return xc_conn_new_transport(loop, xc_tcp_transport_new(loop), ops,
-				     data);
+	t = xc_tcp_transport_new(loop);
+	if (t && xc_conn_tls)
+		t = xc_tls_transport_new(xc_conn_tls, t);
+	return xc_conn_new_transport(loop, t, ops, data);
 }
 
 struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
@@ -544,6 +569,11 @@ const char *xc_conn_peer(struct xc_conn *c)
 	return c ? c->peer : "none";
 }
 
+const char *xc_conn_failure(struct xc_conn *c)
+{
+	return c && c->failure[0] ? c->failure : NULL;
+}
+
 const char *xc_conn_identity(struct xc_conn *c)
 {
 	if (!c || !c->t->ops->identity)
@@ -568,9 +598,17 @@ int xc_conn_open(struct xc_conn *c, const char *peer)
 	return xc_conn_start(c);
 }
 
+/* The TCP handle under the connection's transport (TLS wraps one). */
+static uv_tcp_t *xc_conn_tcp(struct xc_conn *c)
+{
+	struct xc_transport *inner = xc_tls_transport_inner(c->t);
+
+	return xc_tcp_transport_handle(inner ? inner : c->t);
+}
+
 int xc_conn_accept(struct xc_conn *c, uv_stream_t *server)
 {
-	uv_tcp_t *tcp = xc_tcp_transport_handle(c->t);
+	uv_tcp_t *tcp = xc_conn_tcp(c);
 	struct sockaddr_storage ss;
 	int len = sizeof(ss);
 	int err;
@@ -637,7 +675,8 @@ int xc_conn_connect(struct xc_conn *c, const char *addrport,
 	if (err)
 		goto err_close;
 	xc_fmt_addrport(&ss, c->peer, sizeof(c->peer));
-	err = uv_tcp_connect(&c->connect_req, xc_tcp_transport_handle(c->t),
+	c->outgoing = true;
+	err = uv_tcp_connect(&c->connect_req, xc_conn_tcp(c),
 			     (const struct sockaddr *)&ss, xc_conn_connected);
 	if (err)
 		goto err_close;

@@ -4,7 +4,7 @@
  * byte transport on a libuv stream.
  *
  * Layers, bottom up:
- *   xc_transport  moves bytes (plain TCP today; TLS later slots in here)
+ *   xc_transport  moves bytes: plain TCP, or TLS around it (xc_tls.h)
  *   xc_framer     pure: bytes in, complete message payloads out; rejects a
  *                 length above the cap before allocating anything
  *   xc_conn       one connection: transport + framer + Envelope decode,
@@ -85,6 +85,11 @@ struct xc_transport_ops {
 	 * Optional.
 	 */
 	const char *(*identity)(struct xc_transport *t);
+	/*
+	 * Why the transport failed, when it knows more than an errno (a
+	 * refused handshake); NULL otherwise. Optional.
+	 */
+	const char *(*failure)(struct xc_transport *t);
 };
 
 struct xc_transport {
@@ -118,7 +123,17 @@ struct xc_conn_ops {
 	void (*on_connect)(struct xc_conn *c, int err);
 };
 
-/* A connection that owns a new plain TCP transport. */
+struct xc_tls_ctx;
+
+/*
+ * The control channel's security for the whole process: with a TLS
+ * context (xc_tls.h), xc_conn_new wraps its TCP transport in TLS; NULL
+ * (the default) is plain TCP. Set it before the first connection.
+ */
+void xc_conn_set_security(struct xc_tls_ctx *tls);
+struct xc_tls_ctx *xc_conn_security(void);
+
+/* A connection that owns a new TCP transport (TLS-wrapped when set). */
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data);
 /*
@@ -141,6 +156,11 @@ const char *xc_conn_peer(struct xc_conn *c);	/* "ADDR:PORT" */
  * when the connection is not authenticated.
  */
 const char *xc_conn_identity(struct xc_conn *c);
+/*
+ * Why the transport failed (a refused TLS handshake: "unknown pre-shared
+ * key identity 'x'"), or NULL; valid until on_close returns.
+ */
+const char *xc_conn_failure(struct xc_conn *c);
 /* Accept a pending connection from server and start reading. */
 int xc_conn_accept(struct xc_conn *c, uv_stream_t *server);
 /* Connect to "ADDR:PORT" / "[V6]:PORT"; on_connect reports the result. */

@@ -150,6 +150,76 @@ void xc_fuzz_hangup(struct xc_fuzz_transport *ft)
 		ft->t.on_error(&ft->t, -ECONNRESET);
 }
 
+/* ------------------------------------------------------------ bare */
+
+struct xc_fuzz_mem {
+	struct xc_transport t;
+	uv_timer_t timer;
+	xc_fuzz_write_fn fn;
+	void *arg;
+	bool closing;
+};
+
+static int xc_fm_start(struct xc_transport *t)
+{
+	return 0;
+}
+
+static int xc_fm_write(struct xc_transport *t, uint8_t *buf, size_t len)
+{
+	struct xc_fuzz_mem *m = (struct xc_fuzz_mem *)t;
+
+	if (!m->closing && m->fn)
+		m->fn(m->arg, buf, len);
+	free(buf);
+	return m->closing ? -ENOTCONN : 0;
+}
+
+static void xc_fm_closed(uv_handle_t *h)
+{
+	struct xc_fuzz_mem *m = h->data;
+
+	if (m->t.on_closed)
+		m->t.on_closed(&m->t);
+	free(m);
+}
+
+static void xc_fm_close(struct xc_transport *t)
+{
+	struct xc_fuzz_mem *m = (struct xc_fuzz_mem *)t;
+
+	if (m->closing)
+		return;
+	m->closing = true;
+	uv_close((uv_handle_t *)&m->timer, xc_fm_closed);
+}
+
+static const struct xc_transport_ops xc_fm_ops = {
+	.start = xc_fm_start,
+	.write = xc_fm_write,
+	.close = xc_fm_close,
+};
+
+struct xc_transport *xc_fuzz_mem_new(uv_loop_t *loop, xc_fuzz_write_fn fn,
+				     void *arg)
+{
+	struct xc_fuzz_mem *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->t.ops = &xc_fm_ops;
+	m->fn = fn;
+	m->arg = arg;
+	uv_timer_init(loop, &m->timer);
+	m->timer.data = m;
+	return &m->t;
+}
+
+bool xc_fuzz_mem_open(struct xc_transport *t)
+{
+	return !((struct xc_fuzz_mem *)t)->closing;
+}
+
 /* ------------------------------------------------------------ link seams */
 
 struct xc_conn *__wrap_xc_conn_new(uv_loop_t *loop,

@@ -62,6 +62,17 @@ bool xc_fuzz_deliver_env(struct xc_fuzz_transport *ft,
 /* The peer closes its end (the side under test sees ECONNRESET). */
 void xc_fuzz_hangup(struct xc_fuzz_transport *ft);
 
+/*
+ * A bare in-memory transport for a layer above it (the TLS target): what
+ * is written goes to fn (NULL: dropped), nothing is checked; on_closed
+ * follows close on the next loop iteration. Feed it with its on_data.
+ */
+typedef void (*xc_fuzz_write_fn)(void *arg, const uint8_t *buf, size_t len);
+struct xc_transport *xc_fuzz_mem_new(uv_loop_t *loop, xc_fuzz_write_fn fn,
+				     void *arg);
+/* Not closed yet. */
+bool xc_fuzz_mem_open(struct xc_transport *t);
+
 /* Logging off (every bad input would print a warning). */
 void xc_fuzz_quiet(void);
 

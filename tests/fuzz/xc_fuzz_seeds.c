@@ -7,18 +7,23 @@
  * Prepare of each fixed spec for either side, start, report, release);
  * ctl: each fixed spec with well-behaved and misbehaving agents; frame:
  * the generator's frames of each fixed spec, in order, reordered,
- * duplicated and damaged. The spec target's seeds are the spec files of
- * tests/scenarios and deploy/specs.
+ * duplicated and damaged; tls: a controller's first flight (its
+ * ClientHello) with certificates and with a pre-shared key, whole and in
+ * one-byte chunks, and a plain framed Hello. The spec target's seeds are
+ * the spec files of tests/scenarios and deploy/specs.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "xc_ctl.h"
 #include "xc_fuzz.h"
 #include "xc_gen.h"
+#include "xc_keys.h"
+#include "xc_tls.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -481,6 +486,92 @@ static void xc_fs_policy(void)
 	}
 }
 
+/* ------------------------------------------------------------ tls */
+
+static void xc_fs_capture(void *arg, const uint8_t *buf, size_t len)
+{
+	xc_fs_put(arg, buf, len);
+}
+
+/* The first flight of a controller with dir's credentials, as a seed. */
+static void xc_fs_tls_hello(uv_loop_t *loop, const char *dir, bool psk,
+			    uint8_t chunk, const char *name)
+{
+	char ca[128], cert[128], key[128], file[128], err[256];
+	struct xc_tls_opts o = { 0 };
+	struct xc_fs_buf b = { 0 };
+	struct xc_transport *t;
+	struct xc_tls_ctx *ctx;
+
+	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
+	snprintf(cert, sizeof(cert), "%s/controller.crt", dir);
+	snprintf(key, sizeof(key), "%s/controller.key", dir);
+	snprintf(file, sizeof(file), "%s/controller.psk", dir);
+	if (psk) {
+		o.psk = file;
+	} else {
+		o.ca = ca;
+		o.cert = cert;
+		o.key = key;
+	}
+	if (xc_tls_ctx_new(&o, false, &ctx, err, sizeof(err))) {
+		fprintf(stderr, "seeds: %s\n", err);
+		exit(1);
+	}
+	xc_fs_u8(&b, psk);
+	xc_fs_u8(&b, chunk);
+	t = xc_tls_transport_new(ctx, xc_fuzz_mem_new(loop, xc_fs_capture,
+						      &b));
+	if (!t || t->ops->start(t))
+		abort();
+	t->ops->close(t);
+	uv_run(loop, UV_RUN_DEFAULT);
+	xc_fs_write(&b, "tls", name);
+	xc_tls_ctx_free(ctx);
+}
+
+static void xc_fs_tls(void)
+{
+	static const char *const files[] = {
+		"ca.crt", "agent.crt", "agent.key", "controller.crt",
+		"controller.key", "agent.psk", "controller.psk",
+	};
+	char dir[] = "/tmp/xc-fuzz-seeds.XXXXXX", path[128], err[256];
+	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	struct xc_keys_opts o = { 0 };
+	struct xc_fs_buf b = { 0 };
+	Xceiver__V1__Envelope env;
+	uv_loop_t loop;
+	size_t i;
+
+	if (uv_loop_init(&loop) || !mkdtemp(dir))
+		abort();
+	o.dir = dir;
+	if (xc_keys_make(&o, err, sizeof(err))) {
+		fprintf(stderr, "seeds: %s\n", err);
+		exit(1);
+	}
+	xc_fs_tls_hello(&loop, dir, false, 255, "cert-hello");
+	xc_fs_tls_hello(&loop, dir, false, 0, "cert-hello-bytewise");
+	xc_fs_tls_hello(&loop, dir, true, 255, "psk-hello");
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	uv_loop_close(&loop);
+	/* a client without credentials: a framed Hello in plain TCP */
+	xc_fs_u8(&b, 0);
+	xc_fs_u8(&b, 255);
+	hello.protocol_version = XC_PROTOCOL_VERSION;
+	hello.role = "controller";
+	xc_env_init(&env, 1);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
+	env.hello = &hello;
+	xc_fs_env(&b, &env);
+	xc_fs_write(&b, "tls", "plain-hello");
+}
+
 int main(int argc, char **argv)
 {
 	Xceiver__V1__TestSpec *s;
@@ -504,6 +595,7 @@ int main(int argc, char **argv)
 		xc_fs_ctl(i);
 		xc_fs_frame(i);
 	}
+	xc_fs_tls();
 	xc_fs_policy();
 	return 0;
 }

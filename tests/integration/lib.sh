@@ -31,6 +31,14 @@ XC_TMP=$(mktemp -d "/tmp/xc-$XC_NAME.XXXXXX")
 XC_OUT=$XC_TMP/ctl.out
 XC_ERR=$XC_TMP/ctl.err
 XC_JSON=$XC_TMP/report.json
+# The control channel: throwaway credentials (xceiver keys) made once per
+# case in XC_TMP, removed with it. The agents get XC_AGENT_SEC, xc_run
+# adds XC_CTL_SEC; a case may set either (to --plain, to PSK files).
+XC_KEYS=$XC_TMP/keys
+XC_AGENT_SEC=(--ca "$XC_KEYS/ca.crt" --cert "$XC_KEYS/agent.crt"
+	      --key "$XC_KEYS/agent.key")
+XC_CTL_SEC=(--ca "$XC_KEYS/ca.crt" --cert "$XC_KEYS/controller.crt"
+	    --key "$XC_KEYS/controller.key")
 
 # CLOCK_REALTIME in ns, without a process (bash's EPOCHREALTIME).
 xc_now_ns()
@@ -156,6 +164,14 @@ xc_dev_of()
 	esac
 }
 
+# xc_keys: make the case's credentials, once.
+xc_keys()
+{
+	[ -e "$XC_KEYS/ca.crt" ] && return 0
+	"$XC_CTL" keys "$XC_KEYS" >"$XC_TMP/keys.out" 2>&1 ||
+		xc_fatal "xceiver keys: $(cat "$XC_TMP/keys.out")"
+}
+
 xc_port_open()
 {
 	timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
@@ -170,11 +186,12 @@ xc_agent_start()
 
 	ns=$(xc_ns_of "$role")
 	ip=$(xc_mgmt_of "$role")
+	xc_keys
 	# Own session: a Ctrl-C on the terminal reaches only this script,
 	# which then stops the agents itself.
 	# shellcheck disable=SC2086 # XC_AGENT_ARGS: extra words on purpose
 	setsid ip netns exec "$ns" "$XC_AGENT" --listen "$ip:$XC_PORT" -v \
-		--allow "$(xc_dev_of "$role")" \
+		--allow "$(xc_dev_of "$role")" "${XC_AGENT_SEC[@]}" \
 		${XC_AGENT_ARGS:-} >"$XC_TMP/agent-$role.log" 2>&1 &
 	pid=$!
 	XC_AGENT_PID[$role]=$pid
@@ -319,8 +336,9 @@ xc_run_bg()
 {
 	: >"$XC_OUT"
 	: >"$XC_ERR"
-	xc_log "xceiver run $*"
-	timeout -k 5 "$XC_RUN_TIMEOUT" "$XC_CTL" run "$@" \
+	xc_keys
+	xc_log "xceiver run $* ${XC_CTL_SEC[*]}"
+	timeout -k 5 "$XC_RUN_TIMEOUT" "$XC_CTL" run "$@" "${XC_CTL_SEC[@]}" \
 		>"$XC_OUT" 2>"$XC_ERR" &
 	XC_CTL_PID=$!
 	XC_RUN_T0=$(date +%s.%N)

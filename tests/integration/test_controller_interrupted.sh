@@ -10,8 +10,8 @@ xc_require
 xc_lab_up
 xc_agents_start
 
-"$XC_CTL" run "${XC_EP[@]}" --mode skb --count 10000000 --size 64 \
-	--rate 100000 >"$XC_OUT" 2>"$XC_ERR" &
+"$XC_CTL" run "${XC_EP[@]}" "${XC_CTL_SEC[@]}" --mode skb --count 10000000 \
+	--size 64 --rate 100000 >"$XC_OUT" 2>"$XC_ERR" &
 pid=$!
 sleep 2
 kill -0 "$pid" 2>/dev/null || xc_fatal "the run ended before the SIGINT"

@@ -11,8 +11,8 @@ xc_require
 xc_lab_up
 xc_agents_start
 
-"$XC_CTL" run "${XC_EP[@]}" --mode drv --count 10000000 --size 64 \
-	--rate 100000 >"$XC_OUT" 2>"$XC_ERR" &
+"$XC_CTL" run "${XC_EP[@]}" "${XC_CTL_SEC[@]}" --mode drv --count 10000000 \
+	--size 64 --rate 100000 >"$XC_OUT" 2>"$XC_ERR" &
 pid=$!
 xc_wait_xdp rx
 sleep 1

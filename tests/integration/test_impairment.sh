@@ -5,13 +5,15 @@
 # middle box (tests/mbox, lab.sh up --mbox) drops, duplicates (at once and
 # later, once after the validator's window moved on), corrupts payload and
 # header bytes, truncates, lengthens, holds frames back (once past the
-# window, so that one arrives late) and injects foreign frames (wrong magic,
+# window, so that one arrives late) and injects frames (wrong magic,
 # another run's tag, an unknown stream id, a seq outside the stream), each
 # chosen by sequence number. From the plan alone the test computes the
 # exact report: delivered, missing and its ranges, corrupt with the first
 # seq and offset, duplicates, reordered and the largest displacement,
-# unexpected, late, foreign and the anomaly list (kind, stream, seq, seen
-# and expected length, first bad byte, in arrival order). The run's
+# unexpected, late, foreign, the frames the Rx XDP program passed to the
+# kernel as not this run's (no whole payload header, wrong magic or tag:
+# xdp_not_ours) and the anomaly list (kind, stream, seq, seen and expected
+# length, first bad byte, in arrival order). The run's
 # --expect checks say exactly those values, so the verdict passes only
 # when they hold, and the JSON report is compared field by field too. The
 # box must not lose a frame itself, and every rule must have hit its
@@ -73,13 +75,13 @@ xc_plan()
 	1 9000 corrupt udp.dport	# not the run's port: to the stack
 	1 10000 truncate 90
 	1 11000 truncate 50		# IPv4: no whole payload header,
-	1 11200 truncate 70		# foreign; IPv6: 50 has no UDP
-	1 11500 truncate 30		# header (to the stack), 70 is foreign
+	1 11200 truncate 70		# not ours; IPv6: 50 has no UDP
+	1 11500 truncate 30		# header, 70 is not ours (stack)
 	1 12000 lengthen 16
 	1 13000 hold 10
-	1 14000 inject magic
-	1 15000 inject tag
-	1 16000 inject stream 77
+	1 14000 inject magic		# not ours: to the stack
+	1 15000 inject tag		# not ours: to the stack
+	1 16000 inject stream 77	# ours, no such stream: foreign
 	1 17000 inject seq 5000000	# outside the stream: unexpected
 	2 500 hold 10			# the largest displacement of 2
 	2 700-702 drop
@@ -141,12 +143,12 @@ xc_expect_plan()
 			die("corrupt at byte " off ": no model for it")
 		ncor[st]++; anom(s, 0, "corrupt", s, dlen, dlen, off)
 	}
-	# no UDP header: to the stack; no payload header: foreign
+	# no UDP header: to the stack; no whole payload header: not ours,
+	# the XDP program passes it to the stack too, and counts it
 	function truncate(s, len) {
 		if (len >= dlen) die("truncate " len ": not shorter")
 		if (len < l4 + 8) miss(s, s)
-		else if (len < pat) { miss(s, s); foreign++
-			anom(s, 0, "foreign", 0, len, 0, 0) }
+		else if (len < pat) { miss(s, s); notours++ }
 		else { ncor[st]++; anom(s, 0, "corrupt", s, len, dlen, len) }
 	}
 	function later(s, k, what) {
@@ -187,7 +189,7 @@ xc_expect_plan()
 		if ($4 >= win) { late[st]++; miss(s, s) }
 		next }
 	$3 == "inject" && $4 ~ /^(magic|tag)$/ && NF == 4 { injected++
-		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
+		notours++; next }
 	$3 == "inject" && $4 == "stream" && !($5 in cnt) { injected++
 		foreign++; anom(s, 2, "foreign", 0, dlen, 0, 0); next }
 	$3 == "inject" && $4 == "seq" && $5 >= cnt[st] { injected++
@@ -265,6 +267,7 @@ xc_expect_plan()
 		for (i = 1; i <= nst; i++)
 			print "s" order[i] ".first_corrupt", first[order[i]]
 		print "foreign", foreign + 0
+		print "xdp_not_ours", notours + 0
 		print "anomaly_count", na + 0
 		print "anomalies", al
 		print "anomaly_ids", ids
@@ -302,7 +305,8 @@ xc_load_expectation()
 			"reordered ${W[s$st.reordered]}, late ${W[s$st.late]}," \
 			"unexpected ${W[s$st.unexpected]}"
 	done
-	xc_log "expected: foreign ${W[foreign]}, ${W[anomaly_count]} anomalies"
+	xc_log "expected: foreign ${W[foreign]}, not ours" \
+		"${W[xdp_not_ours]}, ${W[anomaly_count]} anomalies"
 }
 
 xc_spec()
@@ -404,10 +408,19 @@ xc_check_report()
 		xc_check_stream "$st"
 	done
 	xc_assert_eq foreign "${W[foreign]}" "$(xc_jq '.rx.foreign | n')"
+	xc_assert_eq "not ours, passed to the kernel" "${W[xdp_not_ours]}" \
+		"$(xc_jq '.rx.xdp_not_ours | n')"
 	# the box's doing, which no counter of either host accounts for
 	xc_assert_eq "missing frames lost between the hosts" \
 		"$(xc_jq '.forensics.missing | n')" \
 		"$(xc_jq '.forensics.split.between_hosts | n')"
+	# and the episodes say what the XDP program passed as not ours: each
+	# counted once, in the window of one episode
+	xc_assert_eq "not ours, told by the loss episodes" \
+		"${W[xdp_not_ours]}" \
+		"$(xc_jq '[.forensics.episodes[]?.why.between_hosts // "" |
+			capture("^XDP passed (?<n>[0-9]+) ")? | .n | tonumber] |
+			add // 0')"
 	xc_assert_eq "anomaly count" "${W[anomaly_count]}" \
 		"$(xc_jq '.rx.anomaly_count | n')"
 	xc_assert_eq "anomalies (kind/seq/seen/expected/bad byte)" \

@@ -581,6 +581,46 @@ static void test_not_attributed(void **state)
 	run_free(r);
 }
 
+/*
+ * 6b. Frames our XDP program passed to the kernel as not ours (a test
+ * frame damaged in its magic or run tag among them) explain a loss
+ * between the hosts, and take none of it: the counter counts other
+ * traffic of the port range too.
+ */
+static void test_not_ours(void **state)
+{
+	const struct xc_fx_episode *e;
+	struct run *r = lost_100();
+	uint64_t *drop, *not_ours;
+
+	(void)state;
+	drop = xsk_dropped(r, XC_RX);
+	not_ours = counter(r, XC_RX, "xdp_not_ours", SRC(XDP), LAYER(RX_XDP),
+			   0);
+	drop[4] = 30;
+	not_ours[4] = 100;
+	not_ours[5] = 20;
+	e = &build(r)->eps[0];
+	assert_by(e->by, 0, 0, 0, 30, 70, 0);
+	assert_string_equal(e->why[XC_FX_BETWEEN],
+			    "XDP passed 120 to the kernel as not ours");
+	assert_string_equal(r->fx.why[XC_FX_BETWEEN],
+			    "XDP passed 120 to the kernel as not ours");
+	/* nothing left for the path: nothing to explain there */
+	drop[4] = 100;
+	e = &build(r)->eps[0];
+	assert_by(e->by, 0, 0, 0, 100, 0, 0);
+	assert_string_equal(e->why[XC_FX_BETWEEN], "");
+	/* none passed: the path's loss has no why */
+	drop[4] = 30;
+	not_ours[4] = 0;
+	not_ours[5] = 0;
+	e = &build(r)->eps[0];
+	assert_by(e->by, 0, 0, 0, 30, 70, 0);
+	assert_string_equal(e->why[XC_FX_BETWEEN], "");
+	run_free(r);
+}
+
 /* 7. Seqs never queued are the sender's; ranges not kept are unplaced. */
 static void test_unsent_unplaced(void **state)
 {
@@ -905,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_peer_counters),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_not_attributed),
+		cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_unsent_unplaced),
 		cmocka_unit_test(test_grid),
 		cmocka_unit_test(test_uncompleted_pool),
