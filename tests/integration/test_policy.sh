@@ -8,24 +8,48 @@
 # a run on the management interface, a Prepare and an IfInfo on an
 # interface outside the policy (lo), a queue outside it, a UMEM above half
 # of MemAvailable, and with a policy file each limit (rate, frames,
-# duration, UMEM) with its value and what was asked. A session that holds
-# a queue makes a run on it fail at once with "busy", naming the holder
-# and its run: another controller (from the Tx host's own address) by its
-# address, one from the controller's own address as its own earlier
-# session. Two controllers on different interfaces of one agent at once
-# both pass.
+# duration, UMEM) with its value and what was asked, and a controller
+# its controllers section does not name. The control channel runs on
+# pre-shared keys of two controller identities, ctl-a (the runs) and
+# ctl-b. A session that holds a queue makes a run on it fail at once with
+# "busy", naming the holder and its run: ctl-b's by its identity,
+# ctl-a's as the controller's own earlier session. Two controllers on
+# different interfaces of one agent at once both pass.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 XC_SEND=$XC_BUILD/tests/xc-send
+PSK_A=(--psk "$XC_TMP/ctl-a.psk")
+PSK_B=(--psk "$XC_TMP/ctl-b.psk")
 HELLO='{hello: {protocol_version: 1}}'
 RUN_ID=4660	# 0000000000001234
 HOLD_PID=""
 
-# xc_send ARGS...: xc-send's output in $XC_TMP/send.out.
+# Pre-shared keys: the agents know ctl-a and ctl-b, each controller its
+# own.
+xc_psk()
+{
+	local id key
+
+	: >"$XC_TMP/agents.psk"
+	for id in ctl-a ctl-b; do
+		key=$(openssl rand -hex 32) || xc_fatal "openssl rand failed"
+		echo "$id:$key" >"$XC_TMP/$id.psk"
+		echo "$id:$key" >>"$XC_TMP/agents.psk"
+	done
+	chmod 600 "$XC_TMP"/*.psk
+	XC_AGENT_SEC=(--psk "$XC_TMP/agents.psk")
+	XC_CTL_SEC=("${PSK_A[@]}")
+}
+
+# xc_send ARGS...: xc-send as ctl-a (or as ARGS' own --psk first), its
+# output in $XC_TMP/send.out.
 xc_send()
 {
-	"$XC_SEND" "$@" >"$XC_TMP/send.out" 2>&1 ||
+	local sec=("${PSK_A[@]}")
+
+	[ "$1" = --psk ] && sec=("$1" "$2") && shift 2
+	"$XC_SEND" "${sec[@]}" "$@" >"$XC_TMP/send.out" 2>&1 ||
 		xc_fail "xc-send $* failed: $(cat "$XC_TMP/send.out")"
 }
 
@@ -53,15 +77,14 @@ xc_prep()
 	     "dst_ip: 198.18.5.2, udp: {src: 9000, dst: 9001}}}]}}"
 }
 
-# xc_hold [NS] IFNAME: a session (from the namespace NS, or the root
-# namespace) that prepares IFNAME's queue 0 and holds it.
+# xc_hold PSK IFNAME: a session of the controller of that key file that
+# prepares IFNAME's queue 0 and holds it.
 xc_hold()
 {
-	local ns=() i
+	local i
 
-	[ $# -eq 2 ] && ns=(ip netns exec "$1") && shift
-	"${ns[@]}" "$XC_SEND" --hold "$XC_TX_MGMT:$XC_PORT" "$HELLO" \
-		"$(xc_prep "$1")" >"$XC_TMP/hold.out" 2>&1 &
+	"$XC_SEND" --hold --psk "$1" "$XC_TX_MGMT:$XC_PORT" "$HELLO" \
+		"$(xc_prep "$2")" >"$XC_TMP/hold.out" 2>&1 &
 	HOLD_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		grep -q '"prepared"' "$XC_TMP/hold.out" && return 0
@@ -93,6 +116,7 @@ trap 'rc=$?; xc_unhold; (exit $rc); xc_cleanup' EXIT
 xc_require
 [ -x "$XC_SEND" ] || xc_skip "no $XC_SEND (make all)"
 xc_lab_up
+xc_psk
 a=xpa-$XC_LAB_ID
 b=xpb-$XC_LAB_ID
 ip -n "$XC_TX_NS" link add "$a" type veth peer name "$b" ||
@@ -143,10 +167,10 @@ xc_assert_sent "the run's UMEM takes $((chunks * 4096)) bytes over 1 queue, more
 xc_assert_agents_alive "refusals"
 
 xc_log "case: a queue held by another controller"
-xc_hold "$XC_TX_NS" "$a"
+xc_hold "$XC_TMP/ctl-b.psk" "$a"
 xc_run --tx "$tx,dev=$a" --rx "$tx,dev=$b" "${COMMON[@]}"
 xc_assert_rc 3
-xc_assert_output "busy: $a queue 0 held by unauthenticated controller at $XC_TX_MGMT:[0-9]+ since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC for run 0000000000001234" \
+xc_assert_output "busy: $a queue 0 held by controller ctl-b from $XC_ROOT_TX_IP4:[0-9]+ since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC for run 0000000000001234" \
 	"busy, naming the holder, since when and its run"
 xc_unhold
 xc_run --tx "$tx,dev=$a" --rx "$tx,dev=$b" "${COMMON[@]}"
@@ -154,10 +178,10 @@ xc_assert_rc 0
 xc_log "ok: the holder's end gave the queue back"
 
 xc_log "case: a queue held by the controller's own earlier session"
-xc_hold "$a"
+xc_hold "$XC_TMP/ctl-a.psk" "$a"
 xc_run --tx "$tx,dev=$a" --rx "$tx,dev=$b" "${COMMON[@]}"
 xc_assert_rc 3
-xc_assert_output "busy: $a queue 0 held by your own earlier session \\(unauthenticated controller at $XC_ROOT_TX_IP4:[0-9]+\\) since .* UTC for run 0000000000001234" \
+xc_assert_output "busy: $a queue 0 held by your own earlier session \\(controller ctl-a from $XC_ROOT_TX_IP4:[0-9]+\\) since .* UTC for run 0000000000001234" \
 	"busy, naming the controller's own earlier session"
 if xc_ctl_text | grep -q 'someone else'; then
 	xc_fail "the controller's own session called someone else"
@@ -173,7 +197,7 @@ for ((i = 0; i < 100; i++)); do
 	tail -n +"$before" "$log" | grep -q "prepared $XC_TX_DEV" && break
 	sleep 0.1
 done
-"$XC_CTL" run --tx "$tx,dev=$a" --rx "$tx,dev=$b" "${COMMON[@]}" \
+"$XC_CTL" run --tx "$tx,dev=$a" --rx "$tx,dev=$b" "${COMMON[@]}" "${PSK_B[@]}" \
 	>"$XC_TMP/second.out" 2>&1
 rc2=$?
 XC_CTL_PID=$first_pid
@@ -188,10 +212,12 @@ order=$(tail -n +"$before" "$log" |
 xc_assert_eq "the Tx agent's first three of prepared and released" \
 	"prepared $XC_TX_DEV prepared $a released " "$order"
 
-xc_log "case: per-run limits of a policy file"
+xc_log "case: per-run limits and the controllers of a policy file"
 cat >"$XC_TMP/policy.yaml" <<EOF
 interfaces:
   $a: all
+controllers:
+  ctl-a: [$a]
 limits:
   max_rate_pps: 100000
   max_frames: 50000
@@ -219,5 +245,11 @@ xc_assert_output "150000 pps together, above this agent's limit of 100000 pps" \
 xc_send "$tx" "$HELLO" "$(xc_prep "$b")"
 xc_assert_sent "interface $b is not allowed by this agent's policy" \
 	"$b, allowed by the flags before, not by the file"
+xc_send "${PSK_B[@]}" "$tx" "$HELLO" "$(xc_prep "$a")"
+xc_assert_sent "controller ctl-b may not use $a: this agent's policy does not list it under controllers" \
+	"a controller the policy does not name refused"
+xc_send "${PSK_B[@]}" "$tx" "$HELLO" "{ifinfo_request: {ifname: $a}}"
+xc_assert_sent '"error".*controller ctl-b may not use' \
+	"IfInfo for a controller the policy does not name refused"
 xc_assert_agents_alive "limits"
 xc_end

@@ -4,51 +4,39 @@
  * an agent what no controller would (a Prepare without IfInfo, limits
  * beyond the spec's, a session that holds its queues).
  *
- *   xc-send [--hold] ADDR:PORT MSG...
+ *   xc-send [--hold] CREDENTIALS ADDR:PORT MSG...
  *
+ * CREDENTIALS are the controller's (--ca --cert --key, --psk or --plain).
  * Each MSG is an Envelope in YAML or JSON (proto/xceiver.proto), a file
  * or, when it starts with '{', the text itself: {hello: {}}. A message
- * without a request_id gets its position (1, 2, ...). Each is sent after
+ * without a request_id gets its position (1, 2, ...). Each is sent once
  * the reply to the one before (the message with its request id) came;
  * every message received is printed as one line of JSON. --hold then
  * keeps the connection (and the session's leases) until a signal ends
  * the process. Exit 0 when every message had its reply, 1 when not.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include "xc_spec.h"
+#include "xc_tls.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
-#define XC_SEND_TIMEOUT_S	10
+#define XC_SEND_TIMEOUT_MS	10000
 
-static int xc_connect(const char *addrport)
-{
-	struct timeval tv = { XC_SEND_TIMEOUT_S, 0 };
-	struct sockaddr_storage ss;
-	int fd;
-
-	if (xc_parse_addrport(addrport, &ss)) {
-		fprintf(stderr, "xc-send: %s: expected ADDR:PORT\n", addrport);
-		return -1;
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-				 sizeof(tv)) ||
-	    connect(fd, (struct sockaddr *)&ss, sizeof(ss))) {
-		fprintf(stderr, "xc-send: %s: %s\n", addrport, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
+struct xc_send {
+	char **msgs;
+	int nmsgs;
+	int next;		/* index of the message to send */
+	uint64_t want;		/* request id of the reply awaited */
+	bool hold;
+	int rc;
+	uv_timer_t timer;
+};
 
 static Xceiver__V1__Envelope *xc_msg_load(const char *msg)
 {
@@ -70,99 +58,131 @@ static Xceiver__V1__Envelope *xc_msg_load(const char *msg)
 	return (Xceiver__V1__Envelope *)m;
 }
 
-static int xc_io(int fd, void *buf, size_t len, bool out)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = out ? write(fd, p, len) : read(fd, p, len);
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Print the next message received; its request id into id. */
-static int xc_recv(int fd, uint64_t *id)
+/* Send the next message, or end (or hold) after the last. */
+static void xc_send_next(struct xc_conn *c, struct xc_send *s)
 {
 	Xceiver__V1__Envelope *env;
-	uint8_t hdr[XC_WIRE_HDR_LEN], *body;
-	uint32_t len;
-	json_t *j;
-	char *s;
 
-	if (xc_io(fd, hdr, sizeof(hdr), false))
-		return -1;
-	len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
-	body = len <= XC_WIRE_MAX_MSG ? malloc(len ? len : 1) : NULL;
-	if (!body || xc_io(fd, body, len, false)) {
-		free(body);
-		return -1;
+	if (s->next == s->nmsgs) {
+		uv_timer_stop(&s->timer);
+		s->rc = 0;
+		if (!s->hold)
+			xc_conn_close(c, 0);
+		return;
 	}
-	env = xc_env_decode(body, len);
-	free(body);
-	if (!env)
-		return -1;
-	*id = env->request_id;
-	j = xc_pb_to_json(&env->base);
-	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	printf("%s\n", s ? s : "{}");
+	env = xc_msg_load(s->msgs[s->next]);
+	if (!env) {
+		xc_conn_close(c, -EINVAL);
+		return;
+	}
+	s->next++;
+	if (!env->request_id)
+		env->request_id = (uint64_t)s->next;
+	s->want = env->request_id;
+	if (xc_conn_send(c, env))
+		xc_conn_close(c, -EIO);
+	protobuf_c_message_free_unpacked(&env->base, NULL);
+}
+
+static int xc_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
+{
+	struct xc_send *s = xc_conn_data(c);
+	json_t *j = xc_pb_to_json(&env->base);
+	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	printf("%s\n", t ? t : "{}");
 	fflush(stdout);
-	free(s);
+	free(t);
 	json_decref(j);
-	xceiver__v1__envelope__free_unpacked(env, NULL);
+	if (s->rc && env->request_id == s->want)
+		xc_send_next(c, s);
 	return 0;
 }
 
-/* Send env and print what comes until its reply. */
-static int xc_exchange(int fd, Xceiver__V1__Envelope *env)
+static void xc_on_connect(struct xc_conn *c, int err)
 {
-	uint64_t id = env->request_id + 1;
-	uint8_t *buf;
-	size_t len;
-	int ret;
+	if (err) {
+		fprintf(stderr, "xc-send: connect: %s\n", strerror(-err));
+		return;
+	}
+	xc_send_next(c, xc_conn_data(c));
+}
 
-	env->version = XC_PROTOCOL_VERSION;
-	if (xc_wire_pack(env, &buf, &len))
-		return -1;
-	ret = xc_io(fd, buf, len, true);
-	free(buf);
-	while (!ret && id != env->request_id)
-		ret = xc_recv(fd, &id);
-	return ret;
+static void xc_on_close(struct xc_conn *c, int err)
+{
+	struct xc_send *s = xc_conn_data(c);
+
+	if (s->rc)
+		fprintf(stderr, "xc-send: no reply to message %d: %s\n",
+			s->next, xc_conn_failure(c) ? xc_conn_failure(c) :
+			err ? strerror(-err) : "connection closed");
+	uv_close((uv_handle_t *)&s->timer, NULL);
+}
+
+static void xc_on_timeout(uv_timer_t *t)
+{
+	fprintf(stderr, "xc-send: no reply within %d ms\n",
+		XC_SEND_TIMEOUT_MS);
+	exit(1);
+}
+
+static const struct xc_conn_ops xc_send_ops = {
+	.on_msg = xc_on_msg,
+	.on_close = xc_on_close,
+	.on_connect = xc_on_connect,
+};
+
+/* The flags: --hold and the credentials; optind then at ADDR:PORT. */
+static int xc_send_flags(int argc, char **argv, struct xc_send *s,
+			 struct xc_tls_ctx **ctx)
+{
+	static const struct option opts[] = {
+		{ "hold", no_argument, NULL, 'H' },
+		XC_TLS_LONG_OPTIONS,
+		{ 0 }
+	};
+	struct xc_tls_opts o = { 0 };
+	char err[512];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'H') {
+			s->hold = true;
+			continue;
+		}
+		if (xc_tls_opt(&o, c, optarg, err, sizeof(err)))
+			goto usage;
+	}
+	if (argc - optind < 2)
+		goto usage;
+	if (!xc_tls_ctx_new(&o, false, ctx, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "xc-send: %s\n", err);
+	return -EINVAL;
+usage:
+	fprintf(stderr, "usage: xc-send [--hold] %s|--plain ADDR:PORT MSG...\n",
+		XC_TLS_FLAGS_TEXT);
+	return -EINVAL;
 }
 
 int main(int argc, char **argv)
 {
-	Xceiver__V1__Envelope *env;
-	bool hold = argc > 1 && !strcmp(argv[1], "--hold");
-	int i, fd, ret = 0;
+	struct xc_send s = { .rc = 1 };
+	struct xc_tls_ctx *ctx = NULL;
+	uv_loop_t *loop = uv_default_loop();
+	struct xc_conn *c;
 
-	if (argc < 3 + hold) {
-		fprintf(stderr, "usage: xc-send [--hold] ADDR:PORT MSG...\n");
+	if (xc_send_flags(argc, argv, &s, &ctx))
 		return 2;
-	}
-	fd = xc_connect(argv[1 + hold]);
-	if (fd < 0)
+	xc_conn_set_security(ctx);
+	s.msgs = argv + optind + 1;
+	s.nmsgs = argc - optind - 1;
+	uv_timer_init(loop, &s.timer);
+	uv_timer_start(&s.timer, xc_on_timeout, XC_SEND_TIMEOUT_MS, 0);
+	c = xc_conn_new(loop, &xc_send_ops, &s);
+	if (!c || xc_conn_connect(c, argv[optind], XC_SEND_TIMEOUT_MS))
 		return 1;
-	for (i = 2 + hold; i < argc && !ret; i++) {
-		env = xc_msg_load(argv[i]);
-		if (!env)
-			return 2;
-		if (!env->request_id)
-			env->request_id = (uint64_t)(i - 1 - hold);
-		ret = xc_exchange(fd, env);
-		if (ret)
-			fprintf(stderr, "xc-send: no reply to message %d: %s\n",
-				i - 1 - hold, errno ? strerror(errno) :
-				"connection closed");
-		xceiver__v1__envelope__free_unpacked(env, NULL);
-	}
-	while (hold && !ret)
-		pause();
-	close(fd);
-	return ret ? 1 : 0;
+	uv_run(loop, UV_RUN_DEFAULT);
+	xc_tls_ctx_free(ctx);
+	return s.rc;
 }
