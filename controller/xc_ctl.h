@@ -42,6 +42,7 @@ struct xc_ctl_opts {
 	bool progress;		/* print progress lines on stderr */
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
 	unsigned int repetition;	/* the current one, 1-based */
+	unsigned int liveness_s;	/* --liveness; 0: none */
 };
 
 /* What a finished run hands to the verdict. */
