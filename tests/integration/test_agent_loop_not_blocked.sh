@@ -5,8 +5,10 @@
 # the Rx host's test interface; another pipelines 15 Prepares of the same
 # busy queue (each one waits for the queue, then fails). Meanwhile a Hello
 # on a third connection is answered within 100 ms every time; the second
-# Prepare onwards is refused at once ("a Prepare is already in progress"),
-# and a normal run on that agent passes afterwards.
+# Prepare onwards is refused at once ("a Prepare is already in progress").
+# A connection that closes while its Prepare waits (on a second interface
+# of the host) has that data plane freed when the Prepare completes. A
+# normal run on that agent passes afterwards.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -33,7 +35,17 @@ grep -q prepared "$XC_TMP/hold.out" ||
 "$XC_PEER" --agent "$agent" --dev "$XC_RX_DEV" --tx --pipeline 15 \
 	>"$XC_TMP/pipeline.out" 2>&1 &
 pipeline=$!
-sleep 0.2
+sleep 0.1
+# a Prepare that waits behind the busy one, from a controller that leaves
+extra=xcq-$XC_LAB_ID
+ip -n "$XC_RX_NS" link add "$extra" type veth peer name "${extra}p" ||
+	xc_fatal "cannot add a second interface to the rx host"
+ip -n "$XC_RX_NS" link set "$extra" up
+ip -n "$XC_RX_NS" link set "${extra}p" up
+timeout -s TERM 0.4 "$XC_PEER" --agent "$agent" --dev "$extra" --hold 30 \
+	>"$XC_TMP/leave.out" 2>&1 &
+leave=$!
+sleep 0.1
 worst=0
 for ((i = 0; i < 10; i++)); do
 	ms=$("$XC_PEER" --agent "$agent" --hello --timeout 10 |
@@ -46,6 +58,21 @@ xc_assert_le "slowest Hello during 15 pipelined Prepares (ms)" "$worst" \
 	"$XC_HELLO_MAX_MS"
 
 wait "$pipeline"
+wait "$leave"
+grep -q prepared "$XC_TMP/leave.out" &&
+	xc_fail "the leaving controller's Prepare completed before it left"
+for ((i = 0; i < 50; i++)); do
+	grep -q "completed after its controller left" "$XC_TMP/agent-rx.log" &&
+		break
+	sleep 0.1
+done
+if grep -q "completed after its controller left" "$XC_TMP/agent-rx.log"; then
+	xc_log "ok: the data plane of the left controller's Prepare was freed"
+else
+	xc_fail "no release of the left controller's Prepare in the agent's log"
+fi
+ip -n "$XC_RX_NS" -d link show "$extra" | grep -q prog/xdp &&
+	xc_fail "XDP program left on $extra"
 cat "$XC_TMP/pipeline.out" >&2
 xc_assert_eq "replies to the pipelined Prepares" 15 \
 	"$(grep -c '^reply ' "$XC_TMP/pipeline.out")"

@@ -67,6 +67,7 @@ struct xc_peer {
 	Xceiver__V1__TestSpec *spec;
 	uv_timer_t timer;	/* timeout, hold, the raw modes' end */
 	uint64_t t0;
+	uint64_t req_ns;	/* the latest Start, ReportRequest, Release */
 	unsigned int pending;
 	unsigned int prepared;
 	unsigned int errors;
@@ -177,6 +178,7 @@ static int xc_peer_simple(struct xc_peer *p, uint64_t id,
 
 	xc_env_init(&env, id);
 	env.body_case = body;
+	p->req_ns = xc_mono_ns();
 	if (body == XCEIVER__V1__ENVELOPE__BODY_START) {
 		st.rx = true;
 		env.start = &st;
@@ -263,13 +265,15 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 		xc_peer_simple(p, 5, XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_REPORT:
-		printf("report received; silent for %u s\n", p->o.secs);
+		printf("report received after %.1f ms; silent for %u s\n",
+		       (double)(xc_mono_ns() - p->req_ns) / 1e6, p->o.secs);
 		fflush(stdout);
 		p->silent = true;
 		xc_peer_end(p, 0);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_RELEASED:
-		printf("released\n");
+		printf("released after %.1f ms\n",
+		       (double)(xc_mono_ns() - p->req_ns) / 1e6);
 		xc_peer_end(p, p->errors && p->o.mode != XC_PM_PIPELINE);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_ERROR:
@@ -287,9 +291,9 @@ static void xc_peer_on_close(struct xc_conn *c, int err)
 	struct xc_peer *p = xc_conn_data(c);
 
 	p->conn = NULL;
-	if (p->silent || !uv_loop_alive(p->loop))
-		return;
-	printf("connection closed: %s\n", err ? strerror(-err) : "by us");
+	if (!err || p->silent)
+		return;		/* ours */
+	printf("connection closed: %s\n", strerror(-err));
 	xc_peer_end(p, 1);
 }
 
@@ -558,6 +562,58 @@ static int xc_peer_num(const char *arg, unsigned int *v)
 	return 0;
 }
 
+/* A mode and its number, or an option. */
+static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
+		       unsigned int *bytes)
+{
+	static const enum xc_peer_mode modes[128] = {
+		['H'] = XC_PM_HELLO, ['o'] = XC_PM_HOLD,
+		['p'] = XC_PM_PIPELINE, ['s'] = XC_PM_SILENT,
+		['w'] = XC_PM_SLOW, ['n'] = XC_PM_ANNOUNCE,
+	};
+
+	if (c > 0 && c < 128 && modes[c])
+		o->mode = modes[c];
+	switch (c) {
+	case 'H':
+		return 0;
+	case 'o':
+	case 's':
+		return xc_peer_num(arg, &o->secs);
+	case 'p':
+	case 'w':
+	case 'n':
+		return xc_peer_num(arg, &o->n);
+	case 'a':
+		o->agent = arg;
+		return 0;
+	case 'd':
+		o->dev = arg;
+		return 0;
+	case 'q':
+		return xc_peer_num(arg, &o->queue);
+	case 't':
+		o->tx = true;
+		return 0;
+	case 'b':
+		return xc_peer_num(arg, bytes);
+	case 'A':
+		o->after_hello = true;
+		return 0;
+	case 'S':
+		return xc_peer_num(arg, &o->secs);
+	case 'L':
+		return xc_peer_num(arg, &o->liveness_s);
+	case 'T':
+		return xc_peer_num(arg, &o->timeout_s);
+	case 'h':
+		xc_peer_usage(stdout);
+		exit(0);
+	default:
+		return -EINVAL;
+	}
+}
+
 static int xc_peer_args(int argc, char **argv, struct xc_peer_opts *o)
 {
 	static const struct option opts[] = {
@@ -582,27 +638,8 @@ static int xc_peer_args(int argc, char **argv, struct xc_peer_opts *o)
 	unsigned int bytes = 16u << 20;
 	int c, err = 0;
 
-	while (!err && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a': o->agent = optarg; break;
-		case 'H': o->mode = XC_PM_HELLO; break;
-		case 'o': o->mode = XC_PM_HOLD; err = xc_peer_num(optarg, &o->secs); break;
-		case 'p': o->mode = XC_PM_PIPELINE; err = xc_peer_num(optarg, &o->n); break;
-		case 's': o->mode = XC_PM_SILENT; err = xc_peer_num(optarg, &o->secs); break;
-		case 'w': o->mode = XC_PM_SLOW; err = xc_peer_num(optarg, &o->n); break;
-		case 'n': o->mode = XC_PM_ANNOUNCE; err = xc_peer_num(optarg, &o->n); break;
-		case 'd': o->dev = optarg; break;
-		case 'q': err = xc_peer_num(optarg, &o->queue); break;
-		case 't': o->tx = true; break;
-		case 'b': err = xc_peer_num(optarg, &bytes); break;
-		case 'A': o->after_hello = true; break;
-		case 'S': err = xc_peer_num(optarg, &o->secs); break;
-		case 'L': err = xc_peer_num(optarg, &o->liveness_s); break;
-		case 'T': err = xc_peer_num(optarg, &o->timeout_s); break;
-		case 'h': xc_peer_usage(stdout); exit(0);
-		default: err = -EINVAL; break;
-		}
-	}
+	while (!err && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		err = xc_peer_opt(o, c, optarg, &bytes);
 	o->bytes = bytes;
 	if (err || !o->agent || o->mode == XC_PM_NONE || optind != argc ||
 	    (o->mode >= XC_PM_HOLD && o->mode <= XC_PM_SILENT && !o->dev) ||
