@@ -249,10 +249,10 @@ static void xc_usage(FILE *f)
 		"                          %d, %d..%d) loses its connection and\n"
 		"                          everything it prepared; this agent sends\n"
 		"                          a Heartbeat after S/%d s of its own quiet\n"
-		"      --max-connections N at most N connections (default %d);\n"
-		"                          at the limit a new one replaces the oldest\n"
-		"                          that has not completed Hello, else it is\n"
-		"                          refused\n"
+		"      --max-connections N at most N connections (default %d,\n"
+		"                          1..%d); at the limit a new one replaces\n"
+		"                          the oldest that has not completed Hello,\n"
+		"                          else it is refused\n"
 		"      --max-buffered-mib M  at most M MiB of messages being\n"
 		"                          received over all connections (default\n"
 		"                          %d, %d..%d); a message announced beyond\n"
@@ -276,7 +276,8 @@ static void xc_usage(FILE *f)
 		"                          every frame this agent's receiver times\n"
 		"                          (each run's Prepare truncates FILE)\n",
 		XC_DEF_LIVENESS_S, XC_MIN_LIVENESS_S, XC_MAX_LIVENESS_S,
-		XC_HEARTBEAT_DIV, XC_DEF_MAX_CONNECTIONS, XC_DEF_BUFFERED_MIB,
+		XC_HEARTBEAT_DIV, XC_DEF_MAX_CONNECTIONS,
+		XC_MAX_MAX_CONNECTIONS, XC_DEF_BUFFERED_MIB,
 		XC_MIN_BUFFERED_MIB, XC_MAX_BUFFERED_MIB, XC_SMALL_MSG >> 10,
 		XC_HELLO_MS,
 		XC_MSG_MS, XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
