@@ -190,7 +190,7 @@ static int xc_peer_simple(struct xc_peer *p, uint64_t id,
 	return xc_conn_send(p->conn, &env);
 }
 
-/* ------------------------------------------------------------ protocol modes */
+/* ------------------------------------------------------------ protocol */
 
 static void xc_peer_hold_over(uv_timer_t *t)
 {
@@ -262,7 +262,8 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 		xc_peer_after_hello(p);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_STARTED:
-		xc_peer_simple(p, 5, XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST);
+		xc_peer_simple(p, 5,
+			       XCEIVER__V1__ENVELOPE__BODY_REPORT_REQUEST);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_REPORT:
 		printf("report received after %.1f ms; silent for %u s\n",

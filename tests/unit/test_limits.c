@@ -294,7 +294,8 @@ static void test_conn_heartbeats_keep_alive(void **state)
 	xc_t_pair_run(&p, 1500);
 	assert_int_equal(p.a.closed, 1);	/* closed by us, at the end */
 	assert_int_equal(p.b.closed, 1);
-	assert_int_equal(p.a.msgs, 0);		/* heartbeats are not messages */
+	/* heartbeats are not messages */
+	assert_int_equal(p.a.msgs, 0);
 	assert_int_equal(p.b.msgs, 0);
 }
 
