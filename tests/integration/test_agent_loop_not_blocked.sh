@@ -7,8 +7,10 @@
 # on a third connection is answered within 100 ms every time; the second
 # Prepare onwards is refused at once ("a Prepare is already in progress").
 # A connection that closes while its Prepare waits (on a second interface
-# of the host) has that data plane freed when the Prepare completes. A
-# normal run on that agent passes afterwards.
+# of the host) has that data plane freed when the Prepare completes; on
+# that interface a Start right behind a Prepare is refused and a Release
+# right behind it is answered once the data plane is freed. A normal run
+# on that agent passes afterwards.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -80,6 +82,22 @@ xc_assert_eq "Prepares refused at once as already in progress" 14 \
 	"$(grep -c 'a Prepare is already in progress' "$XC_TMP/pipeline.out")"
 xc_assert_eq "the one Prepare that ran failed on the busy queue" 1 \
 	"$(grep -c 'reply 100 .*error' "$XC_TMP/pipeline.out")"
+
+# Start and Release right behind a Prepare (on the free interface): Start
+# is refused until Prepared, Release waits for the data plane to be freed
+"$XC_PEER" --agent "$agent" --dev "$extra" --pipeline 2 --start-and-release \
+	>"$XC_TMP/release.out" 2>&1 || xc_fail "no Released: $(cat "$XC_TMP/release.out")"
+cat "$XC_TMP/release.out" >&2
+grep -q "start: error: start before the Prepare in progress completed" \
+	"$XC_TMP/release.out" || xc_fail "Start during a Prepare not refused"
+grep -q "^reply 101 .*a Prepare is already in progress" \
+	"$XC_TMP/release.out" || xc_fail "second Prepare not refused"
+grep -q "^reply 100 " "$XC_TMP/release.out" &&
+	xc_fail "a Prepare released while it ran was answered"
+grep -q "completed after Release" "$XC_TMP/agent-rx.log" ||
+	xc_fail "no release of the Prepare in the agent's log"
+ip -n "$XC_RX_NS" -d link show "$extra" | grep -q prog/xdp &&
+	xc_fail "XDP program left on $extra after Released"
 
 kill -TERM "$hold" 2>/dev/null
 wait "$hold" 2>/dev/null

@@ -6,7 +6,9 @@
  *
  *   --hello             time one Hello ("hello_ms MS")
  *   --hold S            Hello, one Prepare, hold it S s, Release
- *   --pipeline K        Hello, then K Prepares at once; each reply
+ *   --pipeline K        Hello, then K Prepares at once; each reply (with
+ *                       --start-and-release a Start and a Release right
+ *                       behind them)
  *   --silent-after-report S
  *                       Hello, an Rx Prepare, Start, Report; then neither
  *                       read nor write for S s (a controller gone silent)
@@ -52,6 +54,7 @@ struct xc_peer_opts {
 	unsigned int liveness_s;
 	size_t bytes;
 	bool after_hello;
+	bool start_release;	/* --pipeline: Start, Release behind it */
 };
 
 /* A distinct Error message and how often it came. */
@@ -214,6 +217,10 @@ static void xc_peer_after_hello(struct xc_peer *p)
 		p->pending = p->o.n;
 		for (i = 0; i < p->o.n; i++)
 			xc_peer_prepare(p, 100 + i);
+		if (!p->o.start_release)
+			break;
+		xc_peer_simple(p, 4, XCEIVER__V1__ENVELOPE__BODY_START);
+		xc_peer_simple(p, 3, XCEIVER__V1__ENVELOPE__BODY_RELEASE);
 		break;
 	default:
 		p->pending = 1;
@@ -255,6 +262,13 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 
 	if (env->request_id >= 100 || env->request_id == 2) {
 		xc_peer_prepare_reply(p, env);
+		return 0;
+	}
+	if (env->request_id == 4 && p->o.start_release) {
+		if (env->body_case == XCEIVER__V1__ENVELOPE__BODY_ERROR)
+			printf("start: error: %s\n", env->error->message);
+		else
+			printf("start: %s\n", xc_env_body_name(env));
 		return 0;
 	}
 	switch (env->body_case) {
@@ -540,6 +554,8 @@ static void xc_peer_usage(FILE *f)
 		"options:\n"
 		"  --dev IF --queue Q      the Prepare's interface and queue\n"
 		"  --tx                    prepare a sending side (default: Rx)\n"
+		"  --start-and-release     --pipeline: a Start and a Release right\n"
+		"                          behind the Prepares\n"
 		"  --bytes B               --announce length (default 16 MiB)\n"
 		"  --after-hello           --announce after a Hello\n"
 		"  --secs S                how long the raw modes run (default 10)\n"
@@ -601,6 +617,9 @@ static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 	case 'A':
 		o->after_hello = true;
 		return 0;
+	case 'R':
+		o->start_release = true;
+		return 0;
 	case 'S':
 		return xc_peer_num(arg, &o->secs);
 	case 'L':
@@ -630,6 +649,7 @@ static int xc_peer_args(int argc, char **argv, struct xc_peer_opts *o)
 		{ "tx", no_argument, NULL, 't' },
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "after-hello", no_argument, NULL, 'A' },
+		{ "start-and-release", no_argument, NULL, 'R' },
 		{ "secs", required_argument, NULL, 'S' },
 		{ "liveness", required_argument, NULL, 'L' },
 		{ "timeout", required_argument, NULL, 'T' },
