@@ -47,6 +47,7 @@ struct xc_peer_opts {
 	const char *agent;
 	const char *dev;
 	unsigned int queue;
+	unsigned int chunks;	/* UMEM chunks of the Prepare, 0: default */
 	bool tx;		/* prepare a sending side */
 	unsigned int n;		/* K, M or N */
 	unsigned int secs;
@@ -131,11 +132,12 @@ static int xc_peer_spec(struct xc_peer *p)
 	int n;
 
 	n = snprintf(yaml, sizeof(yaml),
-		     "tx: {agent: \"127.0.0.1:1\", xsk: {ifname: \"%s\", queues: [%u], mode: skb}}\n"
-		     "rx: {agent: \"127.0.0.1:1\", xsk: {ifname: \"%s\", queues: [%u], mode: skb}}\n"
+		     "tx: {agent: \"127.0.0.1:1\", xsk: {ifname: \"%s\", queues: [%u], mode: skb, num_chunks: %u}}\n"
+		     "rx: {agent: \"127.0.0.1:1\", xsk: {ifname: \"%s\", queues: [%u], mode: skb, num_chunks: %u}}\n"
 		     "streams:\n"
 		     "  - {id: 1, count: 1000, rate_pps: 1000, headers: {src_mac: \"02:00:00:00:00:01\", dst_mac: \"02:00:00:00:00:02\", src_ip: 198.18.0.1, dst_ip: 198.18.0.2}}\n",
-		     p->o.dev, p->o.queue, p->o.dev, p->o.queue);
+		     p->o.dev, p->o.queue, p->o.chunks, p->o.dev, p->o.queue,
+		     p->o.chunks);
 	if (n < 0 || (size_t)n >= sizeof(yaml) ||
 	    xc_pb_from_yaml(&xceiver__v1__test_spec__descriptor, "<peer>",
 			    yaml, (size_t)n, (ProtobufCMessage **)&p->spec,
@@ -554,6 +556,7 @@ static void xc_peer_usage(FILE *f)
 		"options:\n"
 		"  --dev IF --queue Q      the Prepare's interface and queue\n"
 		"  --tx                    prepare a sending side (default: Rx)\n"
+		"  --chunks N              the Prepare's UMEM chunks (xsk.num_chunks)\n"
 		"  --start-and-release     --pipeline: a Start and a Release right\n"
 		"                          behind the Prepares\n"
 		"  --bytes B               --announce length (default 16 MiB)\n"
@@ -609,6 +612,8 @@ static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 		return 0;
 	case 'q':
 		return xc_peer_num(arg, &o->queue);
+	case 'c':
+		return xc_peer_num(arg, &o->chunks);
 	case 't':
 		o->tx = true;
 		return 0;
@@ -647,6 +652,7 @@ static int xc_peer_args(int argc, char **argv, struct xc_peer_opts *o)
 		{ "dev", required_argument, NULL, 'd' },
 		{ "queue", required_argument, NULL, 'q' },
 		{ "tx", no_argument, NULL, 't' },
+		{ "chunks", required_argument, NULL, 'c' },
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "after-hello", no_argument, NULL, 'A' },
 		{ "start-and-release", no_argument, NULL, 'R' },
