@@ -37,8 +37,35 @@ struct xc_agent {
 	uv_signal_t sigterm;
 	uv_signal_t sigint;
 	struct xc_session *sessions;
+	unsigned int max_conns;		/* --max-connections */
+	struct xc_budget budget;	/* --max-buffered-mib */
 	bool stopping;
 };
+
+/*
+ * At the connection limit the oldest connection that has not completed
+ * Hello makes room; when every one has, the new one is refused. Either
+ * gets an Error naming the limit.
+ */
+static int xc_conn_cap(struct xc_agent *a, struct xc_session *s)
+{
+	struct xc_session *old;
+	struct xc_conn *c;
+
+	if (xc_sessions_count(&a->sessions) <= a->max_conns)
+		return 0;
+	old = xc_sessions_oldest_unready(&a->sessions);
+	c = xc_session_conn(old && old != s ? old : s);
+	pr_warn("%s: %s: %u connections, the limit (--max-connections %u)\n",
+		xc_conn_peer(c), c == xc_session_conn(s) ? "refused" :
+		"closed before Hello to make room", a->max_conns,
+		a->max_conns);
+	xc_conn_send_error(c, 0, -EUSERS,
+			   "the agent serves %u connections, its limit (--max-connections %u)",
+			   a->max_conns, a->max_conns);
+	xc_conn_close(c, -EUSERS);
+	return c == xc_session_conn(s) ? -EUSERS : 0;
+}
 
 static void xc_on_connection(uv_stream_t *server, int status)
 {
@@ -57,11 +84,14 @@ static void xc_on_connection(uv_stream_t *server, int status)
 	}
 	/* on failure the conn closes itself and on_close frees the session */
 	err = xc_conn_accept(xc_session_conn(s), server);
-	if (err)
+	if (err) {
 		pr_warn("accept: %s\n", strerror(-err));
-	else
-		pr_info("%s: controller connected\n",
-			xc_conn_peer(xc_session_conn(s)));
+		return;
+	}
+	if (xc_conn_cap(a, s))
+		return;
+	pr_info("%s: controller connected\n",
+		xc_conn_peer(xc_session_conn(s)));
 }
 
 static void xc_agent_stop(struct xc_agent *a)
@@ -192,7 +222,9 @@ static void xc_usage(FILE *f)
 	fprintf(f,
 		"usage: xceiver-agent --listen ADDR:PORT CREDENTIALS [--policy FILE]\n"
 		"                     [--allow IFNAME[:QUEUES]]... [--no-realtime]\n"
-		"                     [-v] [-q] [--clock-skew-ns N] [--clock-drift-ppm P]\n"
+		"                     [-v] [-q] [--liveness S] [--max-connections N]\n"
+		"                     [--max-buffered-mib M]\n"
+		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"                     [--latency-dump FILE]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
@@ -241,6 +273,24 @@ static void xc_usage(FILE *f)
 		"      --no-realtime       refuse runs that ask for SCHED_FIFO\n"
 		"                          workers (xsk.worker_sched fifo)\n"
 		"\n"
+		"Limits (what one peer may hold of this agent):\n"
+		"      --liveness S        a controller silent for S s (default\n"
+		"                          %d, %d..%d) loses its connection and\n"
+		"                          everything it prepared; this agent sends\n"
+		"                          a Heartbeat after S/%d s of its own quiet\n"
+		"      --max-connections N at most N connections (default %d,\n"
+		"                          1..%d); at the limit a new one replaces\n"
+		"                          the oldest that has not completed Hello,\n"
+		"                          else it is refused\n"
+		"      --max-buffered-mib M  at most M MiB of messages being\n"
+		"                          received over all connections (default\n"
+		"                          %d, %d..%d); a message announced beyond\n"
+		"                          what is left is refused (messages of at\n"
+		"                          most %u KiB are not counted; before\n"
+		"                          Hello none may be larger)\n"
+		"      (fixed: Hello within %d ms of connecting, each message\n"
+		"      within %d ms of its first byte)\n"
+		"\n"
 		"Test seams (a clock made wrong on purpose; never for real runs):\n"
 		"      --clock-skew-ns N   add N ns (at most +-%lld) to every\n"
 		"                          CLOCK_TAI reading of this agent: its\n"
@@ -254,8 +304,49 @@ static void xc_usage(FILE *f)
 		"                          write \"STREAM SEQ LATENCY_NS\" to FILE for\n"
 		"                          every frame this agent's receiver times\n"
 		"                          (each run's Prepare truncates FILE)\n",
-		XC_TLS_PSK_MIN, XC_TLS_PSK_MAX, XC_CLOCK_SKEW_MAX_NS,
-		XC_CLOCK_DRIFT_MAX_PPM);
+		XC_TLS_PSK_MIN, XC_TLS_PSK_MAX,
+		XC_DEF_LIVENESS_S, XC_MIN_LIVENESS_S, XC_MAX_LIVENESS_S,
+		XC_HEARTBEAT_DIV, XC_DEF_MAX_CONNECTIONS,
+		XC_MAX_MAX_CONNECTIONS, XC_DEF_BUFFERED_MIB,
+		XC_MIN_BUFFERED_MIB, XC_MAX_BUFFERED_MIB, XC_SMALL_MSG >> 10,
+		XC_HELLO_MS,
+		XC_MSG_MS, XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
+}
+
+/* A whole number within [min, max] for --NAME. */
+static int xc_uint_opt(const char *name, const char *arg, unsigned int min,
+		       unsigned int max, unsigned int *v)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (!errno && end != arg && !*end && *arg != '-' && n >= min &&
+	    n <= max) {
+		*v = (unsigned int)n;
+		return 0;
+	}
+	fprintf(stderr, "xceiver-agent: --%s %s: expected a whole number from %u to %u\n",
+		name, arg, min, max);
+	return -EINVAL;
+}
+
+/* Every connection's deadlines and the budget they share. */
+static void xc_agent_limits(struct xc_agent *a, unsigned int liveness_s,
+			    unsigned int buffered_mib)
+{
+	struct xc_conn_limits l = {
+		.liveness_ms = liveness_s * 1000,
+		.hello_ms = XC_HELLO_MS,
+		.msg_ms = XC_MSG_MS,
+		.budget = &a->budget,
+	};
+
+	a->budget.max = (size_t)buffered_mib << 20;
+	a->budget.small = XC_SMALL_MSG;
+	xc_session_set_limits(&l);
+	xc_tcp_set_liveness(l.liveness_ms);
 }
 
 /*
@@ -304,12 +395,17 @@ int main(int argc, char **argv)
 		{ "latency-dump", required_argument, NULL, 'L' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "allow", required_argument, NULL, 'a' },
+		{ "liveness", required_argument, NULL, 'T' },
+		{ "max-connections", required_argument, NULL, 'M' },
+		{ "max-buffered-mib", required_argument, NULL, 'B' },
 		XC_TLS_LONG_OPTIONS,
 		{ 0 }
 	};
 	struct xc_tls_opts tls = { 0 };
 	struct xc_tls_ctx *ctx = NULL;
-	struct xc_agent a = { 0 };
+	struct xc_agent a = { .max_conns = XC_DEF_MAX_CONNECTIONS };
+	unsigned int liveness = XC_DEF_LIVENESS_S;
+	unsigned int buffered = XC_DEF_BUFFERED_MIB;
 	const char *listen = NULL, *dump = NULL, *policy = NULL;
 	/* static: reachable on every way out, installed at the end */
 	static struct xc_policy *pol;
@@ -368,6 +464,22 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'T':
+			if (xc_uint_opt("liveness", optarg, XC_MIN_LIVENESS_S,
+					XC_MAX_LIVENESS_S, &liveness))
+				return 2;
+			break;
+		case 'M':
+			if (xc_uint_opt("max-connections", optarg, 1,
+					XC_MAX_MAX_CONNECTIONS, &a.max_conns))
+				return 2;
+			break;
+		case 'B':
+			if (xc_uint_opt("max-buffered-mib", optarg,
+					XC_MIN_BUFFERED_MIB,
+					XC_MAX_BUFFERED_MIB, &buffered))
+				return 2;
+			break;
 		default:
 			err = xc_tls_opt(&tls, c, optarg, why, sizeof(why));
 			if (!err)
@@ -414,6 +526,7 @@ int main(int argc, char **argv)
 		pr_warn("test seam: this agent's clock is %lld ns off and drifts %lld ppm on purpose\n",
 			skew, drift);
 	signal(SIGPIPE, SIG_IGN);
+	xc_agent_limits(&a, liveness, buffered);
 
 	a.loop = uv_default_loop();
 	err = xc_agent_listen(&a, listen);

@@ -4,8 +4,18 @@
  * plane) and the dispatch of its requests. The daemon (main.c) accepts the
  * connection; the fuzz target tests/fuzz/fuzz_agent.c drives the same
  * session over an in-memory transport, without sockets.
+ *
+ * Nothing slow runs on the loop thread: a Prepare (which may wait for a
+ * busy queue and clears its UMEM) runs on libuv's thread pool
+ * (uv_queue_work), one at a time over all sessions, while the loop keeps
+ * serving every connection. Until it completes the session answers
+ * Hello, IfInfo, ClockProbe and Heartbeat, refuses a second Prepare and
+ * Start, and keeps a Release for when the data plane it built is freed; a
+ * connection that closes meanwhile frees that data plane when the work
+ * completes.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +32,40 @@
 
 #define XC_PROGRESS_MS		250
 
+/* A Prepare on the thread pool. */
+struct xc_prep {
+	uv_work_t req;
+	struct xc_session *s;
+	Xceiver__V1__Prepare *msg;	/* a copy: the request is freed */
+	Xceiver__V1__Prepared reply;
+	struct xc_dp *dp;
+	uint64_t id;
+	int ret;
+	char err[512];
+};
+
 struct xc_session {
 	struct xc_session **list;	/* the daemon's sessions */
+	uv_loop_t *loop;
 	struct xc_conn *conn;
 	struct xc_dp *dp;
+	struct xc_prep *prep;	/* a Prepare in progress */
 	uv_timer_t progress;
 	uv_async_t tx_async;
 	uint64_t start_id;	/* request id of Start: Progress, Done */
+	uint64_t release_id;	/* a Release that came during a Prepare */
+	bool release_pending;
 	bool hello;
 	bool started;
 	bool done_sent;
-	int handles_open;
+	int refs;		/* handles open, a Prepare in progress */
 	struct xc_session *next;
 };
+
+/* Limits of every new session's connection (xc_session_set_limits). */
+static struct xc_conn_limits xc_session_limits;
+/* One Prepare at a time over all sessions, as when it ran on the loop. */
+static pthread_mutex_t xc_prep_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void xc_session_unlink(struct xc_session *s)
 {
@@ -48,18 +79,25 @@ static void xc_session_unlink(struct xc_session *s)
 	}
 }
 
+/* The last reference gone: the session leaves the daemon's list. */
+static void xc_session_put(struct xc_session *s)
+{
+	if (--s->refs)
+		return;
+	xc_session_unlink(s);
+	free(s);
+}
+
 static void xc_session_handle_closed(uv_handle_t *h)
 {
-	struct xc_session *s = h->data;
-
-	if (--s->handles_open == 0)
-		free(s);
+	xc_session_put(h->data);
 }
 
 /* Free the data plane: stops workers, frees sockets, detaches XDP. */
 static void xc_session_release(struct xc_session *s)
 {
-	xc_lease_drop(s);
+	if (!s->prep)	/* else its end gives the leases back */
+		xc_lease_drop(s);
 	if (!s->dp)
 		return;
 	uv_timer_stop(&s->progress);
@@ -79,7 +117,6 @@ static void xc_session_on_close(struct xc_conn *c, int err)
 	else
 		pr_info("%s: controller disconnected\n", xc_conn_peer(c));
 	xc_session_release(s);
-	xc_session_unlink(s);
 	s->conn = NULL;
 	uv_close((uv_handle_t *)&s->progress, xc_session_handle_closed);
 	uv_close((uv_handle_t *)&s->tx_async, xc_session_handle_closed);
@@ -151,37 +188,149 @@ static void xc_tx_notify(void *arg)
 	uv_async_send(&s->tx_async);
 }
 
+static int xc_send_released(struct xc_session *s, uint64_t id)
+{
+	Xceiver__V1__Released rel = XCEIVER__V1__RELEASED__INIT;
+	Xceiver__V1__Envelope env;
+
+	xc_env_init(&env, id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_RELEASED;
+	env.released = &rel;
+	return xc_reply(s, &env);
+}
+
+/* On the thread pool: the slow part of a Prepare. */
+static void xc_prep_work(uv_work_t *req)
+{
+	struct xc_prep *w = req->data;
+
+	pthread_mutex_lock(&xc_prep_lock);
+	w->ret = xc_dp_prepare(&w->dp, w->msg, &w->reply, xc_tx_notify, w->s,
+			       w->err, sizeof(w->err));
+	pthread_mutex_unlock(&xc_prep_lock);
+}
+
+static void xc_prep_free(struct xc_prep *w)
+{
+	xc_prepared_free(&w->reply);
+	if (w->msg)
+		xceiver__v1__prepare__free_unpacked(w->msg, NULL);
+	free(w);
+}
+
+/* Answer a completed Prepare: Prepared, or the Error that ended it. */
+static void xc_prep_answer(struct xc_session *s, struct xc_prep *w)
+{
+	Xceiver__V1__Envelope env;
+
+	if (w->ret) {
+		xc_lease_drop(s);
+		pr_warn("%s: prepare failed: %s\n", xc_conn_peer(s->conn),
+			w->err);
+		xc_conn_send_error(s->conn, w->id, w->ret, "%s", w->err);
+		return;
+	}
+	s->dp = w->dp;
+	s->done_sent = false;
+	pr_info("%s: prepared %s (%u tx, %u rx streams)\n",
+		xc_conn_peer(s->conn), w->msg->xsk->ifname,
+		(unsigned int)w->msg->n_tx_streams,
+		(unsigned int)w->msg->n_rx_streams);
+	xc_env_init(&env, w->id);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_PREPARED;
+	env.prepared = &w->reply;
+	xc_reply(s, &env);
+}
+
+/*
+ * Back on the loop. A session whose connection closed, or that was told
+ * to release meanwhile, frees what the work built.
+ */
+static void xc_prep_done(uv_work_t *req, int status)
+{
+	struct xc_prep *w = req->data;
+	struct xc_session *s = w->s;
+
+	s->prep = NULL;
+	if (!s->conn || s->release_pending) {
+		xc_dp_destroy(w->dp);
+		xc_lease_drop(s);
+		if (w->dp)
+			pr_info("%s: released the data plane of a Prepare that completed after %s\n",
+				s->conn ? xc_conn_peer(s->conn) : "a session",
+				s->conn ? "Release" : "its controller left");
+		if (s->conn)
+			xc_send_released(s, s->release_id);
+		s->release_pending = false;
+	} else {
+		xc_prep_answer(s, w);
+	}
+	xc_prep_free(w);
+	xc_session_put(s);
+}
+
+/* A copy of the request that outlives its message. */
+static Xceiver__V1__Prepare *xc_prepare_dup(const Xceiver__V1__Prepare *p)
+{
+	size_t len = xceiver__v1__prepare__get_packed_size(p);
+	Xceiver__V1__Prepare *out;
+	uint8_t *buf;
+
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return NULL;
+	xceiver__v1__prepare__pack(p, buf);
+	out = xceiver__v1__prepare__unpack(NULL, len, buf);
+	free(buf);
+	return out;
+}
+
 static int xc_on_prepare(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
-	Xceiver__V1__Prepared prepared = XCEIVER__V1__PREPARED__INIT;
-	Xceiver__V1__Envelope env;
-	char err[512];
-	int ret;
+	struct xc_prep *w;
+	char why[512];
+	int err;
 
+	if (s->prep)
+		return xc_conn_send_error(s->conn, req->request_id, -EBUSY,
+					  "a Prepare is already in progress on this connection; wait for Prepared");
 	if (s->dp)
 		return xc_conn_send_error(s->conn, req->request_id, -EBUSY,
 					  "this session is already prepared; send Release first");
-	ret = xc_lease_prepare(s, s->conn, req->prepare, err, sizeof(err)) ?:
-	      xc_dp_prepare(&s->dp, req->prepare, &prepared, xc_tx_notify, s,
-			    err, sizeof(err));
-	if (ret) {
-		xc_lease_drop(s);
-		pr_warn("%s: prepare failed: %s\n", xc_conn_peer(s->conn),
-			err);
-		return xc_conn_send_error(s->conn, req->request_id, ret, "%s",
-					  err);
+	err = xc_lease_prepare(s, s->conn, req->prepare, why, sizeof(why));
+	if (err) {
+		pr_warn("%s: prepare refused: %s\n", xc_conn_peer(s->conn),
+			why);
+		return xc_conn_send_error(s->conn, req->request_id, err, "%s",
+					  why);
 	}
-	s->done_sent = false;
-	pr_info("%s: prepared %s (%u tx, %u rx streams)\n",
-		xc_conn_peer(s->conn), req->prepare->xsk->ifname,
-		(unsigned int)req->prepare->n_tx_streams,
-		(unsigned int)req->prepare->n_rx_streams);
-	xc_env_init(&env, req->request_id);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_PREPARED;
-	env.prepared = &prepared;
-	ret = xc_reply(s, &env);
-	xc_prepared_free(&prepared);
-	return ret;
+	w = calloc(1, sizeof(*w));
+	if (w)
+		w->msg = xc_prepare_dup(req->prepare);
+	if (!w || !w->msg)
+		goto err_nomem;
+	xceiver__v1__prepared__init(&w->reply);
+	w->req.data = w;
+	w->s = s;
+	w->id = req->request_id;
+	err = uv_queue_work(s->loop, &w->req, xc_prep_work,
+			    xc_prep_done);
+	if (err) {
+		xc_prep_free(w);
+		xc_lease_drop(s);
+		return xc_conn_send_error(s->conn, req->request_id, -EAGAIN,
+					  "cannot start the Prepare: %s",
+					  uv_strerror(err));
+	}
+	s->prep = w;
+	s->refs++;
+	return 0;
+err_nomem:
+	if (w)
+		xc_prep_free(w);
+	xc_lease_drop(s);
+	return xc_conn_send_error(s->conn, req->request_id, -ENOMEM,
+				  "out of memory");
 }
 
 static void xc_send_progress(struct xc_session *s)
@@ -253,6 +402,9 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	char err[256];
 	int ret;
 
+	if (s->prep)
+		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
+					  "start before the Prepare in progress completed; wait for Prepared");
 	if (!s->dp)
 		return xc_conn_send_error(s->conn, req->request_id, -EINVAL,
 					  "start before prepare");
@@ -343,16 +495,16 @@ static int xc_on_report(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	return xc_send_report(s, req->request_id, false);
 }
 
+/* During a Prepare, Released follows once its data plane is freed. */
 static int xc_on_release(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
-	Xceiver__V1__Released rel = XCEIVER__V1__RELEASED__INIT;
-	Xceiver__V1__Envelope env;
-
+	if (s->prep) {
+		s->release_pending = true;
+		s->release_id = req->request_id;
+		return 0;
+	}
 	xc_session_release(s);
-	xc_env_init(&env, req->request_id);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_RELEASED;
-	env.released = &rel;
-	return xc_reply(s, &env);
+	return xc_send_released(s, req->request_id);
 }
 
 /*
@@ -427,16 +579,18 @@ struct xc_session *xc_session_new(uv_loop_t *loop, struct xc_session **list)
 	if (!s)
 		return NULL;
 	s->list = list;
+	s->loop = loop;
 	s->conn = xc_conn_new(loop, &xc_session_ops, s);
 	if (!s->conn) {
 		free(s);
 		return NULL;
 	}
+	xc_conn_set_limits(s->conn, &xc_session_limits);
 	uv_timer_init(loop, &s->progress);
 	s->progress.data = s;
 	uv_async_init(loop, &s->tx_async, xc_tx_done);
 	s->tx_async.data = s;
-	s->handles_open = 2;
+	s->refs = 2;
 	s->next = *list;
 	*list = s;
 	return s;
@@ -454,6 +608,40 @@ void xc_sessions_close(struct xc_session **list)
 	for (s = *list; s; s = next) {
 		next = s->next;
 		xc_session_release(s);
-		xc_conn_close(s->conn, 0);
+		if (s->conn)
+			xc_conn_close(s->conn, 0);
 	}
+}
+
+void xc_session_set_limits(const struct xc_conn_limits *l)
+{
+	xc_session_limits = *l;
+}
+
+/* Holds resources: its connection is open or its Prepare is running. */
+static bool xc_session_live(const struct xc_session *s)
+{
+	return s->prep || (s->conn && !xc_conn_closing(s->conn));
+}
+
+unsigned int xc_sessions_count(struct xc_session *const *list)
+{
+	const struct xc_session *s;
+	unsigned int n = 0;
+
+	for (s = *list; s; s = s->next)
+		n += xc_session_live(s);
+	return n;
+}
+
+/* The list holds the newest first: the last match is the oldest. */
+struct xc_session *xc_sessions_oldest_unready(struct xc_session *const *list)
+{
+	struct xc_session *s, *oldest = NULL;
+
+	for (s = *list; s; s = s->next)
+		if (s->conn && !xc_conn_closing(s->conn) && !s->prep &&
+		    !xc_conn_ready(s->conn))
+			oldest = s;
+	return oldest;
 }

@@ -93,6 +93,10 @@ static void xc_usage(FILE *f)
 		"  --progress       progress lines on stderr (default on a terminal)\n"
 		"  -q, --quiet      print the verdict line only\n"
 		"  -v, --verbose    more log output\n"
+		"agents' liveness:\n"
+		"  --liveness S     an agent silent for S s (default %d, %d..%d) fails\n"
+		"                   the run (exit 3, \"agent ADDR unresponsive for S s\");\n"
+		"                   a Heartbeat goes to each agent after S/%d s of quiet\n"
 		"\n"
 		"exit codes: 0 pass, 1 verdict failed, 2 bad spec or usage,\n"
 		"            3 could not run (agent unreachable, interface missing,\n"
@@ -109,7 +113,8 @@ static void xc_usage(FILE *f)
 		"the rest was lost between the hosts, or is not attributed\n"
 		"where a host's counters could not be read (README, \"Where the\n"
 		"frames went\")\n",
-		XC_FLAG_COUNT);
+		XC_FLAG_COUNT, XC_DEF_LIVENESS_S, XC_MIN_LIVENESS_S,
+		XC_MAX_LIVENESS_S, XC_HEARTBEAT_DIV);
 }
 
 static int xc_set(Xceiver__V1__TestSpec *s, const char *path,
@@ -229,7 +234,26 @@ enum {
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
 	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY, XC_OPT_TIMELINE,
 	XC_OPT_PLOT, XC_OPT_INTERVAL, XC_OPT_REFLECT, XC_OPT_NO_LATENCY,
+	XC_OPT_LIVENESS,
 };
+
+/* --liveness S: whole seconds within the limits. */
+static int xc_set_liveness(struct xc_ctl_opts *o, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' ||
+	    v < XC_MIN_LIVENESS_S || v > XC_MAX_LIVENESS_S) {
+		fprintf(stderr, "xceiver: --liveness %s: expected whole seconds from %d to %d\n",
+			arg, XC_MIN_LIVENESS_S, XC_MAX_LIVENESS_S);
+		return -EINVAL;
+	}
+	o->liveness_s = (unsigned int)v;
+	return 0;
+}
 
 /* --timeline-interval MS (fractions allowed) as timeline_interval_us. */
 static int xc_set_interval(Xceiver__V1__TestSpec *s, const char *arg)
@@ -364,6 +388,8 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_PROGRESS:
 		o->progress = true;
 		return 0;
+	case XC_OPT_LIVENESS:
+		return xc_set_liveness(o, arg);
 	case XC_OPT_ROUTED:
 		return xc_set(s, "path.routed_hops", arg, "--routed");
 	case XC_OPT_GATEWAY:
@@ -410,6 +436,7 @@ static const struct option xc_run_opts[] = {
 	{ "plot", required_argument, NULL, XC_OPT_PLOT },
 	{ "timeline-interval", required_argument, NULL, XC_OPT_INTERVAL },
 	{ "progress", no_argument, NULL, XC_OPT_PROGRESS },
+	{ "liveness", required_argument, NULL, XC_OPT_LIVENESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -746,7 +773,10 @@ static int xc_output_failed(json_t *root, const char *flag, const char *err)
 
 static int xc_cmd_run(int argc, char **argv)
 {
-	struct xc_ctl_opts o = { .progress = isatty(STDERR_FILENO) };
+	struct xc_ctl_opts o = {
+		.progress = isatty(STDERR_FILENO),
+		.liveness_s = XC_DEF_LIVENESS_S,
+	};
 	Xceiver__V1__TestSpec *s = NULL;
 	struct xc_pcap pcap = { 0 };
 	struct xc_tls_ctx *tls = NULL;
@@ -774,6 +804,7 @@ static int xc_cmd_run(int argc, char **argv)
 		ret = XC_EXIT_USAGE;
 		goto out;
 	}
+	xc_tcp_set_liveness(o.liveness_s * 1000);
 	if (o.pcap_path) {
 		if (xc_outfile_open(&pcap_out, o.pcap_path, err, sizeof(err)) ||
 		    xc_pcap_open_stream(&pcap, pcap_out.f, o.pcap_path, err,

@@ -697,6 +697,11 @@ static void xc_peer_on_close(struct xc_conn *c, int err)
 	else if (!xc_conn_security() && r->phase == XC_P_HELLO)
 		xc_run_fail(r, "%s agent %s closed the connection without answering hello: it may require TLS (this controller runs --plain)",
 			    p->name, p->ep->agent);
+	/* silent beyond --liveness (ours, or the kernel's user timeout) */
+	else if (err == -ETIMEDOUT)
+		xc_run_fail(r, "%s agent %s unresponsive for %u s during %s",
+			    p->name, p->ep->agent, r->opts->liveness_s,
+			    xc_phase_name(r));
 	else
 		xc_run_fail(r, "%s agent %s closed the connection during %s%s%s",
 			    p->name, p->ep->agent, xc_phase_name(r),
@@ -733,6 +738,9 @@ static int xc_phase_connect(struct xc_run *r)
 {
 	unsigned int ms = xc_ms(xc_timeouts(r)->connect_ms,
 				XC_DEF_CONNECT_MS);
+	struct xc_conn_limits lim = {
+		.liveness_ms = r->opts->liveness_s * 1000,
+	};
 	int i, err;
 
 	for (i = 0; i < 2; i++) {
@@ -741,6 +749,7 @@ static int xc_phase_connect(struct xc_run *r)
 		p->conn = xc_conn_new(&r->loop, &xc_peer_ops, p);
 		if (!p->conn)
 			return -ENOMEM;
+		xc_conn_set_limits(p->conn, &lim);
 		err = xc_conn_connect(p->conn, p->ep->agent, ms);
 		if (err) {
 			xc_run_fail(r, "%s agent %s: %s", p->name, p->ep->agent,

@@ -45,6 +45,7 @@ struct xc_ctl_opts {
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
 	unsigned int repetition;	/* the current one, 1-based */
 	struct xc_tls_opts tls;		/* the control channel's flags */
+	unsigned int liveness_s;	/* --liveness; 0: none */
 };
 
 /* What a finished run hands to the verdict. */

@@ -57,6 +57,44 @@
 #define XC_DEF_REPLY_MS		10000
 #define XC_DEF_DRAIN_MS		1000	/* Rx quiet after Tx is done */
 
+/*
+ * Liveness of a control connection, on both ends: a peer silent for
+ * XC_DEF_LIVENESS_S (xceiver --liveness, xceiver-agent --liveness, within
+ * [XC_MIN_LIVENESS_S, XC_MAX_LIVENESS_S]) is given up. Each end sends a
+ * Heartbeat when it has sent nothing for 1/XC_HEARTBEAT_DIV of that time;
+ * the deadlines are checked every 1/XC_LIVE_TICK_DIV of it (at most
+ * XC_LIVE_TICK_MAX_MS). TCP keepalive probes start after a third of it
+ * and TCP_USER_TIMEOUT is the whole of it.
+ */
+#define XC_DEF_LIVENESS_S	10
+#define XC_MIN_LIVENESS_S	1
+#define XC_MAX_LIVENESS_S	3600
+#define XC_HEARTBEAT_DIV	4
+#define XC_LIVE_TICK_DIV	8
+#define XC_LIVE_TICK_MAX_MS	500
+
+/*
+ * What the agent gives one peer at most: connections at once
+ * (--max-connections; at the limit a new connection replaces the oldest
+ * one that has not completed Hello, else it is refused), the time from
+ * accept to a completed Hello (also covers a transport's handshake), the
+ * time from a message's first byte to its last, and the bytes of
+ * messages being received over all connections (--max-buffered-mib; a
+ * message whose announced length exceeds what is left is refused).
+ * Messages of at most XC_SMALL_MSG bytes are not counted (they take at
+ * most that much per connection), so that Hello and a small Prepare get
+ * through while others hold the budget; before Hello a message may not
+ * be larger than that.
+ */
+#define XC_DEF_MAX_CONNECTIONS	64
+#define XC_MAX_MAX_CONNECTIONS	4096
+#define XC_HELLO_MS		5000
+#define XC_MSG_MS		10000
+#define XC_SMALL_MSG		(64u << 10)
+#define XC_DEF_BUFFERED_MIB	64
+#define XC_MIN_BUFFERED_MIB	(XC_MSG_MAX >> 20)	/* one whole message */
+#define XC_MAX_BUFFERED_MIB	65536
+
 /* ------------------------------------------------------------ Rx sizing */
 
 /*

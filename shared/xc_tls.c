@@ -416,6 +416,20 @@ static void xc_tls_close(struct xc_transport *t)
 	x->inner->ops->close(x->inner);
 }
 
+/* A peer given up as dead: no close_notify, the TCP transport resets. */
+static void xc_tls_abort(struct xc_transport *t)
+{
+	struct xc_tls *x = xc_tls_of(t);
+
+	if (x->closing)
+		return;
+	x->closing = true;
+	if (x->inner->ops->abort)
+		x->inner->ops->abort(x->inner);
+	else
+		x->inner->ops->close(x->inner);
+}
+
 static const char *xc_tls_identity(struct xc_transport *t)
 {
 	struct xc_tls *x = xc_tls_of(t);
@@ -434,6 +448,7 @@ static const struct xc_transport_ops xc_tls_ops = {
 	.start = xc_tls_start,
 	.write = xc_tls_write,
 	.close = xc_tls_close,
+	.abort = xc_tls_abort,
 	.identity = xc_tls_identity,
 	.failure = xc_tls_failure,
 };

@@ -5,19 +5,31 @@
  * Lifetime: the transport frees itself right after on_closed returns.
  * Closing is graceful: queued writes are flushed, a FIN is sent, and input is
  * read and dropped until the peer closes too (so the peer reads our last
- * message instead of a reset), bounded by XC_TCP_LINGER_MS.
+ * message instead of a reset), bounded by XC_TCP_LINGER_MS. Aborting (a
+ * peer given up as dead) closes at once with a reset.
+ *
+ * Liveness (xc_tcp_set_liveness): keepalive probes and TCP_USER_TIMEOUT
+ * on every socket, so that the kernel too gives up a peer that is gone.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "xc_log.h"
+#include "xc_util.h"
 #include "xc_wire.h"
 
 #define XC_TCP_RBUF_LEN		(64u << 10)
 #define XC_TCP_LINGER_MS	2000
 /* bytes queued for a peer that does not read */
 #define XC_TCP_MAX_QUEUED	(4ull * XC_WIRE_MAX_MSG)
+#define XC_TCP_KEEPCNT		3	/* probes unanswered before giving up */
+
+static unsigned int xc_tcp_liveness_ms;
 
 struct xc_tcp {
 	struct xc_transport t;
@@ -110,6 +122,41 @@ static void xc_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		x->t.on_data(&x->t, (const uint8_t *)buf->base, (size_t)nread);
 }
 
+void xc_tcp_set_liveness(unsigned int liveness_ms)
+{
+	xc_tcp_liveness_ms = liveness_ms;
+}
+
+static void xc_tcp_sockopt(int fd, int level, int name, int val,
+			   const char *what)
+{
+	if (setsockopt(fd, level, name, &val, sizeof(val)))
+		pr_debug("%s: %s\n", what, strerror(errno));
+}
+
+/*
+ * Probes after a third of the liveness time of quiet, XC_TCP_KEEPCNT of
+ * them within the next third; unacknowledged data or probes fail the
+ * connection after the whole of it.
+ */
+static void xc_tcp_liveness(struct xc_tcp *x)
+{
+	unsigned int ms = xc_tcp_liveness_ms;
+	int idle = (int)XC_MAX(ms / 3000, 1u);
+	int intvl = (int)XC_MAX(ms / 3000 / XC_TCP_KEEPCNT, 1u);
+	uv_os_fd_t fd;
+
+	if (!ms || uv_fileno((uv_handle_t *)&x->tcp, &fd))
+		return;
+	xc_tcp_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+	xc_tcp_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle, "TCP_KEEPIDLE");
+	xc_tcp_sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, intvl, "TCP_KEEPINTVL");
+	xc_tcp_sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, XC_TCP_KEEPCNT,
+		       "TCP_KEEPCNT");
+	xc_tcp_sockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, (int)ms,
+		       "TCP_USER_TIMEOUT");
+}
+
 static int xc_tcp_start(struct xc_transport *t)
 {
 	struct xc_tcp *x = xc_tcp_of(t);
@@ -120,6 +167,7 @@ static int xc_tcp_start(struct xc_transport *t)
 	err = uv_tcp_nodelay(&x->tcp, 1);
 	if (err)
 		pr_debug("TCP_NODELAY: %s\n", uv_strerror(err));
+	xc_tcp_liveness(x);
 	err = uv_read_start((uv_stream_t *)&x->tcp, xc_tcp_alloc, xc_tcp_read);
 	if (err)
 		return xc_tcp_errno(err);
@@ -207,10 +255,28 @@ static void xc_tcp_close(struct xc_transport *t)
 	uv_timer_start(&x->linger, xc_tcp_linger_expired, XC_TCP_LINGER_MS, 0);
 }
 
+/* A reset instead of a FIN, and nothing queued is sent. */
+static void xc_tcp_abort(struct xc_transport *t)
+{
+	struct xc_tcp *x = xc_tcp_of(t);
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	uv_os_fd_t fd;
+
+	if (x->finishing)
+		return;
+	x->closing = true;
+	x->dead = true;
+	if (x->started && !uv_fileno((uv_handle_t *)&x->tcp, &fd) &&
+	    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		pr_debug("SO_LINGER: %s\n", strerror(errno));
+	xc_tcp_finish(x);
+}
+
 static const struct xc_transport_ops xc_tcp_ops = {
 	.start = xc_tcp_start,
 	.write = xc_tcp_write,
 	.close = xc_tcp_close,
+	.abort = xc_tcp_abort,
 };
 
 struct xc_transport *xc_tcp_transport_new(uv_loop_t *loop)

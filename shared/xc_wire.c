@@ -31,10 +31,19 @@ void xc_framer_init(struct xc_framer *f, size_t max)
 	f->max = max;
 }
 
+/* Give back what the message in progress held of the budget. */
+static void xc_framer_unhold(struct xc_framer *f)
+{
+	if (f->budget)
+		f->budget->used -= f->held;
+	f->held = 0;
+}
+
 void xc_framer_reset(struct xc_framer *f)
 {
 	if (!f)
 		return;
+	xc_framer_unhold(f);
 	free(f->buf);
 	f->buf = NULL;
 	f->cap = 0;
@@ -46,6 +55,12 @@ void xc_framer_reset(struct xc_framer *f)
 void xc_framer_free(struct xc_framer *f)
 {
 	xc_framer_reset(f);
+}
+
+void xc_framer_set_budget(struct xc_framer *f, struct xc_budget *budget)
+{
+	xc_framer_unhold(f);
+	f->budget = budget;
 }
 
 static uint32_t xc_be32(const uint8_t *p)
@@ -64,6 +79,7 @@ static void xc_put_be32(uint8_t *p, uint32_t v)
 
 static int xc_framer_fail(struct xc_framer *f, int err)
 {
+	xc_framer_unhold(f);
 	free(f->buf);
 	f->buf = NULL;
 	f->cap = 0;
@@ -78,6 +94,7 @@ static int xc_framer_deliver(struct xc_framer *f, const uint8_t *msg,
 			     size_t len, xc_framer_msg_fn fn, void *ctx)
 {
 	uint8_t *owned = f->buf;
+	size_t held = f->held;
 	int ret;
 
 	f->buf = NULL;
@@ -85,8 +102,11 @@ static int xc_framer_deliver(struct xc_framer *f, const uint8_t *msg,
 	f->hdr_have = 0;
 	f->need = 0;
 	f->have = 0;
+	f->held = 0;
 	ret = fn(ctx, msg, len);
 	free(owned);
+	if (f->budget)
+		f->budget->used -= held;
 	return ret < 0 ? ret : 0;
 }
 
@@ -104,6 +124,12 @@ static ssize_t xc_framer_header(struct xc_framer *f, const uint8_t *data,
 	msglen = xc_be32(f->hdr);
 	if (msglen > f->max)
 		return xc_framer_fail(f, -EMSGSIZE);
+	if (f->budget && msglen > f->budget->small) {
+		if (msglen > f->budget->max - f->budget->used)
+			return xc_framer_fail(f, -ENOBUFS);
+		f->budget->used += msglen;
+		f->held = msglen;
+	}
 	f->need = msglen;
 	f->have = 0;
 	return (ssize_t)n;
@@ -130,6 +156,16 @@ static int xc_framer_grow(struct xc_framer *f, size_t len)
 	f->buf = buf;
 	f->cap = cap;
 	return 0;
+}
+
+bool xc_framer_partial(const struct xc_framer *f)
+{
+	return f->hdr_have && f->hdr_have <= XC_WIRE_HDR_LEN;
+}
+
+uint32_t xc_framer_announced(const struct xc_framer *f)
+{
+	return xc_be32(f->hdr);
 }
 
 int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
@@ -261,6 +297,8 @@ const char *xc_env_body_name(const Xceiver__V1__Envelope *env)
 		return "clock_probe";
 	case XCEIVER__V1__ENVELOPE__BODY_CLOCK_READING:
 		return "clock_reading";
+	case XCEIVER__V1__ENVELOPE__BODY_HEARTBEAT:
+		return "heartbeat";
 	default:
 		return "unknown";
 	}
@@ -363,8 +401,10 @@ struct xc_conn {
 	struct xc_transport *t;
 	struct xc_framer framer;
 	uv_timer_t timer;		/* connect timeout */
+	uv_timer_t live_timer;		/* the deadlines of live */
 	uv_connect_t connect_req;
-	int handles_open;		/* transport + timer */
+	struct xc_live live;
+	int handles_open;		/* transport + timers */
 	int close_err;
 	bool started;			/* transport delivering bytes */
 	bool connecting;		/* on_connect not yet reported */
@@ -372,6 +412,7 @@ struct xc_conn {
 	bool in_msg;			/* inside ops->on_msg */
 	bool error_sent;		/* an Error went out during on_msg */
 	bool outgoing;			/* made by xc_conn_connect */
+	uint64_t msgs;			/* messages received */
 	char peer[XC_ADDRPORT_LEN];
 	char failure[256];		/* the transport's reason */
 };
@@ -396,6 +437,14 @@ static void xc_conn_timer_closed(uv_handle_t *h)
 static void xc_conn_transport_closed(struct xc_transport *t)
 {
 	xc_conn_release(t->owner);
+}
+
+static void xc_conn_close_timers(struct xc_conn *c)
+{
+	uv_timer_stop(&c->timer);
+	uv_timer_stop(&c->live_timer);
+	uv_close((uv_handle_t *)&c->timer, xc_conn_timer_closed);
+	uv_close((uv_handle_t *)&c->live_timer, xc_conn_timer_closed);
 }
 
 static void xc_conn_transport_error(struct xc_transport *t, int err)
@@ -435,6 +484,69 @@ static int xc_conn_reject(struct xc_conn *c, uint64_t request_id, int code,
 	return code;
 }
 
+/* Give up a peer that went silent: no flush, no waiting for it. */
+static void xc_conn_abort(struct xc_conn *c, int err)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	c->close_err = err;
+	c->connecting = false;
+	xc_conn_close_timers(c);
+	if (c->t->ops->abort)
+		c->t->ops->abort(c->t);
+	else
+		c->t->ops->close(c->t);
+}
+
+static void xc_conn_heartbeat(struct xc_conn *c)
+{
+	Xceiver__V1__Heartbeat hb = XCEIVER__V1__HEARTBEAT__INIT;
+	Xceiver__V1__Envelope env;
+	int err;
+
+	xc_env_init(&env, 0);
+	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HEARTBEAT;
+	env.heartbeat = &hb;
+	err = xc_conn_send(c, &env);
+	if (err)
+		pr_debug("%s: cannot send a heartbeat: %s\n", c->peer,
+			 strerror(-err));
+}
+
+static void xc_conn_live_tick(uv_timer_t *timer)
+{
+	struct xc_conn *c = timer->data;
+	struct xc_live *l = &c->live;
+	uint64_t now = uv_now(timer->loop);
+
+	if (c->closing)
+		return;
+	switch (xc_live_check(l, now)) {
+	case XC_LIVE_SILENT:
+		pr_warn("%s: peer silent for %llu ms, beyond the liveness limit of %g s; giving up the connection\n",
+			c->peer, (unsigned long long)(now - l->last_rx),
+			l->liveness_ms / 1000.0);
+		xc_conn_abort(c, -ETIMEDOUT);
+		break;
+	case XC_LIVE_HELLO:
+		xc_conn_reject(c, 0, -ETIMEDOUT,
+			       "no Hello within the limit of %u ms after connecting",
+			       l->hello_ms);
+		break;
+	case XC_LIVE_MSG:
+		xc_conn_reject(c, 0, -ETIMEDOUT,
+			       "message of %u bytes not complete within the limit of %u ms after its first byte",
+			       xc_framer_announced(&c->framer), l->msg_ms);
+		break;
+	case XC_LIVE_HEARTBEAT:
+		xc_conn_heartbeat(c);
+		break;
+	case XC_LIVE_OK:
+		break;
+	}
+}
+
 static int xc_conn_dispatch(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 {
 	int ret;
@@ -443,6 +555,11 @@ static int xc_conn_dispatch(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 	c->error_sent = false;
 	ret = c->ops->on_msg ? c->ops->on_msg(c, env) : 0;
 	c->in_msg = false;
+	if (ret >= 0 && !c->closing &&
+	    env->body_case == XCEIVER__V1__ENVELOPE__BODY_HELLO) {
+		c->live.ready = true;
+		c->framer.max = XC_WIRE_MAX_MSG;
+	}
 	if (ret >= 0 || c->closing)
 		return ret < 0 ? ret : 0;
 	/* the handler may have answered with its own Error already */
@@ -460,6 +577,7 @@ static int xc_conn_on_frame(void *ctx, const uint8_t *msg, size_t len)
 	struct xc_conn *c = ctx;
 	int ret;
 
+	c->msgs++;
 	if (c->closing)
 		return -ECANCELED;
 	if (!len)
@@ -468,7 +586,10 @@ static int xc_conn_on_frame(void *ctx, const uint8_t *msg, size_t len)
 	if (!env)
 		return xc_conn_reject(c, 0, -EBADMSG, "message of %zu bytes %s",
 				      len, "does not decode as an Envelope");
-	if (env->version != XC_PROTOCOL_VERSION)
+	if (env->version == XC_PROTOCOL_VERSION &&
+	    env->body_case == XCEIVER__V1__ENVELOPE__BODY_HEARTBEAT)
+		ret = 0;	/* a sign of life and nothing more */
+	else if (env->version != XC_PROTOCOL_VERSION)
 		ret = xc_conn_reject(c, env->request_id, -EPROTO,
 				     "protocol version %u, this side speaks %u",
 				     env->version, XC_PROTOCOL_VERSION);
@@ -486,17 +607,28 @@ static void xc_conn_on_data(struct xc_transport *t, const uint8_t *data,
 			    size_t len)
 {
 	struct xc_conn *c = t->owner;
+	uint64_t msgs;
 	int ret;
 
 	if (c->closing)
 		return;
+	msgs = c->msgs;
 	ret = xc_framer_feed(&c->framer, data, len, xc_conn_on_frame, c);
+	xc_live_rx(&c->live, uv_now(c->live_timer.loop),
+		   xc_framer_partial(&c->framer), c->msgs != msgs);
 	if (ret >= 0 || c->closing)
 		return;
 	if (ret == -EMSGSIZE)
-		xc_conn_reject(c, 0, ret, "message length %u %s %zu bytes",
+		xc_conn_reject(c, 0, ret, "message length %u %s %zu bytes%s",
 			       xc_be32(c->framer.hdr), "exceeds the limit of",
-			       c->framer.max);
+			       c->framer.max, c->framer.max < XC_WIRE_MAX_MSG ?
+			       " before Hello" : "");
+	else if (ret == -ENOBUFS)
+		xc_conn_reject(c, 0, ret,
+			       "message length %u exceeds the %zu bytes left of the limit on buffered input (%zu bytes over all connections)",
+			       xc_be32(c->framer.hdr),
+			       c->framer.budget->max - c->framer.budget->used,
+			       c->framer.budget->max);
 	else
 		xc_conn_reject(c, 0, ret, "cannot read a message: %s",
 			       strerror(-ret));
@@ -544,7 +676,9 @@ struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
 	c->t->on_closed = xc_conn_transport_closed;
 	uv_timer_init(loop, &c->timer);
 	c->timer.data = c;
-	c->handles_open = 2;
+	uv_timer_init(loop, &c->live_timer);
+	c->live_timer.data = c;
+	c->handles_open = 3;
 	c->ops = ops;
 	c->data = data;
 	xc_framer_init(&c->framer, XC_WIRE_MAX_MSG);
@@ -557,6 +691,28 @@ err_close:
 		t->ops->close(t);
 	}
 	return NULL;
+}
+
+int xc_conn_set_limits(struct xc_conn *c, const struct xc_conn_limits *l)
+{
+	if (!c || !l || c->started || c->connecting || c->closing)
+		return -EINVAL;
+	c->live.liveness_ms = l->liveness_ms;
+	c->live.hello_ms = l->hello_ms;
+	c->live.msg_ms = l->msg_ms;
+	c->framer.max = l->hello_ms ? XC_SMALL_MSG : XC_WIRE_MAX_MSG;
+	xc_framer_set_budget(&c->framer, l->budget);
+	return 0;
+}
+
+bool xc_conn_closing(const struct xc_conn *c)
+{
+	return !c || c->closing;
+}
+
+bool xc_conn_ready(const struct xc_conn *c)
+{
+	return c && c->live.ready;
 }
 
 void *xc_conn_data(struct xc_conn *c)
@@ -583,11 +739,18 @@ const char *xc_conn_identity(struct xc_conn *c)
 
 static int xc_conn_start(struct xc_conn *c)
 {
+	uv_loop_t *loop = c->live_timer.loop;
+	unsigned int tick = xc_live_tick_ms(&c->live);
 	int err = c->t->ops->start(c->t);
 
-	if (!err)
-		c->started = true;
-	return err;
+	if (err)
+		return err;
+	c->started = true;
+	uv_update_time(loop);
+	xc_live_start(&c->live, uv_now(loop));
+	if (tick)
+		uv_timer_start(&c->live_timer, xc_conn_live_tick, tick, tick);
+	return 0;
 }
 
 int xc_conn_open(struct xc_conn *c, const char *peer)
@@ -708,6 +871,7 @@ int xc_conn_send(struct xc_conn *c, Xceiver__V1__Envelope *env)
 	err = xc_wire_pack(env, &buf, &len);
 	if (err)
 		return err;
+	xc_live_tx(&c->live, uv_now(c->live_timer.loop));
 	return c->t->ops->write(c->t, buf, len);
 }
 
@@ -746,7 +910,6 @@ void xc_conn_close(struct xc_conn *c, int err)
 	c->closing = true;
 	c->close_err = err;
 	c->connecting = false;
-	uv_timer_stop(&c->timer);
-	uv_close((uv_handle_t *)&c->timer, xc_conn_timer_closed);
+	xc_conn_close_timers(c);
 	c->t->ops->close(c->t);
 }

@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "xc_limits.h"
+#include "xc_live.h"
 #include "xceiver.pb-c.h"
 
 #define XC_PROTOCOL_VERSION	1
@@ -30,6 +31,18 @@
 
 typedef int (*xc_framer_msg_fn)(void *ctx, const uint8_t *msg, size_t len);
 
+/*
+ * Bytes of messages being received, shared by several framers: a framer
+ * holds the announced length of its message in progress from its header
+ * to its delivery, and a header that announces more than is left is
+ * refused (-ENOBUFS). Messages of at most small bytes are not counted.
+ */
+struct xc_budget {
+	size_t max;
+	size_t used;
+	size_t small;
+};
+
 struct xc_framer {
 	uint8_t hdr[XC_WIRE_HDR_LEN];
 	size_t hdr_have;
@@ -38,15 +51,24 @@ struct xc_framer {
 	size_t need;		/* its length from the header */
 	size_t have;
 	size_t max;		/* cap on a message length */
+	struct xc_budget *budget;	/* NULL: no shared cap */
+	size_t held;		/* of budget, for the message in progress */
 };
 
 void xc_framer_init(struct xc_framer *f, size_t max);
 void xc_framer_reset(struct xc_framer *f);
 void xc_framer_free(struct xc_framer *f);
+/* Share budget with other framers (before the first byte is fed). */
+void xc_framer_set_budget(struct xc_framer *f, struct xc_budget *budget);
+/* A message is partly received (header or body). */
+bool xc_framer_partial(const struct xc_framer *f);
+/* The length the latest header announced. */
+uint32_t xc_framer_announced(const struct xc_framer *f);
 /*
  * Feed bytes; fn is called once per complete message (the bytes are valid
  * only during the call). Returns 0, -EMSGSIZE for a length above the cap,
- * -ENOMEM, or the first negative value fn returned (feeding stops there).
+ * -ENOBUFS for a length above what is left of the budget, -ENOMEM, or the
+ * first negative value fn returned (feeding stops there).
  */
 int xc_framer_feed(struct xc_framer *f, const uint8_t *data, size_t len,
 		   xc_framer_msg_fn fn, void *ctx);
@@ -90,6 +112,11 @@ struct xc_transport_ops {
 	 * refused handshake); NULL otherwise. Optional.
 	 */
 	const char *(*failure)(struct xc_transport *t);
+	/*
+	 * Close at once, without flushing or waiting for the peer (a peer
+	 * given up as dead); on_closed follows. Optional: close otherwise.
+	 */
+	void (*abort)(struct xc_transport *t);
 };
 
 struct xc_transport {
@@ -106,6 +133,13 @@ struct xc_transport {
 /* Plain TCP transport over an already created (connected/accepted) uv_tcp_t. */
 struct xc_transport *xc_tcp_transport_new(uv_loop_t *loop);
 uv_tcp_t *xc_tcp_transport_handle(struct xc_transport *t);
+/*
+ * Every TCP transport of the process started from now on: keepalive
+ * probes after a third of liveness_ms of quiet, and TCP_USER_TIMEOUT of
+ * liveness_ms (data unacknowledged that long fails the connection).
+ * 0 (the default): the kernel's settings.
+ */
+void xc_tcp_set_liveness(unsigned int liveness_ms);
 
 /* ------------------------------------------------------------ connection */
 
@@ -133,6 +167,23 @@ struct xc_tls_ctx;
 void xc_conn_set_security(struct xc_tls_ctx *tls);
 struct xc_tls_ctx *xc_conn_security(void);
 
+/*
+ * A connection's deadlines (xc_live.h; 0 turns one off) and the budget its
+ * framer shares with other connections (NULL: none). With hello_ms, a
+ * message before Hello may be at most XC_SMALL_MSG bytes. With liveness_ms the
+ * connection sends a Heartbeat when it has sent nothing for a while and
+ * closes at once with -ETIMEDOUT when the peer was silent that long; a
+ * late Hello or message gets an Error and closes with -ETIMEDOUT.
+ * Heartbeats are consumed here: on_msg never sees one. Hello counts as
+ * completed when on_msg accepts a Hello message.
+ */
+struct xc_conn_limits {
+	unsigned int liveness_ms;
+	unsigned int hello_ms;
+	unsigned int msg_ms;
+	struct xc_budget *budget;
+};
+
 /* A connection that owns a new TCP transport (TLS-wrapped when set). */
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data);
@@ -149,7 +200,13 @@ struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,
 				      void *data);
 /* Start reading on a transport connected already; peer names it in logs. */
 int xc_conn_open(struct xc_conn *c, const char *peer);
+/* Set before the connection starts (accept, connect, open). */
+int xc_conn_set_limits(struct xc_conn *c, const struct xc_conn_limits *l);
 void *xc_conn_data(struct xc_conn *c);
+/* Closing or closed: on_close has come or will come. */
+bool xc_conn_closing(const struct xc_conn *c);
+/* Hello completed (see xc_conn_limits). */
+bool xc_conn_ready(const struct xc_conn *c);
 const char *xc_conn_peer(struct xc_conn *c);	/* "ADDR:PORT" */
 /*
  * The identity the peer proved (see xc_transport_ops.identity), or NULL
