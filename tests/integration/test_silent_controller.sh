@@ -43,6 +43,11 @@ secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 xc_assert_le "seconds until the silent controller's XDP program went" \
 	"$secs" $((XC_LIVE_S + XC_MARGIN_S))
 xc_assert_eq "AF_XDP sockets left" 0 "$(xc_xsk_count)"
+# the log lines follow the release: give the agent a moment to write them
+for ((i = 0; i < 50; i++)); do
+	grep -q 'released' "$XC_TMP/agent-rx.log" && break
+	sleep 0.1
+done
 if grep -q "silent for .* liveness limit of $XC_LIVE_S s" \
 	"$XC_TMP/agent-rx.log"; then
 	xc_log "ok: the agent logged why"
@@ -50,7 +55,7 @@ else
 	xc_fail "no liveness line in the agent's log"
 fi
 grep -q 'released' "$XC_TMP/agent-rx.log" ||
-	xc_fail "the agent did not log the release"
+	xc_fail "the agent did not log the release within 5 s"
 kill -TERM "$silent" 2>/dev/null
 wait "$silent" 2>/dev/null
 
