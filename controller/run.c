@@ -1162,21 +1162,6 @@ static void xc_run_next(struct xc_run *r)
 		xc_run_fail(r, "%s: %s", xc_phase_name(r), strerror(-ret));
 }
 
-ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m)
-{
-	size_t len = protobuf_c_message_get_packed_size(m);
-	ProtobufCMessage *out;
-	uint8_t *buf;
-
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		return NULL;
-	protobuf_c_message_pack(m, buf);
-	out = protobuf_c_message_unpack(m->descriptor, NULL, len, buf);
-	free(buf);
-	return out;
-}
-
 static uint64_t xc_random_id(void)
 {
 	uint64_t id = 0;
