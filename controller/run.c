@@ -269,15 +269,10 @@ static void xc_on_signal(uv_signal_t *h, int signum)
 
 static int xc_send_hello(struct xc_peer *p)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 0);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 0);
 	return xc_peer_send(p, &env, XCEIVER__V1__ENVELOPE__BODY_HELLO);
 }
 

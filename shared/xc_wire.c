@@ -258,6 +258,18 @@ void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id)
 	env->request_id = request_id;
 }
 
+void xc_env_hello(Xceiver__V1__Envelope *env, Xceiver__V1__Hello *hello,
+		  uint64_t request_id)
+{
+	xceiver__v1__hello__init(hello);
+	hello->protocol_version = XC_PROTOCOL_VERSION;
+	hello->software_version = XC_VERSION;
+	hello->role = "controller";
+	xc_env_init(env, request_id);
+	env->body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
+	env->hello = hello;
+}
+
 const char *xc_env_body_name(const Xceiver__V1__Envelope *env)
 {
 	if (!env)

@@ -115,15 +115,10 @@ static void xc_peer_end(struct xc_peer *p, int rc)
 
 static int xc_peer_hello(struct xc_conn *c)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 1);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 1);
 	return xc_conn_send(c, &env);
 }
 
@@ -462,15 +457,10 @@ static const struct xc_conn_ops xc_raw_ops = {
 
 static int xc_raw_hello(struct xc_raw *r)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 1);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 1);
 	return xc_wire_pack(&env, &r->hello, &r->hello_len);
 }
 
