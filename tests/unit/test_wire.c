@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "xc_log.h"
+#include "xc_unit.h"
 #include "xc_wire.h"
 
 #define XC_T_TIMEOUT_MS	5000
@@ -651,24 +652,15 @@ static void xc_t_expired(uv_timer_t *t)
 
 static int xc_t_setup(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_storage ss;
-	int len = sizeof(ss);
-
 	T = calloc(1, sizeof(*T));
 	if (!T || uv_loop_init(&T->loop))
 		return -1;
 	uv_timer_init(&T->loop, &T->guard);
 	uv_unref((uv_handle_t *)&T->guard);
 	uv_timer_start(&T->guard, xc_t_expired, XC_T_TIMEOUT_MS, 0);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	uv_tcp_init(&T->loop, &T->server);
-	if (uv_tcp_bind(&T->server, (struct sockaddr *)&sin, 0) ||
-	    uv_listen((uv_stream_t *)&T->server, 16, xc_t_on_connection) ||
-	    uv_tcp_getsockname(&T->server, (struct sockaddr *)&ss, &len))
+	if (xc_t_listen(&T->loop, &T->server, 16, xc_t_on_connection,
+			T->addr, sizeof(T->addr)))
 		return -1;
-	snprintf(T->addr, sizeof(T->addr), "127.0.0.1:%u",
-		 ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	*state = T;
 	return 0;
 }
