@@ -30,7 +30,7 @@
 
 #include "xc_limits.h"
 #include "xc_spec.h"
-#include "xc_tls.h"
+#include "xc_tool.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -581,17 +581,6 @@ static int xc_peer_num(const char *arg, unsigned int *v)
 }
 
 /* A mode and its number, or an option. */
-/* The controller's credential flags (xc_tls.h). */
-static int xc_peer_tls_opt(struct xc_peer_opts *o, int c, const char *arg)
-{
-	char err[256];
-	int ret = xc_tls_opt(&o->tls, c, arg, err, sizeof(err));
-
-	if (ret < 0)
-		fprintf(stderr, "xc-peer: %s\n", err);
-	return ret ? -EINVAL : 0;
-}
-
 static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 		       unsigned int *bytes)
 {
@@ -643,8 +632,9 @@ static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 	case 'h':
 		xc_peer_usage(stdout);
 		exit(0);
-	default:
-		return xc_peer_tls_opt(o, c, arg);
+	default:	/* the controller's credential flags */
+		return xc_tool_tls_opt("xc-peer", &o->tls, c, arg) ?
+		       -EINVAL : 0;
 	}
 }
 
@@ -705,18 +695,14 @@ int main(int argc, char **argv)
 	};
 	struct xc_tls_ctx *tls = NULL;
 	struct xc_raw *rs = NULL;
-	char why[512];
 	bool raw;
 	int err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (xc_peer_args(argc, argv, &p.o))
 		return 2;
-	if (xc_tls_ctx_new(&p.o.tls, false, &tls, why, sizeof(why))) {
-		fprintf(stderr, "xc-peer: %s\n", why);
+	if (xc_tool_security("xc-peer", &p.o.tls, &tls))
 		return 2;
-	}
-	xc_conn_set_security(tls);
 	raw = p.o.mode == XC_PM_SLOW || p.o.mode == XC_PM_ANNOUNCE;
 	p.loop = uv_default_loop();
 	uv_timer_init(p.loop, &p.timer);
@@ -744,7 +730,6 @@ int main(int argc, char **argv)
 	free(rs);
 	if (p.spec)
 		protobuf_c_message_free_unpacked(&p.spec->base, NULL);
-	xc_conn_set_security(NULL);
-	xc_tls_ctx_free(tls);
+	xc_tool_security_end(tls);
 	return p.rc;
 }
