@@ -653,12 +653,9 @@ static void xc_t_expired(uv_timer_t *t)
 static int xc_t_setup(void **state)
 {
 	T = calloc(1, sizeof(*T));
-	if (!T || uv_loop_init(&T->loop))
-		return -1;
-	uv_timer_init(&T->loop, &T->guard);
-	uv_unref((uv_handle_t *)&T->guard);
-	uv_timer_start(&T->guard, xc_t_expired, XC_T_TIMEOUT_MS, 0);
-	if (xc_t_listen(&T->loop, &T->server, 16, xc_t_on_connection,
+	if (!T ||
+	    xc_t_loop(&T->loop, &T->guard, xc_t_expired, XC_T_TIMEOUT_MS) ||
+	    xc_t_listen(&T->loop, &T->server, 16, xc_t_on_connection,
 			T->addr, sizeof(T->addr)))
 		return -1;
 	*state = T;

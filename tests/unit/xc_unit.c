@@ -5,6 +5,18 @@
 
 #include "xc_unit.h"
 
+int xc_t_loop(uv_loop_t *loop, uv_timer_t *guard, uv_timer_cb expired,
+	      uint64_t ms)
+{
+	int err = uv_loop_init(loop);
+
+	if (err)
+		return err;
+	uv_timer_init(loop, guard);
+	uv_unref((uv_handle_t *)guard);
+	return uv_timer_start(guard, expired, ms, 0);
+}
+
 int xc_t_listen(uv_loop_t *loop, uv_tcp_t *server, int backlog,
 		uv_connection_cb cb, char *addr, size_t addrlen)
 {

@@ -7,6 +7,13 @@
 #include <uv.h>
 
 /*
+ * A fresh loop with a guard: the timer guard, which does not keep the
+ * loop alive, calls expired after ms. 0 or a negative errno.
+ */
+int xc_t_loop(uv_loop_t *loop, uv_timer_t *guard, uv_timer_cb expired,
+	      uint64_t ms);
+
+/*
  * A server on 127.0.0.1 at a port the kernel picks, calling cb for each
  * connection (backlog as uv_listen's); its "ADDR:PORT" in addr. 0 or a
  * negative errno.
