@@ -656,17 +656,22 @@ struct xc_tls_ctx *xc_conn_security(void)
 	return xc_conn_tls;
 }
 
+struct xc_transport *xc_conn_transport_new(uv_loop_t *loop)
+{
+	struct xc_transport *t = xc_tcp_transport_new(loop);
+
+	if (t && xc_conn_tls)
+		t = xc_tls_transport_new(xc_conn_tls, t);
+	return t;
+}
+
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data)
 {
-	struct xc_transport *t;
-
 	if (!loop || !ops)
 		return NULL;
-	t = xc_tcp_transport_new(loop);
-	if (t && xc_conn_tls)
-		t = xc_tls_transport_new(xc_conn_tls, t);
-	return xc_conn_new_transport(loop, t, ops, data);
+	return xc_conn_new_transport(loop, xc_conn_transport_new(loop), ops,
+				     data);
 }
 
 struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,

@@ -191,7 +191,9 @@ struct xc_conn_limits {
 	struct xc_budget *budget;
 };
 
-/* A connection that owns a new TCP transport (TLS-wrapped when set). */
+/* A new TCP transport, TLS-wrapped when set (xc_conn_set_security). */
+struct xc_transport *xc_conn_transport_new(uv_loop_t *loop);
+/* A connection that owns a new xc_conn_transport_new transport. */
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data);
 /*

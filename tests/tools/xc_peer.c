@@ -464,23 +464,11 @@ static int xc_raw_hello(struct xc_raw *r)
 	return xc_wire_pack(&env, &r->hello, &r->hello_len);
 }
 
-/*
- * The transport of a raw connection, kept to write bytes no Envelope
- * makes; an authenticated transport goes here in its place.
- */
-static struct xc_transport *xc_raw_transport(struct xc_peer *p)
-{
-	struct xc_transport *tcp = xc_tcp_transport_new(p->loop);
-
-	if (!tcp || !xc_conn_security())
-		return tcp;
-	return xc_tls_transport_new(xc_conn_security(), tcp);
-}
-
 static int xc_raw_open(struct xc_peer *p, struct xc_raw *r)
 {
 	r->p = p;
-	r->t = xc_raw_transport(p);
+	/* kept to write bytes no Envelope makes (TLS-wrapped when set) */
+	r->t = xc_conn_transport_new(p->loop);
 	uv_timer_init(p->loop, &r->drip);
 	r->drip.data = r;
 	if (p->o.mode == XC_PM_SLOW && xc_raw_hello(r))
