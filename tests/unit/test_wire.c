@@ -21,6 +21,7 @@
 
 #include "xc_log.h"
 #include "xc_unit.h"
+#include "xc_util.h"
 #include "xc_wire.h"
 
 #define XC_T_TIMEOUT_MS	5000
@@ -446,6 +447,24 @@ static void test_pack_too_big(void **state)
 	assert_true(len <= XC_WIRE_HDR_LEN + XC_WIRE_MAX_MSG);
 	free(buf);
 	free(big);
+}
+
+/* A controller's Hello, as the controller and xc-peer send it. */
+static void test_env_hello(void **state)
+{
+	Xceiver__V1__Hello hello;
+	Xceiver__V1__Envelope env;
+
+	xc_env_hello(&env, &hello, 9);
+	assert_int_equal(env.version, XC_PROTOCOL_VERSION);
+	assert_int_equal(env.request_id, 9);
+	assert_int_equal(env.body_case, XCEIVER__V1__ENVELOPE__BODY_HELLO);
+	assert_ptr_equal(env.hello, &hello);
+	assert_int_equal(hello.protocol_version, XC_PROTOCOL_VERSION);
+	assert_string_equal(hello.software_version, XC_VERSION);
+	assert_string_equal(hello.role, "controller");
+	assert_int_equal(hello.n_capabilities, 0);
+	assert_true(protobuf_c_message_check(&env.base));
 }
 
 static void test_env_names(void **state)
@@ -1155,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_golden_hello),
 		cmocka_unit_test(test_pack_roundtrip),
 		cmocka_unit_test(test_pack_too_big),
+		cmocka_unit_test(test_env_hello),
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_env_decode_field_zero),
 		cmocka_unit_test(test_addrport),
