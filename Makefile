@@ -45,7 +45,6 @@ deps:
 	deploy/deps.sh
 
 unit: all
-	$(MAKE) -C tests/peer
 	$(MAKE) -C tests/unit
 	$(MAKE) -C tests/fuzz regress
 

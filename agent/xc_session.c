@@ -25,6 +25,7 @@
 #include "xc_dp.h"
 #include "xc_lease.h"
 #include "xc_log.h"
+#include "xc_pb.h"
 #include "xc_policy.h"
 #include "xc_session.h"
 #include "xc_util.h"
@@ -269,22 +270,6 @@ static void xc_prep_done(uv_work_t *req, int status)
 	xc_session_put(s);
 }
 
-/* A copy of the request that outlives its message. */
-static Xceiver__V1__Prepare *xc_prepare_dup(const Xceiver__V1__Prepare *p)
-{
-	size_t len = xceiver__v1__prepare__get_packed_size(p);
-	Xceiver__V1__Prepare *out;
-	uint8_t *buf;
-
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		return NULL;
-	xceiver__v1__prepare__pack(p, buf);
-	out = xceiver__v1__prepare__unpack(NULL, len, buf);
-	free(buf);
-	return out;
-}
-
 static int xc_on_prepare(struct xc_session *s, const Xceiver__V1__Envelope *req)
 {
 	struct xc_prep *w;
@@ -306,7 +291,7 @@ static int xc_on_prepare(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	}
 	w = calloc(1, sizeof(*w));
 	if (w)
-		w->msg = xc_prepare_dup(req->prepare);
+		w->msg = (Xceiver__V1__Prepare *)xc_pb_dup(&req->prepare->base);
 	if (!w || !w->msg)
 		goto err_nomem;
 	xceiver__v1__prepared__init(&w->reply);

@@ -269,15 +269,10 @@ static void xc_on_signal(uv_signal_t *h, int signum)
 
 static int xc_send_hello(struct xc_peer *p)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 0);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 0);
 	return xc_peer_send(p, &env, XCEIVER__V1__ENVELOPE__BODY_HELLO);
 }
 
@@ -1160,21 +1155,6 @@ static void xc_run_next(struct xc_run *r)
 	} while (ret == 1);
 	if (ret < 0)
 		xc_run_fail(r, "%s: %s", xc_phase_name(r), strerror(-ret));
-}
-
-ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m)
-{
-	size_t len = protobuf_c_message_get_packed_size(m);
-	ProtobufCMessage *out;
-	uint8_t *buf;
-
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		return NULL;
-	protobuf_c_message_pack(m, buf);
-	out = protobuf_c_message_unpack(m->descriptor, NULL, len, buf);
-	free(buf);
-	return out;
 }
 
 static uint64_t xc_random_id(void)

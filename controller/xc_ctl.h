@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "xc_ctl_clock.h"
+#include "xc_pb.h"
 #include "xc_pcap.h"
 #include "xc_preflight.h"
 #include "xc_tls.h"
@@ -126,8 +127,5 @@ int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
 int xc_verdict_files(const Xceiver__V1__TestSpec *spec,
 		     const struct xc_run_result *res,
 		     const struct xc_ctl_opts *opts, char *err, size_t errlen);
-
-/* Deep copy of a protobuf-c message (pack + unpack); NULL on failure. */
-ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m);
 
 #endif /* XC_CTL_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xc_pb.h"
@@ -113,4 +114,19 @@ bool xc_pb_tags_valid(const ProtobufCMessage *m)
 				return false;
 	}
 	return true;
+}
+
+ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m)
+{
+	size_t len = protobuf_c_message_get_packed_size(m);
+	ProtobufCMessage *out;
+	uint8_t *buf;
+
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return NULL;
+	protobuf_c_message_pack(m, buf);
+	out = protobuf_c_message_unpack(m->descriptor, NULL, len, buf);
+	free(buf);
+	return out;
 }

@@ -31,4 +31,10 @@ const char *xc_pb_enum_name(const ProtobufCEnumDescriptor *e, int v,
  */
 bool xc_pb_tags_valid(const ProtobufCMessage *m);
 
+/*
+ * Deep copy of m (pack + unpack), to free with
+ * protobuf_c_message_free_unpacked; NULL on failure.
+ */
+ProtobufCMessage *xc_pb_dup(const ProtobufCMessage *m);
+
 #endif /* XC_PB_H */

@@ -258,6 +258,18 @@ void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id)
 	env->request_id = request_id;
 }
 
+void xc_env_hello(Xceiver__V1__Envelope *env, Xceiver__V1__Hello *hello,
+		  uint64_t request_id)
+{
+	xceiver__v1__hello__init(hello);
+	hello->protocol_version = XC_PROTOCOL_VERSION;
+	hello->software_version = XC_VERSION;
+	hello->role = "controller";
+	xc_env_init(env, request_id);
+	env->body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
+	env->hello = hello;
+}
+
 const char *xc_env_body_name(const Xceiver__V1__Envelope *env)
 {
 	if (!env)
@@ -644,17 +656,22 @@ struct xc_tls_ctx *xc_conn_security(void)
 	return xc_conn_tls;
 }
 
+struct xc_transport *xc_conn_transport_new(uv_loop_t *loop)
+{
+	struct xc_transport *t = xc_tcp_transport_new(loop);
+
+	if (t && xc_conn_tls)
+		t = xc_tls_transport_new(xc_conn_tls, t);
+	return t;
+}
+
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data)
 {
-	struct xc_transport *t;
-
 	if (!loop || !ops)
 		return NULL;
-	t = xc_tcp_transport_new(loop);
-	if (t && xc_conn_tls)
-		t = xc_tls_transport_new(xc_conn_tls, t);
-	return xc_conn_new_transport(loop, t, ops, data);
+	return xc_conn_new_transport(loop, xc_conn_transport_new(loop), ops,
+				     data);
 }
 
 struct xc_conn *xc_conn_new_transport(uv_loop_t *loop,

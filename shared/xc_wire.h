@@ -87,6 +87,13 @@ Xceiver__V1__Envelope *xc_env_decode(const uint8_t *msg, size_t len);
 /* Set the protocol version and request id of a fresh Envelope. */
 void xc_env_init(Xceiver__V1__Envelope *env, uint64_t request_id);
 
+/*
+ * A controller's Hello (this protocol and software version) in hello, and
+ * env a fresh Envelope that carries it; env points into hello.
+ */
+void xc_env_hello(Xceiver__V1__Envelope *env, Xceiver__V1__Hello *hello,
+		  uint64_t request_id);
+
 /* Name of an Envelope's body, for messages ("prepare", "report", ...). */
 const char *xc_env_body_name(const Xceiver__V1__Envelope *env);
 
@@ -184,7 +191,9 @@ struct xc_conn_limits {
 	struct xc_budget *budget;
 };
 
-/* A connection that owns a new TCP transport (TLS-wrapped when set). */
+/* A new TCP transport, TLS-wrapped when set (xc_conn_set_security). */
+struct xc_transport *xc_conn_transport_new(uv_loop_t *loop);
+/* A connection that owns a new xc_conn_transport_new transport. */
 struct xc_conn *xc_conn_new(uv_loop_t *loop, const struct xc_conn_ops *ops,
 			    void *data);
 /*

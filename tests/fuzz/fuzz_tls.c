@@ -24,63 +24,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const xc_ftls_files[] = {
-	"ca.crt", "agent.crt", "agent.key", "controller.crt",
-	"controller.key", "agent.psk", "controller.psk",
-};
-
 static uv_loop_t xc_ftls_loop;
 static struct xc_tls_ctx *xc_ftls_ctx[2];	/* certificates, PSK */
 static int xc_ftls_closes;
 
-static struct xc_tls_ctx *xc_ftls_ctx_new(const char *dir, bool psk)
-{
-	char ca[128], cert[128], key[128], file[128], err[256];
-	struct xc_tls_opts o = { 0 };
-	struct xc_tls_ctx *ctx;
-
-	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
-	snprintf(cert, sizeof(cert), "%s/agent.crt", dir);
-	snprintf(key, sizeof(key), "%s/agent.key", dir);
-	snprintf(file, sizeof(file), "%s/agent.psk", dir);
-	if (psk) {
-		o.psk = file;
-	} else {
-		o.ca = ca;
-		o.cert = cert;
-		o.key = key;
-		o.names[o.n_names++] = XC_KEYS_DEF_CONTROLLER;
-	}
-	if (xc_tls_ctx_new(&o, true, &ctx, err, sizeof(err))) {
-		fprintf(stderr, "fuzz_tls: %s\n", err);
-		abort();
-	}
-	return ctx;
-}
-
 /* Keys in a temporary directory, loaded, then removed. */
 static void xc_ftls_init(void)
 {
-	char dir[] = "/tmp/xc-fuzz-tls.XXXXXX", path[128], err[256];
-	struct xc_keys_opts o = { 0 };
-	size_t i;
+	char dir[] = "/tmp/xc-fuzz-tls.XXXXXX";
 
 	xc_fuzz_quiet();
-	if (uv_loop_init(&xc_ftls_loop) || !mkdtemp(dir))
+	if (uv_loop_init(&xc_ftls_loop))
 		abort();
-	o.dir = dir;
-	if (xc_keys_make(&o, err, sizeof(err))) {
-		fprintf(stderr, "fuzz_tls: %s\n", err);
-		abort();
-	}
-	xc_ftls_ctx[0] = xc_ftls_ctx_new(dir, false);
-	xc_ftls_ctx[1] = xc_ftls_ctx_new(dir, true);
-	for (i = 0; i < sizeof(xc_ftls_files) / sizeof(xc_ftls_files[0]);
-	     i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, xc_ftls_files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	xc_fuzz_keys_make(dir);
+	xc_ftls_ctx[0] = xc_fuzz_tls_ctx(dir, true, false);
+	xc_ftls_ctx[1] = xc_fuzz_tls_ctx(dir, true, true);
+	xc_fuzz_keys_remove(dir);
 }
 
 static int xc_ftls_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)

@@ -84,4 +84,16 @@ void xc_fuzz_quiet(void);
 Xceiver__V1__TestSpec *xc_fuzz_spec(unsigned int i);
 void xc_fuzz_spec_free(Xceiver__V1__TestSpec *s);
 
+/*
+ * Throwaway keys (xc_keys_make) for the TLS target and its seeds
+ * (xc_fuzz_keys.c): made in a new directory from the mkdtemp template
+ * dir, and removed with it; the TLS context of the agent (server) or of
+ * the controller from them, with certificates or the pre-shared key. A
+ * failure aborts.
+ */
+struct xc_tls_ctx;
+void xc_fuzz_keys_make(char *dir);
+void xc_fuzz_keys_remove(const char *dir);
+struct xc_tls_ctx *xc_fuzz_tls_ctx(const char *dir, bool server, bool psk);
+
 #endif /* XC_FUZZ_H */

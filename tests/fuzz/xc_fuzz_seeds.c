@@ -497,27 +497,10 @@ static void xc_fs_capture(void *arg, const uint8_t *buf, size_t len)
 static void xc_fs_tls_hello(uv_loop_t *loop, const char *dir, bool psk,
 			    uint8_t chunk, const char *name)
 {
-	char ca[128], cert[128], key[128], file[128], err[256];
-	struct xc_tls_opts o = { 0 };
+	struct xc_tls_ctx *ctx = xc_fuzz_tls_ctx(dir, false, psk);
 	struct xc_fs_buf b = { 0 };
 	struct xc_transport *t;
-	struct xc_tls_ctx *ctx;
 
-	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
-	snprintf(cert, sizeof(cert), "%s/controller.crt", dir);
-	snprintf(key, sizeof(key), "%s/controller.key", dir);
-	snprintf(file, sizeof(file), "%s/controller.psk", dir);
-	if (psk) {
-		o.psk = file;
-	} else {
-		o.ca = ca;
-		o.cert = cert;
-		o.key = key;
-	}
-	if (xc_tls_ctx_new(&o, false, &ctx, err, sizeof(err))) {
-		fprintf(stderr, "seeds: %s\n", err);
-		exit(1);
-	}
 	xc_fs_u8(&b, psk);
 	xc_fs_u8(&b, chunk);
 	t = xc_tls_transport_new(ctx, xc_fuzz_mem_new(loop, xc_fs_capture,
@@ -532,33 +515,19 @@ static void xc_fs_tls_hello(uv_loop_t *loop, const char *dir, bool psk,
 
 static void xc_fs_tls(void)
 {
-	static const char *const files[] = {
-		"ca.crt", "agent.crt", "agent.key", "controller.crt",
-		"controller.key", "agent.psk", "controller.psk",
-	};
-	char dir[] = "/tmp/xc-fuzz-seeds.XXXXXX", path[128], err[256];
+	char dir[] = "/tmp/xc-fuzz-seeds.XXXXXX";
 	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
-	struct xc_keys_opts o = { 0 };
 	struct xc_fs_buf b = { 0 };
 	Xceiver__V1__Envelope env;
 	uv_loop_t loop;
-	size_t i;
 
-	if (uv_loop_init(&loop) || !mkdtemp(dir))
+	if (uv_loop_init(&loop))
 		abort();
-	o.dir = dir;
-	if (xc_keys_make(&o, err, sizeof(err))) {
-		fprintf(stderr, "seeds: %s\n", err);
-		exit(1);
-	}
+	xc_fuzz_keys_make(dir);
 	xc_fs_tls_hello(&loop, dir, false, 255, "cert-hello");
 	xc_fs_tls_hello(&loop, dir, false, 0, "cert-hello-bytewise");
 	xc_fs_tls_hello(&loop, dir, true, 255, "psk-hello");
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	xc_fuzz_keys_remove(dir);
 	uv_loop_close(&loop);
 	/* a client without credentials: a framed Hello in plain TCP */
 	xc_fs_u8(&b, 0);

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "xc_spec.h"
-#include "xc_tls.h"
+#include "xc_tool.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -134,15 +134,13 @@ static const struct xc_conn_ops xc_send_ops = {
 
 /* The flags: --hold and the credentials; optind then at ADDR:PORT. */
 static int xc_send_flags(int argc, char **argv, struct xc_send *s,
-			 struct xc_tls_ctx **ctx)
+			 struct xc_tls_opts *o)
 {
 	static const struct option opts[] = {
 		{ "hold", no_argument, NULL, 'H' },
 		XC_TLS_LONG_OPTIONS,
 		{ 0 }
 	};
-	struct xc_tls_opts o = { 0 };
-	char err[512];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -150,15 +148,11 @@ static int xc_send_flags(int argc, char **argv, struct xc_send *s,
 			s->hold = true;
 			continue;
 		}
-		if (xc_tls_opt(&o, c, optarg, err, sizeof(err)))
+		if (xc_tool_tls_opt("xc-send", o, c, optarg))
 			goto usage;
 	}
-	if (argc - optind < 2)
-		goto usage;
-	if (!xc_tls_ctx_new(&o, false, ctx, err, sizeof(err)))
+	if (argc - optind >= 2)
 		return 0;
-	fprintf(stderr, "xc-send: %s\n", err);
-	return -EINVAL;
 usage:
 	fprintf(stderr, "usage: xc-send [--hold] %s|--plain ADDR:PORT MSG...\n",
 		XC_TLS_FLAGS_TEXT);
@@ -168,13 +162,14 @@ usage:
 int main(int argc, char **argv)
 {
 	struct xc_send s = { .rc = 1 };
+	struct xc_tls_opts o = { 0 };
 	struct xc_tls_ctx *ctx = NULL;
 	uv_loop_t *loop = uv_default_loop();
 	struct xc_conn *c;
 
-	if (xc_send_flags(argc, argv, &s, &ctx))
+	if (xc_send_flags(argc, argv, &s, &o) ||
+	    xc_tool_security("xc-send", &o, &ctx))
 		return 2;
-	xc_conn_set_security(ctx);
 	s.msgs = argv + optind + 1;
 	s.nmsgs = argc - optind - 1;
 	uv_timer_init(loop, &s.timer);
@@ -183,6 +178,6 @@ int main(int argc, char **argv)
 	if (!c || xc_conn_connect(c, argv[optind], XC_SEND_TIMEOUT_MS))
 		return 1;
 	uv_run(loop, UV_RUN_DEFAULT);
-	xc_tls_ctx_free(ctx);
+	xc_tool_security_end(ctx);
 	return s.rc;
 }

@@ -23,6 +23,7 @@
 #include "xc_keys.h"
 #include "xc_log.h"
 #include "xc_tls.h"
+#include "xc_unit.h"
 #include "xc_wire.h"
 
 #define XC_T_TIMEOUT_MS	10000
@@ -288,24 +289,12 @@ static void xc_t_expired(uv_timer_t *t)
 
 static int xc_t_setup(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_storage ss;
-	int len = sizeof(ss);
-
 	T = calloc(1, sizeof(*T));
-	if (!T || uv_loop_init(&T->loop))
+	if (!T ||
+	    xc_t_loop(&T->loop, &T->guard, xc_t_expired, XC_T_TIMEOUT_MS) ||
+	    xc_t_listen(&T->loop, &T->server, 4, xc_t_on_connection,
+			T->addr, sizeof(T->addr)))
 		return -1;
-	uv_timer_init(&T->loop, &T->guard);
-	uv_unref((uv_handle_t *)&T->guard);
-	uv_timer_start(&T->guard, xc_t_expired, XC_T_TIMEOUT_MS, 0);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	uv_tcp_init(&T->loop, &T->server);
-	if (uv_tcp_bind(&T->server, (struct sockaddr *)&sin, 0) ||
-	    uv_listen((uv_stream_t *)&T->server, 4, xc_t_on_connection) ||
-	    uv_tcp_getsockname(&T->server, (struct sockaddr *)&ss, &len))
-		return -1;
-	snprintf(T->addr, sizeof(T->addr), "127.0.0.1:%u",
-		 ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	T->size = T->size_back = 16;
 	*state = T;
 	return 0;

@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "xc_log.h"
+#include "xc_unit.h"
+#include "xc_util.h"
 #include "xc_wire.h"
 
 #define XC_T_TIMEOUT_MS	5000
@@ -447,6 +449,24 @@ static void test_pack_too_big(void **state)
 	free(big);
 }
 
+/* A controller's Hello, as the controller and xc-peer send it. */
+static void test_env_hello(void **state)
+{
+	Xceiver__V1__Hello hello;
+	Xceiver__V1__Envelope env;
+
+	xc_env_hello(&env, &hello, 9);
+	assert_int_equal(env.version, XC_PROTOCOL_VERSION);
+	assert_int_equal(env.request_id, 9);
+	assert_int_equal(env.body_case, XCEIVER__V1__ENVELOPE__BODY_HELLO);
+	assert_ptr_equal(env.hello, &hello);
+	assert_int_equal(hello.protocol_version, XC_PROTOCOL_VERSION);
+	assert_string_equal(hello.software_version, XC_VERSION);
+	assert_string_equal(hello.role, "controller");
+	assert_int_equal(hello.n_capabilities, 0);
+	assert_true(protobuf_c_message_check(&env.base));
+}
+
 static void test_env_names(void **state)
 {
 	Xceiver__V1__Envelope env;
@@ -651,24 +671,12 @@ static void xc_t_expired(uv_timer_t *t)
 
 static int xc_t_setup(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_storage ss;
-	int len = sizeof(ss);
-
 	T = calloc(1, sizeof(*T));
-	if (!T || uv_loop_init(&T->loop))
+	if (!T ||
+	    xc_t_loop(&T->loop, &T->guard, xc_t_expired, XC_T_TIMEOUT_MS) ||
+	    xc_t_listen(&T->loop, &T->server, 16, xc_t_on_connection,
+			T->addr, sizeof(T->addr)))
 		return -1;
-	uv_timer_init(&T->loop, &T->guard);
-	uv_unref((uv_handle_t *)&T->guard);
-	uv_timer_start(&T->guard, xc_t_expired, XC_T_TIMEOUT_MS, 0);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	uv_tcp_init(&T->loop, &T->server);
-	if (uv_tcp_bind(&T->server, (struct sockaddr *)&sin, 0) ||
-	    uv_listen((uv_stream_t *)&T->server, 16, xc_t_on_connection) ||
-	    uv_tcp_getsockname(&T->server, (struct sockaddr *)&ss, &len))
-		return -1;
-	snprintf(T->addr, sizeof(T->addr), "127.0.0.1:%u",
-		 ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	*state = T;
 	return 0;
 }
@@ -1166,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_golden_hello),
 		cmocka_unit_test(test_pack_roundtrip),
 		cmocka_unit_test(test_pack_too_big),
+		cmocka_unit_test(test_env_hello),
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_env_decode_field_zero),
 		cmocka_unit_test(test_addrport),

@@ -30,7 +30,7 @@
 
 #include "xc_limits.h"
 #include "xc_spec.h"
-#include "xc_tls.h"
+#include "xc_tool.h"
 #include "xc_util.h"
 #include "xc_wire.h"
 
@@ -115,15 +115,10 @@ static void xc_peer_end(struct xc_peer *p, int rc)
 
 static int xc_peer_hello(struct xc_conn *c)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 1);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 1);
 	return xc_conn_send(c, &env);
 }
 
@@ -462,35 +457,18 @@ static const struct xc_conn_ops xc_raw_ops = {
 
 static int xc_raw_hello(struct xc_raw *r)
 {
-	Xceiver__V1__Hello hello = XCEIVER__V1__HELLO__INIT;
+	Xceiver__V1__Hello hello;
 	Xceiver__V1__Envelope env;
 
-	hello.protocol_version = XC_PROTOCOL_VERSION;
-	hello.software_version = XC_VERSION;
-	hello.role = "controller";
-	xc_env_init(&env, 1);
-	env.body_case = XCEIVER__V1__ENVELOPE__BODY_HELLO;
-	env.hello = &hello;
+	xc_env_hello(&env, &hello, 1);
 	return xc_wire_pack(&env, &r->hello, &r->hello_len);
-}
-
-/*
- * The transport of a raw connection, kept to write bytes no Envelope
- * makes; an authenticated transport goes here in its place.
- */
-static struct xc_transport *xc_raw_transport(struct xc_peer *p)
-{
-	struct xc_transport *tcp = xc_tcp_transport_new(p->loop);
-
-	if (!tcp || !xc_conn_security())
-		return tcp;
-	return xc_tls_transport_new(xc_conn_security(), tcp);
 }
 
 static int xc_raw_open(struct xc_peer *p, struct xc_raw *r)
 {
 	r->p = p;
-	r->t = xc_raw_transport(p);
+	/* kept to write bytes no Envelope makes (TLS-wrapped when set) */
+	r->t = xc_conn_transport_new(p->loop);
 	uv_timer_init(p->loop, &r->drip);
 	r->drip.data = r;
 	if (p->o.mode == XC_PM_SLOW && xc_raw_hello(r))
@@ -591,17 +569,6 @@ static int xc_peer_num(const char *arg, unsigned int *v)
 }
 
 /* A mode and its number, or an option. */
-/* The controller's credential flags (xc_tls.h). */
-static int xc_peer_tls_opt(struct xc_peer_opts *o, int c, const char *arg)
-{
-	char err[256];
-	int ret = xc_tls_opt(&o->tls, c, arg, err, sizeof(err));
-
-	if (ret < 0)
-		fprintf(stderr, "xc-peer: %s\n", err);
-	return ret ? -EINVAL : 0;
-}
-
 static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 		       unsigned int *bytes)
 {
@@ -653,8 +620,9 @@ static int xc_peer_opt(struct xc_peer_opts *o, int c, const char *arg,
 	case 'h':
 		xc_peer_usage(stdout);
 		exit(0);
-	default:
-		return xc_peer_tls_opt(o, c, arg);
+	default:	/* the controller's credential flags */
+		return xc_tool_tls_opt("xc-peer", &o->tls, c, arg) ?
+		       -EINVAL : 0;
 	}
 }
 
@@ -715,18 +683,14 @@ int main(int argc, char **argv)
 	};
 	struct xc_tls_ctx *tls = NULL;
 	struct xc_raw *rs = NULL;
-	char why[512];
 	bool raw;
 	int err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (xc_peer_args(argc, argv, &p.o))
 		return 2;
-	if (xc_tls_ctx_new(&p.o.tls, false, &tls, why, sizeof(why))) {
-		fprintf(stderr, "xc-peer: %s\n", why);
+	if (xc_tool_security("xc-peer", &p.o.tls, &tls))
 		return 2;
-	}
-	xc_conn_set_security(tls);
 	raw = p.o.mode == XC_PM_SLOW || p.o.mode == XC_PM_ANNOUNCE;
 	p.loop = uv_default_loop();
 	uv_timer_init(p.loop, &p.timer);
@@ -754,7 +718,6 @@ int main(int argc, char **argv)
 	free(rs);
 	if (p.spec)
 		protobuf_c_message_free_unpacked(&p.spec->base, NULL);
-	xc_conn_set_security(NULL);
-	xc_tls_ctx_free(tls);
+	xc_tool_security_end(tls);
 	return p.rc;
 }
