@@ -149,6 +149,10 @@ static int xc_on_hello(struct xc_session *s, const Xceiver__V1__Envelope *req)
 					  req->hello->protocol_version,
 					  XC_PROTOCOL_VERSION) ?: -EPROTO;
 	s->hello = true;
+	pr_info("%s: hello from %s%s\n", xc_conn_peer(s->conn),
+		xc_conn_identity(s->conn) ? "controller " :
+		"an unauthenticated controller",
+		xc_conn_identity(s->conn) ?: "");
 	hello.protocol_version = XC_PROTOCOL_VERSION;
 	hello.software_version = XC_VERSION;
 	hello.role = "agent";
