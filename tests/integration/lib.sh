@@ -172,6 +172,16 @@ xc_keys()
 		xc_fatal "xceiver keys: $(cat "$XC_TMP/keys.out")"
 }
 
+# xc_veth_pair A B: a veth pair A-B inside the Tx host, both ends up, no
+# addresses (one agent's two interfaces, cabled together).
+xc_veth_pair()
+{
+	ip -n "$XC_TX_NS" link add "$1" type veth peer name "$2" ||
+		xc_fatal "cannot create the veth pair $1-$2"
+	ip -n "$XC_TX_NS" link set "$1" up
+	ip -n "$XC_TX_NS" link set "$2" up
+}
+
 xc_port_open()
 {
 	timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
@@ -211,6 +221,15 @@ xc_agents_start()
 {
 	xc_agent_start tx
 	xc_agent_start rx
+}
+
+# xc_agent_sigkill tx|rx: SIGKILL the agent (no cleanup of its own) and
+# forget it.
+xc_agent_sigkill()
+{
+	kill -KILL "${XC_AGENT_PID[$1]}"
+	wait "${XC_AGENT_PID[$1]}" 2>/dev/null
+	unset "XC_AGENT_PID[$1]"
 }
 
 xc_agent_alive()

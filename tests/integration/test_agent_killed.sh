@@ -17,9 +17,7 @@ xc_wait_xdp rx
 sleep 1
 xc_ctl_running || xc_fatal "the run ended before the SIGKILL"
 xc_log "SIGKILL to the rx agent"
-kill -KILL "${XC_AGENT_PID[rx]}"
-wait "${XC_AGENT_PID[rx]}" 2>/dev/null
-unset "XC_AGENT_PID[rx]"
+xc_agent_sigkill rx
 
 xc_wait_xdp rx gone
 xc_xdp_check rx && xc_log "ok: the kernel detached the killed agent's program"

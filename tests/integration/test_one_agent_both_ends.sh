@@ -11,10 +11,7 @@ xc_require
 xc_lab_up
 a=xca-$XC_LAB_ID
 b=xcb-$XC_LAB_ID
-ip -n "$XC_TX_NS" link add "$a" type veth peer name "$b" ||
-	xc_fatal "cannot create the veth pair"
-ip -n "$XC_TX_NS" link set "$a" up
-ip -n "$XC_TX_NS" link set "$b" up
+xc_veth_pair "$a" "$b"
 XC_AGENT_ARGS="--allow $a --allow $b" xc_agent_start tx
 
 ep="$XC_TX_MGMT:$XC_PORT"

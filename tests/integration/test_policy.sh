@@ -119,10 +119,7 @@ xc_lab_up
 xc_psk
 a=xpa-$XC_LAB_ID
 b=xpb-$XC_LAB_ID
-ip -n "$XC_TX_NS" link add "$a" type veth peer name "$b" ||
-	xc_fatal "cannot create the veth pair"
-ip -n "$XC_TX_NS" link set "$a" up
-ip -n "$XC_TX_NS" link set "$b" up
+xc_veth_pair "$a" "$b"
 XC_AGENT_ARGS="--allow $a --allow $b:0 --allow $XC_TX_MGMT_DEV" \
 	xc_agent_start tx
 xc_agent_start rx

@@ -67,9 +67,7 @@ xc_wait_xdp rx || xc_fatal "the run did not set up"
 [ -e "$out/r.json" ] && xc_fail "the stale JSON is still there during the run"
 sleep 1.5
 xc_ctl_running || xc_fatal "the run ended before the SIGKILL"
-kill -KILL "${XC_AGENT_PID[rx]}"
-wait "${XC_AGENT_PID[rx]}" 2>/dev/null
-unset "XC_AGENT_PID[rx]"
+xc_agent_sigkill rx
 xc_run_wait
 xc_assert_rc 3
 xc_assert_cnr "$out/r.json"
@@ -152,9 +150,7 @@ for ((i = 0; i < 300; i++)); do
 	sleep 0.1
 done
 grep -q '^repetition 1 of 2' "$XC_OUT" || xc_fatal "repetition 1 did not end"
-kill -KILL "${XC_AGENT_PID[rx]}"
-wait "${XC_AGENT_PID[rx]}" 2>/dev/null
-unset "XC_AGENT_PID[rx]"
+xc_agent_sigkill rx
 xc_run_wait
 xc_assert_rc 3
 xc_assert_cnr "$out/r.json"
