@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Throughput search (RFC 2544 section 26.1, RFC 9971 MLRsearch) as a state
+ * machine that runs nothing itself: xc_search_next() proposes a trial (load
+ * and duration), the caller runs it and hands its outcome to
+ * xc_search_add(), until xc_search_next() says the search is done. The same
+ * code drives the real tester and a simulated path. docs/SEARCH.md names
+ * where it deviates from the RFCs.
+ */
+#ifndef XC_SEARCH_H
+#define XC_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define XC_SEARCH_MAX_GOALS	8
+#define XC_SEARCH_MAX_TRIALS	1000	/* limit of max_trials */
+#define XC_SEARCH_DEF_TRIALS	100	/* max_trials when 0 */
+/* a sender that offers less than load * (1 - this) cannot keep the load */
+#define XC_SEARCH_RATE_SLACK	0.001
+
+enum xc_search_algo {
+	XC_SEARCH_RFC2544,	/* binary search for zero loss */
+	XC_SEARCH_MLR,		/* RFC 9971 goals */
+};
+
+/* One RFC 9971 search goal. */
+struct xc_search_goal {
+	double loss_ratio;	/* goal loss ratio, 0 (NDR) to < 1 */
+	double final_duration;	/* goal final trial duration, s */
+	double duration_sum;	/* goal duration sum, s (>= final) */
+	double exceed_ratio;	/* goal exceed ratio, 0 to < 1 */
+	double width;		/* goal width, relative, 0 < w < 1 */
+	double initial_duration;	/* first phase's trials, s; 0: no
+					 * ramp (every trial final) */
+};
+
+struct xc_search_cfg {
+	enum xc_search_algo algo;
+	double min_load, max_load;	/* pps, 0 < min <= max */
+	unsigned int max_trials;	/* 0: XC_SEARCH_DEF_TRIALS */
+	/* RFC 2544 */
+	double duration;		/* trial duration, s */
+	double width_abs;		/* pps; 0: width_rel alone */
+	double width_rel;		/* of the upper bound; 0: width_abs */
+	/* MLRsearch */
+	struct xc_search_goal goals[XC_SEARCH_MAX_GOALS];
+	unsigned int ngoals;
+};
+
+/* One trial: what was asked (load, duration), then its outcome. */
+struct xc_search_trial {
+	double load;		/* intended load, pps */
+	double duration;	/* s */
+	double offered;		/* measured offered load, pps */
+	double achieved;	/* highest rate the senders achieved, pps */
+	uint64_t sent;		/* frames sent */
+	uint64_t lost;		/* frames lost counted against the path */
+	bool tester_only;	/* all loss was the tester's own */
+	bool short_sender;	/* set by the search: offered < load */
+};
+
+/* Per goal (one for RFC 2544), once the search is done. */
+struct xc_search_result {
+	double throughput;	/* conditional throughput (RFC 2544: the
+				 * throughput), pps; 0: none */
+	double lower, upper;	/* relevant bounds, pps; 0: none */
+	unsigned int trials;	/* trials when this goal was done */
+	double time;		/* their durations' sum, s */
+	bool tester_limited;	/* lower bound is the tester's ceiling */
+	bool done;		/* width met or an end of the range */
+};
+
+struct xc_search {
+	struct xc_search_cfg cfg;
+	struct xc_search_trial *trials;
+	unsigned int ntrials;
+	double ceiling;		/* the senders' top rate, pps; 0: none */
+	struct xc_search_result res[XC_SEARCH_MAX_GOALS];
+	unsigned int nres;
+	bool proposed;		/* a trial is out, not yet added */
+	bool out_of_trials;	/* max_trials reached before done */
+};
+
+/* Defaults: NDR (0) and PDR (0.5%) goals, RFC 9971 values of this tester. */
+void xc_search_defaults(struct xc_search_cfg *c, enum xc_search_algo algo);
+
+/*
+ * Check c and start a search. -EINVAL with err naming the bad value;
+ * -ENOMEM.
+ */
+int xc_search_init(struct xc_search *s, const struct xc_search_cfg *c,
+		   char *err, size_t errlen);
+void xc_search_free(struct xc_search *s);
+
+/*
+ * The next trial: 0 with *load (pps) and *duration (s) to run, 1 when the
+ * search is done (results in s->res), -EBUSY when the last proposal's
+ * outcome was not added.
+ */
+int xc_search_next(struct xc_search *s, double *load, double *duration);
+
+/*
+ * The outcome of the proposed trial (t->load and t->duration as proposed).
+ * 0, -EINVAL (nothing proposed, or lost > sent) or -ENOMEM.
+ */
+int xc_search_add(struct xc_search *s, const struct xc_search_trial *t);
+
+enum xc_search_class {
+	XC_SEARCH_UNDECIDED,
+	XC_SEARCH_LOWER,	/* a lower bound of goal g */
+	XC_SEARCH_UPPER,	/* an upper bound */
+};
+
+/* RFC 9971 classification of load for goal g from the trials so far. */
+enum xc_search_class xc_search_classify(const struct xc_search *s,
+					const struct xc_search_goal *g,
+					double load);
+
+/* The path's loss ratio of trial t: 0 when only the tester lost. */
+double xc_search_loss_ratio(const struct xc_search_trial *t);
+
+#endif /* XC_SEARCH_H */
