@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
 
 #define XC_SEARCH_MAX_GOALS	8
 #define XC_SEARCH_MAX_TRIALS	1000	/* limit of max_trials */
@@ -120,5 +122,23 @@ enum xc_search_class xc_search_classify(const struct xc_search *s,
 
 /* The path's loss ratio of trial t: 0 when only the tester lost. */
 double xc_search_loss_ratio(const struct xc_search_trial *t);
+
+/*
+ * A line per goal: "NDR (loss ratio 0): 3296000 pps (lower 3296000, upper
+ * 3310000), 14 trials, 14 s", or "limited by the tester at N pps".
+ */
+void xc_search_print(FILE *out, const struct xc_search *s);
+
+/*
+ * {algorithm, min_load_pps, max_load_pps, width_pps, width_rel,
+ * tester_ceiling_pps, max_trials, out_of_trials, results: [{throughput_pps,
+ * lower_bound_pps, upper_bound_pps, trials, trial_time_s, done,
+ * tester_limited, and for MLRsearch the goal's loss_ratio, final_duration_s,
+ * duration_sum_s, exceed_ratio, width, initial_duration_s}], trials:
+ * [{load_pps, duration_s, offered_pps, achieved_pps, sent, lost,
+ * loss_ratio, tester_only, sender_short}]}; a missing bound is null. NULL:
+ * ENOMEM.
+ */
+json_t *xc_search_json(const struct xc_search *s);
 
 #endif /* XC_SEARCH_H */

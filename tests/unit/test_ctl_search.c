@@ -573,6 +573,48 @@ static void test_protocol(void **state)
 	xc_search_free(&s);
 }
 
+/* The line per goal and the JSON of a search the tester limited. */
+static void test_output(void **state)
+{
+	struct sim p = { .rate = R, .cap = 2000000 };
+	struct xc_search_cfg c;
+	struct xc_search s;
+	json_t *j, *r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	cfg_mlr(&c, 1);
+	start(&s, &c);
+	run(&s, &p);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	xc_search_print(f, &s);
+	fclose(f);
+	assert_non_null(strstr(text, "NDR (loss ratio 0): limited by the "
+				     "tester at 2000000 pps, 2 trials, 2 s\n"));
+	assert_non_null(strstr(text, "PDR (loss ratio 0.005): limited"));
+	free(text);
+
+	j = xc_search_json(&s);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "algorithm")),
+			    "mlrsearch");
+	assert_int_equal(json_array_size(json_object_get(j, "trials")), 2);
+	r = json_array_get(json_object_get(j, "results"), 1);
+	assert_true(json_is_true(json_object_get(r, "tester_limited")));
+	assert_true(json_is_null(json_object_get(r, "upper_bound_pps")));
+	assert_true(json_real_value(json_object_get(r, "lower_bound_pps")) ==
+		    2000000);
+	assert_true(json_real_value(json_object_get(r, "loss_ratio")) ==
+		    0.005);
+	assert_true(json_is_true(json_object_get(json_array_get(
+		json_object_get(j, "trials"), 0), "sender_short")));
+	json_decref(j);
+	xc_search_free(&s);
+}
+
 static void expect_bad(struct xc_search_cfg *c, const char *what)
 {
 	struct xc_search s;
@@ -633,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_one_trial),
 		cmocka_unit_test(test_out_of_trials),
 		cmocka_unit_test(test_protocol),
+		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_bad_cfg),
 	};
 
