@@ -141,4 +141,14 @@ void xc_search_print(FILE *out, const struct xc_search *s);
  */
 json_t *xc_search_json(const struct xc_search *s);
 
+/*
+ * The outcome of a trial (load and duration left as they are) from the
+ * JSON report of its run: frames sent and the achieved rate of both
+ * agents' senders, the missing frames less the tester's share of them
+ * (loss.tester) as lost; tester_only when all were the tester's.
+ * 0, or -EINVAL when the report has no loss or loses more than it sent.
+ */
+int xc_search_trial_from_report(const json_t *report,
+				struct xc_search_trial *t);
+
 #endif /* XC_SEARCH_H */

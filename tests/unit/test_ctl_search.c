@@ -615,6 +615,47 @@ static void test_output(void **state)
 	xc_search_free(&s);
 }
 
+static void trial_from(const char *json, struct xc_search_trial *t,
+		       int want)
+{
+	json_t *j = json_loads(json, 0, NULL);
+
+	assert_non_null(j);
+	memset(t, 0, sizeof(*t));
+	assert_int_equal(xc_search_trial_from_report(j, t), want);
+	json_decref(j);
+}
+
+/* A trial's outcome from its run's JSON report. */
+static void test_trial_from_report(void **state)
+{
+	struct xc_search_trial t;
+
+	(void)state;
+	trial_from("{\"loss\": {\"missing\": 100, \"tester\": 30},"
+		   " \"tx\": {\"tx_frames\": 10000,"
+		   " \"tx_rate_achieved_pps\": 1000.5},"
+		   " \"rx\": {\"tx_frames\": 5000,"
+		   " \"tx_rate_achieved_pps\": 500}}", &t, 0);
+	assert_int_equal(t.sent, 15000);
+	assert_int_equal(t.lost, 70);
+	assert_false(t.tester_only);
+	assert_true(t.offered == 1500.5 && t.achieved == 1500.5);
+
+	trial_from("{\"loss\": {\"missing\": 30, \"tester\": 30},"
+		   " \"tx\": {\"tx_frames\": 10000}, \"rx\": null}", &t, 0);
+	assert_int_equal(t.lost, 0);
+	assert_true(t.tester_only);
+	assert_true(xc_search_loss_ratio(&t) == 0);
+
+	trial_from("{\"loss\": {\"missing\": 0, \"tester\": 0},"
+		   " \"tx\": {\"tx_frames\": 10}}", &t, 0);
+	assert_false(t.tester_only);
+	trial_from("{\"loss\": {\"missing\": 20},"
+		   " \"tx\": {\"tx_frames\": 10}}", &t, -EINVAL);
+	trial_from("{\"tx\": {\"tx_frames\": 10}}", &t, -EINVAL);
+}
+
 static void expect_bad(struct xc_search_cfg *c, const char *what)
 {
 	struct xc_search s;
@@ -676,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_trials),
 		cmocka_unit_test(test_protocol),
 		cmocka_unit_test(test_output),
+		cmocka_unit_test(test_trial_from_report),
 		cmocka_unit_test(test_bad_cfg),
 	};
 
