@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "xceiver.pb-c.h"
+
 #define XC_SEARCH_MAX_GOALS	8
 #define XC_SEARCH_MAX_TRIALS	1000	/* limit of max_trials */
 #define XC_SEARCH_DEF_TRIALS	100	/* max_trials when 0 */
@@ -150,5 +152,19 @@ json_t *xc_search_json(const struct xc_search *s);
  */
 int xc_search_trial_from_report(const json_t *report,
 				struct xc_search_trial *t);
+
+/*
+ * Each stream's share of a trial's load in *share (freed by the caller):
+ * its rate over the spec's total, equal shares when a stream has no rate.
+ * 0, -EINVAL (no streams) or -ENOMEM.
+ */
+int xc_search_shares(const Xceiver__V1__TestSpec *s, double **share);
+
+/*
+ * Put a trial on spec s: each stream at its share of pps (at least 1),
+ * for duration s, its count from them. 0 or -ERANGE (too many frames).
+ */
+int xc_search_apply(Xceiver__V1__TestSpec *s, const double *share,
+		    double pps, double duration);
 
 #endif /* XC_SEARCH_H */

@@ -656,6 +656,41 @@ static void test_trial_from_report(void **state)
 	trial_from("{\"tx\": {\"tx_frames\": 10}}", &t, -EINVAL);
 }
 
+/* A trial's load shared among the spec's streams as their rates are. */
+static void test_apply(void **state)
+{
+	Xceiver__V1__Stream st[2], *stp[2] = { &st[0], &st[1] };
+	Xceiver__V1__TestSpec spec = XCEIVER__V1__TEST_SPEC__INIT;
+	double *share;
+
+	(void)state;
+	xceiver__v1__stream__init(&st[0]);
+	xceiver__v1__stream__init(&st[1]);
+	st[0].rate_pps = 1000;
+	st[0].frame_size = 64;
+	st[1].rate_pps = 3000;
+	st[1].frame_size = 64;
+	st[1].count = 5;
+	spec.n_streams = 2;
+	spec.streams = stp;
+	assert_int_equal(xc_search_shares(&spec, &share), 0);
+	assert_true(share[0] == 0.25 && share[1] == 0.75);
+	assert_int_equal(xc_search_apply(&spec, share, 8000, 2), 0);
+	assert_int_equal(st[0].rate_pps, 2000);
+	assert_int_equal(st[1].rate_pps, 6000);
+	assert_int_equal(st[0].count, 4000);
+	assert_int_equal(st[1].count, 12000);
+	assert_int_equal(st[1].duration_ms, 2000);
+	free(share);
+
+	st[0].rate_pps = 0;	/* as fast as possible: equal shares */
+	assert_int_equal(xc_search_shares(&spec, &share), 0);
+	assert_true(share[0] == 0.5 && share[1] == 0.5);
+	free(share);
+	spec.n_streams = 0;
+	assert_int_equal(xc_search_shares(&spec, &share), -EINVAL);
+}
+
 static void expect_bad(struct xc_search_cfg *c, const char *what)
 {
 	struct xc_search s;
@@ -718,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_protocol),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_trial_from_report),
+		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_bad_cfg),
 	};
 
