@@ -20,24 +20,33 @@ void xc_search_defaults(struct xc_search_cfg *c, enum xc_search_algo algo)
 {
 	static const struct xc_search_goal ndr = {
 		.loss_ratio = 0, .final_duration = 10, .duration_sum = 10,
-		.exceed_ratio = 0.5, .width = 0.005,
+		.exceed_ratio = XC_SEARCH_DEF_EXCEED,
+		.width = XC_SEARCH_DEF_WIDTH,
 	};
 
 	memset(c, 0, sizeof(*c));
 	c->algo = algo;
-	c->min_load = 1000;
-	c->max_load = 14880952;		/* 10 Gb/s of 64-byte frames */
-	c->duration = 60;		/* RFC 2544 section 24 */
-	c->width_rel = 0.005;
+	c->min_load = XC_SEARCH_DEF_MIN_PPS;
+	c->max_load = XC_SEARCH_DEF_MAX_PPS;
+	c->duration = XC_SEARCH_DEF_DURATION;
+	c->width_rel = XC_SEARCH_DEF_WIDTH;
 	c->goals[0] = ndr;
 	c->goals[1] = ndr;
-	c->goals[1].loss_ratio = 0.005;
+	c->goals[1].loss_ratio = XC_SEARCH_DEF_PDR;
 	c->ngoals = 2;
 }
 
 static int bad(char *err, size_t len, const char *what, double v)
 {
 	snprintf(err, len, "search: %s %g is out of range", what, v);
+	return -EINVAL;
+}
+
+static int bad_limit(char *err, size_t len, const char *what, unsigned int v,
+		     unsigned int limit)
+{
+	snprintf(err, len, "search: %s %u is out of range (1 to %u)", what, v,
+		 limit);
 	return -EINVAL;
 }
 
@@ -76,7 +85,8 @@ static int check_cfg(const struct xc_search_cfg *c, char *err, size_t len)
 	if (!(c->max_load >= c->min_load))
 		return bad(err, len, "max load (>= min load)", c->max_load);
 	if (c->max_trials > XC_SEARCH_MAX_TRIALS)
-		return bad(err, len, "max trials (limit 1000)", c->max_trials);
+		return bad_limit(err, len, "max trials", c->max_trials,
+				 XC_SEARCH_MAX_TRIALS);
 	if (c->algo == XC_SEARCH_RFC2544) {
 		if (!(c->duration > 0))
 			return bad(err, len, "trial duration (> 0 s)",
@@ -91,7 +101,8 @@ static int check_cfg(const struct xc_search_cfg *c, char *err, size_t len)
 	if (c->algo != XC_SEARCH_MLR)
 		return bad(err, len, "algorithm", c->algo);
 	if (c->ngoals < 1 || c->ngoals > XC_SEARCH_MAX_GOALS)
-		return bad(err, len, "number of goals (1 to 8)", c->ngoals);
+		return bad_limit(err, len, "number of goals", c->ngoals,
+				 XC_SEARCH_MAX_GOALS);
 	for (i = 0; i < c->ngoals; i++) {
 		ret = check_goal(&c->goals[i], err, len);
 		if (ret)

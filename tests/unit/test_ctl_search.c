@@ -722,10 +722,10 @@ static void test_bad_cfg(void **state)
 	expect_bad(&c, "goal loss ratio");
 	cfg_mlr(&c, 1);
 	c.ngoals = XC_SEARCH_MAX_GOALS + 1;
-	expect_bad(&c, "number of goals (1 to 8)");
+	expect_bad(&c, "number of goals 9 is out of range (1 to 8)");
 	cfg_mlr(&c, 1);
 	c.max_trials = XC_SEARCH_MAX_TRIALS + 1;
-	expect_bad(&c, "max trials (limit 1000)");
+	expect_bad(&c, "max trials 1001 is out of range (1 to 1000)");
 	cfg_mlr(&c, 1);
 	c.goals[0].initial_duration = 2;
 	expect_bad(&c, "goal initial trial duration");
