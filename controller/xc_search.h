@@ -23,7 +23,7 @@
 #define XC_SEARCH_DEF_TRIALS	100	/* max_trials when 0 */
 /* Defaults (xc_search_defaults) */
 #define XC_SEARCH_DEF_MIN_PPS	1000
-#define XC_SEARCH_DEF_MAX_PPS	14880952	/* 10 Gb/s, 64-byte frames */
+#define XC_SEARCH_DEF_MAX_PPS	14880952	/* 10 Gb/s at 64 bytes */
 #define XC_SEARCH_DEF_DURATION	60	/* s, RFC 2544 section 24 */
 #define XC_SEARCH_DEF_WIDTH	0.005	/* relative */
 #define XC_SEARCH_DEF_PDR	0.005	/* PDR goal loss ratio */

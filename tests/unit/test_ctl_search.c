@@ -27,6 +27,7 @@
 struct sim {
 	double rate;		/* R: the path forwards up to this */
 	double cap;		/* T: the tester sends at most this */
+	bool cap_lossy;		/* and loses 10% when asked for more */
 	double noise_from;	/* noisy loss from here to R; 0 none */
 	double noise_p;		/* chance of a noisy loss */
 	double own_from;	/* the tester loses frames itself above */
@@ -83,6 +84,8 @@ static void sim_trial(struct sim *p, struct xc_search_trial *t)
 	if (!t->lost && p->noise_from && off >= p->noise_from &&
 	    rand_r(&p->seed) < p->noise_p * RAND_MAX)
 		t->lost = 1 + t->sent / 10000;
+	if (p->cap_lossy && t->load > p->cap)
+		t->lost = t->sent / 10;
 	if (!sim_seen(p, t->load) && !t->lost && p->flaky_from &&
 	    off >= p->flaky_from)
 		t->lost = 1 + t->sent / 10000;
@@ -443,6 +446,19 @@ static void test_tester_limited(void **state)
 	run(&s, &p);
 	assert_true(s.res[0].tester_limited);
 	assert_true(s.res[0].throughput == 2000000);
+	xc_search_free(&s);
+
+	/* a trial the senders could not keep bounds nothing, lossy or not */
+	p.cap_lossy = true;
+	cfg_mlr(&c, 1);
+	start(&s, &c);
+	assert_int_equal(run(&s, &p), 2);
+	assert_true(s.res[0].tester_limited && s.res[1].tester_limited);
+	xc_search_free(&s);
+	cfg_2544(&c, MIN_LOAD, MAX_LOAD);
+	start(&s, &c);
+	assert_int_equal(run(&s, &p), 2);
+	assert_true(s.res[0].tester_limited);
 	xc_search_free(&s);
 }
 
