@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
 # The run's events (--json-stream), read by a consumer while the run goes.
-# A consumer reads a FIFO line by line: when it reads the first progress
-# event the controller is still running. Every line parses and has the
+# A consumer reads a FIFO line by line. The Rx agent is stopped (SIGSTOP)
+# until the consumer has read the start event, so the run cannot go on
+# unless each event reaches the reader when it happens (a buffered stream
+# would hold the start event back and the run would fail); when the
+# consumer reads the first progress event the controller is still running. Every line parses and has the
 # schema, an RFC 3339 timestamp, the event and the run's id; the stream is
 # start, hello and prepared of both agents, progress of both, the checks
 # exactly as the JSON report lists them, and the verdict, last and once.
@@ -18,15 +21,20 @@
 XC_SCHEMA=xceiver.events/1
 XC_TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$'
 
-# xc_consume FIFO LINES LIVE: copy each line of FIFO to LINES as it comes;
-# at the first progress event, LIVE says whether the controller (its pid
-# in $XC_TMP/ctl.pid) was still running.
+# xc_consume FIFO LINES LIVE [PID]: copy each line of FIFO to LINES as it
+# comes; at the start event, SIGCONT to PID; at the first progress event,
+# LIVE says whether the controller (its pid in $XC_TMP/ctl.pid) was still
+# running.
 xc_consume()
 {
 	local line pid i
 
 	while IFS= read -r line; do
 		printf '%s\n' "$line" >>"$2"
+		if [ -n "${4:-}" ] && [ "$(jq -r .event <<<"$line")" = start ]
+		then
+			kill -CONT "$4"
+		fi
 		[ -e "$3" ] && continue
 		jq -e '.event == "progress"' <<<"$line" >/dev/null 2>&1 ||
 			continue
@@ -92,13 +100,16 @@ fifo=$XC_TMP/events.fifo
 lines=$XC_TMP/events.ndjson
 live=$XC_TMP/live
 mkfifo "$fifo"
-xc_consume "$fifo" "$lines" "$live" &
+rx_agent=${XC_AGENT_PID[rx]}
+kill -STOP "$rx_agent"
+xc_consume "$fifo" "$lines" "$live" "$rx_agent" &
 consumer=$!
 xc_run_bg "${XC_EP[@]}" --mode skb --count 150000 --rate 50000 --size 64 \
 	--json "$XC_JSON" --json-stream "$fifo"
 echo "$XC_CTL_PID" >"$XC_TMP/ctl.pid"
 xc_run_wait
 wait "$consumer"
+kill -CONT "$rx_agent"
 xc_assert_rc 0
 xc_assert_eq "controller running at the first progress event" running \
 	"$(cat "$live" 2>/dev/null)"
