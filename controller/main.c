@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xc_ctl.h"
+#include "xc_events.h"
 #include "xc_frame.h"
 #include "xc_keys.h"
 #include "xc_log.h"
@@ -90,6 +91,11 @@ static void xc_usage(FILE *f)
 		"  --plot FILE      draw it as SVG: rates per stream, missing frames,\n"
 		"                   loss episodes labelled with where the frames went\n"
 		"  --timeline-interval MS  length of an interval (default 10 ms)\n"
+		"  --json-stream FILE|-  write events as JSON lines while the run\n"
+		"                   goes (start, progress, each check, verdict;\n"
+		"                   README, \"Events while a run goes\"); FILE is\n"
+		"                   truncated, not renamed; with -, the events go\n"
+		"                   to stdout and the summary to stderr\n"
 		"  --progress       progress lines on stderr (default on a terminal)\n"
 		"  -q, --quiet      print the verdict line only\n"
 		"  -v, --verbose    more log output\n"
@@ -234,7 +240,7 @@ enum {
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
 	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY, XC_OPT_TIMELINE,
 	XC_OPT_PLOT, XC_OPT_INTERVAL, XC_OPT_REFLECT, XC_OPT_NO_LATENCY,
-	XC_OPT_LIVENESS,
+	XC_OPT_LIVENESS, XC_OPT_JSON_STREAM,
 };
 
 /* --liveness S: whole seconds within the limits. */
@@ -377,6 +383,9 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_PCAP:
 		o->pcap_path = arg;
 		return 0;
+	case XC_OPT_JSON_STREAM:
+		o->events_path = arg;
+		return 0;
 	case XC_OPT_TIMELINE:
 		o->timeline_path = arg;
 		return 0;
@@ -432,6 +441,7 @@ static const struct option xc_run_opts[] = {
 	{ "payload-check", required_argument, NULL, XC_OPT_PAYLOAD },
 	{ "json", required_argument, NULL, XC_OPT_JSON },
 	{ "pcap", required_argument, NULL, XC_OPT_PCAP },
+	{ "json-stream", required_argument, NULL, XC_OPT_JSON_STREAM },
 	{ "timeline", required_argument, NULL, XC_OPT_TIMELINE },
 	{ "plot", required_argument, NULL, XC_OPT_PLOT },
 	{ "timeline-interval", required_argument, NULL, XC_OPT_INTERVAL },
@@ -642,13 +652,15 @@ static int xc_json_fill(FILE *f, void *root)
 	return errno ? -errno : -EIO;
 }
 
-static int xc_write_json(const char *path, json_t *root)
+static int xc_write_json(const char *path, json_t *root,
+			 struct xc_events *ev)
 {
 	char err[512];
 
 	if (!xc_outfile_write(path, xc_json_fill, root, err, sizeof(err)))
 		return 0;
 	fprintf(stderr, "xceiver: %s\n", err);
+	xc_events_fail(ev, err, "output");
 	return -EIO;
 }
 
@@ -674,8 +686,13 @@ static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 	} else if (xc_verdict_files(s, &res, o, why, sizeof(why))) {
 		fprintf(stderr, "xceiver: %s\n", why);
 	}
-	if (ret == XC_EXIT_RUN && o->json_path)
-		xc_cnr_report(j, s, &res, o);
+	if (ret == XC_EXIT_RUN) {
+		xc_events_fail(o->events, res.fail.reason, res.fail.phase);
+		if (o->json_path)
+			xc_cnr_report(j, s, &res, o);
+	}
+	if (o->repeat > 1)
+		xc_events_rep_end(o->events, ret);
 	if (ret == XC_EXIT_RUN && o->repeat > 1)
 		fprintf(stderr, "xceiver: repetition %u of %u could not run\n",
 			o->repetition, o->repeat);
@@ -760,7 +777,8 @@ static int xc_pcap_finish(struct xc_pcap *pcap, struct xc_outfile *out,
 }
 
 /* An output that failed after the verdict: exit 3, and the JSON says so. */
-static int xc_output_failed(json_t *root, const char *flag, const char *err)
+static int xc_output_failed(json_t *root, struct xc_events *ev,
+			    const char *flag, const char *err)
 {
 	char why[640];
 
@@ -768,6 +786,7 @@ static int xc_output_failed(json_t *root, const char *flag, const char *err)
 	fprintf(stderr, "xceiver: %s\n", why);
 	if (root)
 		xc_cnr_mark(root, why, "output");
+	xc_events_fail(ev, why, "output");
 	return XC_EXIT_RUN;
 }
 
@@ -781,6 +800,7 @@ static int xc_cmd_run(int argc, char **argv)
 	struct xc_pcap pcap = { 0 };
 	struct xc_tls_ctx *tls = NULL;
 	struct xc_outfile pcap_out = { 0 };
+	struct xc_events events;
 	json_t *root = NULL;
 	const char *name;
 	char err[512];
@@ -816,11 +836,27 @@ static int xc_cmd_run(int argc, char **argv)
 		}
 		o.pcap = &pcap;
 	}
+	if (o.events_path && xc_events_open(&events, o.events_path, err,
+					    sizeof(err))) {
+		fprintf(stderr, "xceiver: %s\n", err);
+		if (o.pcap)
+			xc_pcap_close(&pcap, err, sizeof(err));
+		xc_outfile_discard(&pcap_out);
+		ret = XC_EXIT_USAGE;
+		goto out;
+	}
+	o.events = o.events_path ? &events : NULL;
 	ret = xc_run_all(s, &o, &root);
 	if (o.pcap && xc_pcap_finish(&pcap, &pcap_out, ret, err, sizeof(err)))
-		ret = xc_output_failed(root, "--pcap", err);
-	if (root && o.json_path && xc_write_json(o.json_path, root))
+		ret = xc_output_failed(root, o.events, "--pcap", err);
+	if (root && o.json_path && xc_write_json(o.json_path, root,
+						 o.events))
 		ret = XC_EXIT_RUN;
+	xc_events_verdict(o.events, ret);
+	if (xc_events_close(o.events, err, sizeof(err))) {
+		fprintf(stderr, "xceiver: %s\n", err);
+		ret = XC_EXIT_RUN;
+	}
 out:
 	json_decref(root);
 	xc_spec_free(s);

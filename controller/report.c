@@ -40,7 +40,7 @@ static void xc_lat_check_json(json_t *o, const struct xc_check *c)
 			    json_null());
 }
 
-static json_t *xc_check_json(const struct xc_check *c)
+json_t *xc_check_json(const struct xc_check *c)
 {
 	char name[96], text[160];
 	json_t *o;

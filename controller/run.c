@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "xc_ctl.h"
+#include "xc_events.h"
 #include "xc_limits.h"
 #include "xc_log.h"
 #include "xc_spec.h"
@@ -564,6 +565,8 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		pr_debug("%s agent %s: version %s\n", p->name, p->ep->agent,
 			 env->hello->software_version);
 		xc_peer_identity(p);
+		xc_events_hello(p->run->opts->events, p->name, p->ep->agent,
+				env->hello, xc_conn_identity(p->conn));
 		p->clock->probed = xc_has_capability(env->hello,
 						     "clock-probe");
 		break;
@@ -579,6 +582,8 @@ static void xc_on_reply(struct xc_peer *p, const Xceiver__V1__Envelope *env)
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_PREPARED:
 		*p->mode = env->prepared->mode;
+		xc_events_prepared(p->run->opts->events, p->name,
+				   p->ep->agent, env->prepared);
 		break;
 	case XCEIVER__V1__ENVELOPE__BODY_STARTED:
 		p->start_id = env->request_id;
@@ -656,6 +661,8 @@ static int xc_peer_on_msg(struct xc_conn *c, const Xceiver__V1__Envelope *env)
 			p->progress.rx_valid = env->progress->rx_valid;
 			p->progress.tx_done = env->progress->tx_done;
 			p->seen->has_progress = true;
+			xc_events_progress(r->opts->events, p->name,
+					   &p->progress, p->done);
 		}
 		return 0;
 	case XCEIVER__V1__ENVELOPE__BODY_DONE:
@@ -1367,6 +1374,8 @@ int xc_run(Xceiver__V1__TestSpec *spec, const struct xc_ctl_opts *opts,
 		ret = XC_EXIT_RUN;
 		goto out;
 	}
+	xc_events_start(opts->events, spec, res->run_id, opts->repetition,
+			opts->repeat);
 	r->phase = XC_P_CONNECT;
 	ret = xc_phase_begin(r);
 	if (ret < 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xc_ctl.h"
+#include "xc_events.h"
 #include "xc_forensics.h"
 #include "xc_latency.h"
 #include "xc_output.h"
@@ -137,6 +138,7 @@ int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
 				     err);
 		goto out;
 	}
+	xc_events_checks(opts->events, &j);
 	xc_verdict_show(&v, &j, opts);
 	ret = xc_verdict_exit(j.word);
 	if (xc_report_pcap(&v, opts->pcap, err, sizeof(err)))

@@ -35,11 +35,14 @@ enum {
 
 enum xc_side { XC_TX = 0, XC_RX = 1 };
 
+struct xc_events;
+
 struct xc_ctl_opts {
 	const char *json_path;
 	const char *pcap_path;
 	const char *timeline_path;	/* --timeline FILE.csv */
 	const char *plot_path;		/* --plot FILE.svg */
+	const char *events_path;	/* --json-stream FILE|- */
 	struct xc_pcap *pcap;	/* open when pcap_path is set */
 	bool quiet;
 	bool progress;		/* print progress lines on stderr */
@@ -47,6 +50,7 @@ struct xc_ctl_opts {
 	unsigned int repetition;	/* the current one, 1-based */
 	struct xc_tls_opts tls;		/* the control channel's flags */
 	unsigned int liveness_s;	/* --liveness; 0: none */
+	struct xc_events *events;	/* --json-stream; NULL: none */
 };
 
 /* What a finished run hands to the verdict. */

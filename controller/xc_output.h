@@ -32,6 +32,11 @@ void xc_verdict_print(FILE *out, const struct xc_judgement *j,
 /* The run's JSON report: verdict, modes, spec, both reports, checks. */
 json_t *xc_report_json(const struct xc_view *v, const struct xc_judgement *j,
 		       const struct xc_ctl_opts *opts);
+/*
+ * One check as the JSON report lists it: name, check, result, source,
+ * pass, op, expected, value (latency: expected_ns, value_ns, ...).
+ */
+json_t *xc_check_json(const struct xc_check *c);
 /* The preflight's findings: [{level: refused|warning, message}]. */
 json_t *xc_preflight_json(const struct xc_findings *fs);
 /* Append the anomalies' frame copies of every agent; 0 or -errno. */
