@@ -14,6 +14,7 @@
 #include "xc_ctl.h"
 #include "xc_events.h"
 #include "xc_frame.h"
+#include "xc_junit.h"
 #include "xc_keys.h"
 #include "xc_log.h"
 #include "xc_pcap.h"
@@ -84,6 +85,10 @@ static void xc_usage(FILE *f)
 		"                   reason (as printed), phase, agents (what each\n"
 		"                   said: hello, prepared, last progress, done,\n"
 		"                   report), the interfaces, reports received, spec\n"
+		"  --junit FILE     write the verdict as JUnit XML for CI: a testsuite\n"
+		"                   per repetition, a testcase per check (failure:\n"
+		"                   measured and expected; skipped: not judged;\n"
+		"                   error: could not run, exit 3)\n"
 		"  --pcap FILE      write the anomalous frames Rx kept to a pcap file\n"
 		"  --timeline FILE  write the run interval by interval as CSV: frames\n"
 		"                   sent, received and missing (by when they were sent),\n"
@@ -240,7 +245,7 @@ enum {
 	XC_OPT_STREAMS, XC_OPT_BIDIR, XC_OPT_EXPECT, XC_OPT_PAYLOAD,
 	XC_OPT_ROUTED, XC_OPT_GATEWAY, XC_OPT_RX_GATEWAY, XC_OPT_TIMELINE,
 	XC_OPT_PLOT, XC_OPT_INTERVAL, XC_OPT_REFLECT, XC_OPT_NO_LATENCY,
-	XC_OPT_LIVENESS, XC_OPT_JSON_STREAM,
+	XC_OPT_LIVENESS, XC_OPT_JSON_STREAM, XC_OPT_JUNIT,
 };
 
 /* --liveness S: whole seconds within the limits. */
@@ -386,6 +391,9 @@ static int xc_apply_opt(Xceiver__V1__TestSpec *s, int c, const char *arg,
 	case XC_OPT_JSON_STREAM:
 		o->events_path = arg;
 		return 0;
+	case XC_OPT_JUNIT:
+		o->junit_path = arg;
+		return 0;
 	case XC_OPT_TIMELINE:
 		o->timeline_path = arg;
 		return 0;
@@ -442,6 +450,7 @@ static const struct option xc_run_opts[] = {
 	{ "json", required_argument, NULL, XC_OPT_JSON },
 	{ "pcap", required_argument, NULL, XC_OPT_PCAP },
 	{ "json-stream", required_argument, NULL, XC_OPT_JSON_STREAM },
+	{ "junit", required_argument, NULL, XC_OPT_JUNIT },
 	{ "timeline", required_argument, NULL, XC_OPT_TIMELINE },
 	{ "plot", required_argument, NULL, XC_OPT_PLOT },
 	{ "timeline-interval", required_argument, NULL, XC_OPT_INTERVAL },
@@ -677,6 +686,9 @@ static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 	int ret;
 
 	*j = NULL;
+	if (o->junit && xc_junit_run_begin(o->junit, s->name, o->repeat,
+					   o->repetition))
+		fprintf(stderr, "xceiver: --junit: out of memory\n");
 	ret = xc_run(s, o, &res);
 	if (ret == XC_EXIT_PASS) {
 		ret = xc_verdict_why(s, &res, o, o->json_path ? j : NULL, why,
@@ -691,6 +703,8 @@ static int xc_run_once(Xceiver__V1__TestSpec *s, struct xc_ctl_opts *o,
 		if (o->json_path)
 			xc_cnr_report(j, s, &res, o);
 	}
+	if (o->junit && xc_junit_run_end(o->junit, &res, ret))
+		fprintf(stderr, "xceiver: --junit: out of memory\n");
 	if (o->repeat > 1)
 		xc_events_rep_end(o->events, ret);
 	if (ret == XC_EXIT_RUN && o->repeat > 1)
@@ -801,6 +815,7 @@ static int xc_cmd_run(int argc, char **argv)
 	struct xc_tls_ctx *tls = NULL;
 	struct xc_outfile pcap_out = { 0 };
 	struct xc_events events;
+	struct xc_junit junit = { 0 };
 	json_t *root = NULL;
 	const char *name;
 	char err[512];
@@ -825,6 +840,12 @@ static int xc_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	xc_tcp_set_liveness(o.liveness_s * 1000);
+	if (o.junit_path && xc_junit_init(&junit)) {
+		fprintf(stderr, "xceiver: --junit: out of memory\n");
+		ret = XC_EXIT_RUN;
+		goto out;
+	}
+	o.junit = o.junit_path ? &junit : NULL;
 	if (o.pcap_path) {
 		if (xc_outfile_open(&pcap_out, o.pcap_path, err, sizeof(err)) ||
 		    xc_pcap_open_stream(&pcap, pcap_out.f, o.pcap_path, err,
@@ -849,6 +870,9 @@ static int xc_cmd_run(int argc, char **argv)
 	ret = xc_run_all(s, &o, &root);
 	if (o.pcap && xc_pcap_finish(&pcap, &pcap_out, ret, err, sizeof(err)))
 		ret = xc_output_failed(root, o.events, "--pcap", err);
+	if (o.junit && xc_junit_write(o.junit, o.junit_path, err,
+				      sizeof(err)))
+		ret = xc_output_failed(root, o.events, "--junit", err);
 	if (root && o.json_path && xc_write_json(o.json_path, root,
 						 o.events))
 		ret = XC_EXIT_RUN;
@@ -858,6 +882,7 @@ static int xc_cmd_run(int argc, char **argv)
 		ret = XC_EXIT_RUN;
 	}
 out:
+	xc_junit_free(&junit);
 	json_decref(root);
 	xc_spec_free(s);
 	xc_conn_set_security(NULL);

@@ -423,5 +423,7 @@ int xc_results_clear(const struct xc_ctl_opts *o, char *err, size_t errlen)
 	       xc_result_clear_all("--timeline", o->timeline_path, true, n,
 				   err, errlen) ?:
 	       xc_result_clear_all("--plot", o->plot_path, true, n, err,
+				   errlen) ?:
+	       xc_result_clear_all("--junit", o->junit_path, false, n, err,
 				   errlen);
 }

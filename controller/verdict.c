@@ -2,7 +2,7 @@
 /*
  * One run's verdict: judge it (judge.c), then print the summary
  * (summary.c), append the anomalies' frames to the pcap file and build the
- * JSON report (report.c).
+ * JSON report (report.c) and the JUnit suite's testcases (junit.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include "xc_ctl.h"
 #include "xc_events.h"
 #include "xc_forensics.h"
+#include "xc_junit.h"
 #include "xc_latency.h"
 #include "xc_output.h"
 #include "xc_plot.h"
@@ -141,6 +142,9 @@ int xc_verdict_why(const Xceiver__V1__TestSpec *spec,
 	xc_events_checks(opts->events, &j);
 	xc_verdict_show(&v, &j, opts);
 	ret = xc_verdict_exit(j.word);
+	if (opts->junit && xc_junit_checks(opts->junit, &j))
+		ret = xc_verdict_err(why, whylen,
+				     "cannot build the JUnit report: out of memory");
 	if (xc_report_pcap(&v, opts->pcap, err, sizeof(err)))
 		ret = xc_verdict_err(why, whylen, "%s", err);
 	if (xc_fx_files(&fx, &v, opts, err, sizeof(err)))

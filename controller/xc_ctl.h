@@ -36,6 +36,7 @@ enum {
 enum xc_side { XC_TX = 0, XC_RX = 1 };
 
 struct xc_events;
+struct xc_junit;
 
 struct xc_ctl_opts {
 	const char *json_path;
@@ -44,6 +45,8 @@ struct xc_ctl_opts {
 	const char *plot_path;		/* --plot FILE.svg */
 	const char *events_path;	/* --json-stream FILE|- */
 	struct xc_pcap *pcap;	/* open when pcap_path is set */
+	const char *junit_path;		/* --junit FILE.xml */
+	struct xc_junit *junit;		/* its suites when set (xc_junit.h) */
 	bool quiet;
 	bool progress;		/* print progress lines on stderr */
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */

@@ -2,12 +2,13 @@
 /*
  * Results that survive failure.
  *
- * Every result file (--json, --pcap, --timeline, --plot) is written to a
- * temporary name in its own directory and renamed into place once it is
- * whole (struct xc_outfile), so a file at its final name is never half
- * written. When a run starts, before it connects to an agent, the names it
- * will write are removed (xc_results_clear): afterwards each holds this
- * run's result or does not exist, never an earlier run's.
+ * Every result file (--json, --junit, --pcap, --timeline, --plot) is
+ * written to a temporary name in its own directory and renamed into
+ * place once it is whole (struct xc_outfile), so a file at its final
+ * name is never half written. When a run starts, before it connects to
+ * an agent, the names it will write are removed (xc_results_clear):
+ * afterwards each holds this run's result or does not exist, never an
+ * earlier run's.
  *
  * A run that cannot finish (exit 3) still hands back what it learnt: why,
  * in which phase, and what each agent had said (struct xc_failure and

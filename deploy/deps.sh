@@ -12,7 +12,7 @@ XC_PKGS=(
 	libclang-rt-14-dev
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libmnl-dev
 	protobuf-c-compiler libprotobuf-c-dev
-	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-utils
+	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-dev libxml2-utils
 	libssl-dev openssl
 	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux libcap2-bin
 	netsniff-ng stress-ng

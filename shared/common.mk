@@ -39,6 +39,9 @@ BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson openssl
 # $(AGENT_PKGS) there
 AGENT_PKGS := libbpf libxdp libmnl
 AGENT_LIBS := -lelf -lz
+# what the controller's objects need beyond those (controller/, the unit
+# tests, tests/fuzz): libxml2 for --junit
+CTL_PKGS := libxml-2.0
 PKGS := $(BASE_PKGS) $(DIR_PKGS)
 
 XC_SAN_COMMON := -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -429,9 +429,10 @@ static void test_results_clear(void **state)
 {
 	static const char *const names[] = {
 		"r.json", "p.svg", "p-r1.svg", "p-r2.svg", "p-r3.svg",
-		"t.csv", "t-r2.csv", "other.json",
+		"t.csv", "t-r2.csv", "other.json", "j.xml",
 	};
 	char json[512], plot[512], tl[512], file[512], list[512], err[256];
+	char junit[512];
 	struct xc_ctl_opts o = { .repeat = 2 };
 	struct dir d;
 	size_t i;
@@ -448,6 +449,8 @@ static void test_results_clear(void **state)
 	o.json_path = json;
 	o.plot_path = plot;
 	o.timeline_path = tl;
+	dir_file(&d, "j.xml", junit, sizeof(junit));
+	o.junit_path = junit;
 	o.pcap_path = "/dev/null";	/* not a regular file: left alone */
 	assert_int_equal(xc_results_clear(&o, err, sizeof(err)), 0);
 	dir_list(&d, list, sizeof(list));
