@@ -16,7 +16,7 @@ XC_PKGS=(
 	libssl-dev openssl
 	iproute2 iputils-ping curl ethtool nftables jq procps psmisc util-linux libcap2-bin
 	netsniff-ng stress-ng
-	prometheus python3-prometheus-client
+	python3-prometheus-client
 )
 
 missing=()
