@@ -255,12 +255,14 @@ static void xc_mfamily(FILE *f, bool om, const struct xc_mstate *st,
 		       const struct xc_mfam *fam)
 {
 	const struct xc_mrow *r;
+	bool iface;
 	size_t i;
 
 	xc_mhead(f, om, fam->name, "counter", NULL, fam->help);
 	for (i = 0; i < st->nrows; i++) {
 		r = &st->rows[i];
-		if ((r->queue == XC_METRICS_IFACE) != (fam->kind == XC_MK_IFACE))
+		iface = r->queue == XC_METRICS_IFACE;
+		if (iface != (fam->kind == XC_MK_IFACE))
 			continue;
 		fprintf(f, "%s_total", fam->name);
 		xc_mlabels(f, r);
