@@ -57,22 +57,14 @@ dropped:
 	return NULL;
 }
 
-static void xc_mstate_xsk(struct xc_mstate *st, const char *ifname,
-			  const Xceiver__V1__XskStats *x)
+void xc_mrow_xsk(uint64_t *v, const Xceiver__V1__XskStats *x)
 {
-	struct xc_mrow *r;
-
-	if (x->unread)
-		return;
-	r = xc_mstate_row(st, ifname, x->queue);
-	if (!r)
-		return;
-	r->done[XC_M_XSK_RX_DROPPED] += x->rx_dropped;
-	r->done[XC_M_XSK_RX_INVALID] += x->rx_invalid_descs;
-	r->done[XC_M_XSK_TX_INVALID] += x->tx_invalid_descs;
-	r->done[XC_M_XSK_RX_RING_FULL] += x->rx_ring_full;
-	r->done[XC_M_XSK_FILL_EMPTY] += x->rx_fill_ring_empty_descs;
-	r->done[XC_M_XSK_TX_RING_EMPTY] += x->tx_ring_empty_descs;
+	v[XC_M_XSK_RX_DROPPED] += x->rx_dropped;
+	v[XC_M_XSK_RX_INVALID] += x->rx_invalid_descs;
+	v[XC_M_XSK_TX_INVALID] += x->tx_invalid_descs;
+	v[XC_M_XSK_RX_RING_FULL] += x->rx_ring_full;
+	v[XC_M_XSK_FILL_EMPTY] += x->rx_fill_ring_empty_descs;
+	v[XC_M_XSK_TX_RING_EMPTY] += x->tx_ring_empty_descs;
 }
 
 void xc_mstate_report(struct xc_mstate *st, const char *ifname,
@@ -82,8 +74,6 @@ void xc_mstate_report(struct xc_mstate *st, const char *ifname,
 	struct xc_mrow *row;
 	size_t i;
 
-	for (i = 0; i < r->n_xsk; i++)
-		xc_mstate_xsk(st, ifname, r->xsk[i]);
 	row = xc_mstate_row(st, ifname, XC_METRICS_IFACE);
 	if (!row)
 		return;
@@ -152,22 +142,22 @@ static const struct xc_mfam xc_mfams[] = {
 	{ "xceiver_frames_validated",
 	  "Received test frames delivered intact", XC_M_VALID, XC_MK_QUEUE },
 	{ "xceiver_xsk_rx_dropped",
-	  "XDP_STATISTICS rx_dropped of the queue's sockets (ended runs)",
+	  "XDP_STATISTICS rx_dropped of the queue's sockets",
 	  XC_M_XSK_RX_DROPPED, XC_MK_QUEUE },
 	{ "xceiver_xsk_rx_invalid_descs",
-	  "XDP_STATISTICS rx_invalid_descs (ended runs)", XC_M_XSK_RX_INVALID,
+	  "XDP_STATISTICS rx_invalid_descs", XC_M_XSK_RX_INVALID,
 	  XC_MK_QUEUE },
 	{ "xceiver_xsk_tx_invalid_descs",
-	  "XDP_STATISTICS tx_invalid_descs (ended runs)", XC_M_XSK_TX_INVALID,
+	  "XDP_STATISTICS tx_invalid_descs", XC_M_XSK_TX_INVALID,
 	  XC_MK_QUEUE },
 	{ "xceiver_xsk_rx_ring_full",
-	  "XDP_STATISTICS rx_ring_full (ended runs)", XC_M_XSK_RX_RING_FULL,
+	  "XDP_STATISTICS rx_ring_full", XC_M_XSK_RX_RING_FULL,
 	  XC_MK_QUEUE },
 	{ "xceiver_xsk_rx_fill_ring_empty_descs",
-	  "XDP_STATISTICS rx_fill_ring_empty_descs (ended runs)",
+	  "XDP_STATISTICS rx_fill_ring_empty_descs",
 	  XC_M_XSK_FILL_EMPTY, XC_MK_QUEUE },
 	{ "xceiver_xsk_tx_ring_empty_descs",
-	  "XDP_STATISTICS tx_ring_empty_descs (ended runs)",
+	  "XDP_STATISTICS tx_ring_empty_descs",
 	  XC_M_XSK_TX_RING_EMPTY, XC_MK_QUEUE },
 	{ "xceiver_missing", "Test frames that never arrived (reports)",
 	  XC_M_MISSING, XC_MK_IFACE },
@@ -446,27 +436,42 @@ static enum MHD_Result xc_mserve(void *cls, struct MHD_Connection *c,
 	return ret;
 }
 
+/*
+ * Add the counters of each queue of dp to its row: to done (the run
+ * ended) or live.
+ */
+static void xc_mrun_add(struct xc_dp *dp, bool done)
+{
+	Xceiver__V1__XskStats xsk;
+	struct xc_dp_progress pr;
+	struct xc_mrow *r;
+	uint32_t i, q;
+	uint64_t *v;
+
+	for (i = 0; !xc_dp_queue_progress(dp, i, &q, &pr); i++) {
+		r = xc_mstate_row(&xc_m.st, xc_dp_ifname(dp), q);
+		if (!r)
+			continue;
+		v = done ? r->done : r->live;
+		v[XC_M_TX] += pr.tx_frames;
+		v[XC_M_RX] += pr.rx_frames;
+		v[XC_M_VALID] += pr.rx_valid;
+		xceiver__v1__xsk_stats__init(&xsk);
+		if (!xc_dp_queue_xsk(dp, i, &xsk))
+			xc_mrow_xsk(v, &xsk);
+	}
+}
+
 /* The live counters of every run going on, per interface and queue. */
 static void xc_mlive(void)
 {
-	struct xc_dp_progress pr;
 	struct xc_mrun *run;
-	struct xc_mrow *r;
-	uint32_t i, q;
 	size_t j;
 
 	for (j = 0; j < xc_m.st.nrows; j++)
 		memset(xc_m.st.rows[j].live, 0, sizeof(xc_m.st.rows[j].live));
-	for (run = xc_m.runs; run; run = run->next) {
-		for (i = 0; !xc_dp_queue_progress(run->dp, i, &q, &pr); i++) {
-			r = xc_mstate_row(&xc_m.st, xc_dp_ifname(run->dp), q);
-			if (!r)
-				continue;
-			r->live[XC_M_TX] += pr.tx_frames;
-			r->live[XC_M_RX] += pr.rx_frames;
-			r->live[XC_M_VALID] += pr.rx_valid;
-		}
-	}
+	for (run = xc_m.runs; run; run = run->next)
+		xc_mrun_add(run->dp, false);
 }
 
 /* Render both formats and hand them to the HTTP thread. */
@@ -604,26 +609,16 @@ void xc_metrics_run_reported(struct xc_dp *dp, const Xceiver__V1__Report *r)
 	xc_mstate_report(&xc_m.st, xc_dp_ifname(dp), r);
 }
 
-/* Its frames join the ended runs' totals: the counters never go back. */
+/* Its counters join the ended runs' totals: they never go back. */
 void xc_metrics_run_ended(struct xc_dp *dp)
 {
 	struct xc_mrun **pp = xc_m.on ? xc_mfind(dp) : NULL;
-	struct xc_dp_progress pr;
 	struct xc_mrun *run;
-	struct xc_mrow *r;
-	uint32_t i, q;
 
 	if (!pp)
 		return;
 	run = *pp;
-	for (i = 0; !xc_dp_queue_progress(dp, i, &q, &pr); i++) {
-		r = xc_mstate_row(&xc_m.st, xc_dp_ifname(dp), q);
-		if (!r)
-			continue;
-		r->done[XC_M_TX] += pr.tx_frames;
-		r->done[XC_M_RX] += pr.rx_frames;
-		r->done[XC_M_VALID] += pr.rx_valid;
-	}
+	xc_mrun_add(dp, true);
 	if (run->reported)
 		xc_m.st.runs_reported++;
 	else

@@ -83,9 +83,11 @@ struct xc_mstate {
 /* The row of ifname and queue, made when new; NULL at the limit. */
 struct xc_mrow *xc_mstate_row(struct xc_mstate *st, const char *ifname,
 			      uint32_t queue);
-/* Add a run's report (anomalies, socket statistics) to ifname's rows. */
+/* Add a run's report (its anomalies) to ifname's row. */
 void xc_mstate_report(struct xc_mstate *st, const char *ifname,
 		      const Xceiver__V1__Report *r);
+/* Add socket statistics to a row's counters (done or live). */
+void xc_mrow_xsk(uint64_t *v, const Xceiver__V1__XskStats *x);
 /* The rates since the previous call, dt_s seconds ago. */
 void xc_mstate_rates(struct xc_mstate *st, double dt_s);
 void xc_mstate_free(struct xc_mstate *st);

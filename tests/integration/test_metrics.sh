@@ -111,7 +111,8 @@ xc_log "scrapes during the run: $n; frames sent moved in $moves"
 xc_scrape_prom tx
 xc_scrape_prom rx
 
-# xc_check_totals RUNS SENT RECEIVED VALIDATED: after the runs ended
+# xc_check_totals RUNS SENT RECEIVED VALIDATED TX_RING_EMPTY RX_RING_FULL:
+# after the runs ended
 xc_check_totals()
 {
 	sleep 0.5	# a snapshot after the release
@@ -125,6 +126,10 @@ xc_check_totals()
 		"$(xc_sum "$XC_TMP/m.rx" xceiver_frames_validated_total)"
 	xc_assert_eq "rx: missing" 0 \
 		"$(xc_sum "$XC_TMP/m.rx" xceiver_missing_total)"
+	xc_assert_eq "tx: socket tx_ring_empty_descs" "$5" \
+		"$(xc_sum "$XC_TMP/m.tx" xceiver_xsk_tx_ring_empty_descs_total)"
+	xc_assert_eq "rx: socket rx_ring_full" "$6" \
+		"$(xc_sum "$XC_TMP/m.rx" xceiver_xsk_rx_ring_full_total)"
 	for role in tx rx; do
 		xc_assert_eq "$role: runs started" "$1" \
 			"$(xc_sum "$XC_TMP/m.$role" xceiver_runs_started_total)"
@@ -138,7 +143,9 @@ xc_check_totals()
 sent=$(xc_jq '.tx.tx_frames | n')
 received=$(xc_jq '.rx.rx_frames | n')
 valid=$(xc_jq '[.rx.rx[].delivered | n] | add')
-xc_check_totals 1 "$sent" "$received" "$valid"
+empty=$(xc_jq '[.tx.xsk[].tx_ring_empty_descs | n] | add')
+full=$(xc_jq '[.rx.xsk[].rx_ring_full | n] | add')
+xc_check_totals 1 "$sent" "$received" "$valid" "$empty" "$full"
 
 # A second run: the counters go on from the first one's totals
 xc_run "${XC_EP[@]}" --mode skb --count 10000 --size 64 --rate 100000 \
@@ -146,7 +153,9 @@ xc_run "${XC_EP[@]}" --mode skb --count 10000 --size 64 --rate 100000 \
 xc_assert_rc 0
 xc_check_totals 2 $((sent + $(xc_jq '.tx.tx_frames | n'))) \
 	$((received + $(xc_jq '.rx.rx_frames | n'))) \
-	$((valid + $(xc_jq '[.rx.rx[].delivered | n] | add')))
+	$((valid + $(xc_jq '[.rx.rx[].delivered | n] | add'))) \
+	$((empty + $(xc_jq '[.tx.xsk[].tx_ring_empty_descs | n] | add'))) \
+	$((full + $(xc_jq '[.rx.xsk[].rx_ring_full | n] | add')))
 
 # Idle connections from this address up to the limit: a scrape beyond it
 # is refused, and works again once they timed out

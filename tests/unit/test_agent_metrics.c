@@ -113,14 +113,15 @@ static void test_counters(void **state)
 	r->done[XC_M_TX] = 10;
 	r->live[XC_M_TX] = 5;
 	assert_ptr_equal(xc_mstate_row(&st, "veth0", 1), r);
+	xsk.rx_ring_full = 7;
+	xc_mrow_xsk(r->done, &xsk);
+	xc_mrow_xsk(r->live, &xsk);
 	rx.missing = 3;
 	rx.late = 1;
-	xsk.queue = 1;
-	xsk.rx_ring_full = 7;
 	rep.n_rx = 2;
 	rep.rx = rxs;
 	rep.n_xsk = 1;
-	rep.xsk = xsks;
+	rep.xsk = xsks;	/* counted from the sockets, not from here */
 	rep.xdp_not_ours = 4;
 	xc_mstate_report(&st, "veth0", &rep);
 	om = render(&st, true);
@@ -129,7 +130,7 @@ static void test_counters(void **state)
 	has_line(om, "xceiver_missing_total{interface=\"veth0\"} 6");
 	has_line(om, "xceiver_late_total{interface=\"veth0\"} 2");
 	has_line(om, "xceiver_xdp_not_ours_total{interface=\"veth0\"} 4");
-	has_line(om, "xceiver_xsk_rx_ring_full_total{interface=\"veth0\",queue=\"1\"} 7");
+	has_line(om, "xceiver_xsk_rx_ring_full_total{interface=\"veth0\",queue=\"1\"} 14");
 	has_line(om, "xceiver_runs_finished_total{outcome=\"reported\"} 2");
 	has_line(om, "xceiver_runs_finished_total{outcome=\"abandoned\"} 1");
 	has_line(om, "xceiver_runs_active 1.000");
