@@ -24,6 +24,7 @@
 #include "xc_latdump.h"
 #include "xc_limits.h"
 #include "xc_log.h"
+#include "xc_metrics.h"
 #include "xc_policy.h"
 #include "xc_session.h"
 #include "xc_tls.h"
@@ -100,6 +101,7 @@ static void xc_agent_stop(struct xc_agent *a)
 		return;
 	a->stopping = true;
 	xc_sessions_close(&a->sessions);
+	xc_metrics_stop();
 	uv_close((uv_handle_t *)&a->server, NULL);
 	uv_close((uv_handle_t *)&a->sigterm, NULL);
 	uv_close((uv_handle_t *)&a->sigint, NULL);
@@ -226,6 +228,7 @@ static void xc_usage(FILE *f)
 		"                     [--max-buffered-mib M]\n"
 		"                     [--clock-skew-ns N] [--clock-drift-ppm P]\n"
 		"                     [--latency-dump FILE]\n"
+		"                     [--metrics ADDR:PORT [--metrics-any-address]]\n"
 		"       xceiver-agent --probe\n"
 		"       xceiver-agent --counters IFNAME\n"
 		"\n"
@@ -298,6 +301,16 @@ static void xc_usage(FILE *f)
 		"      --clock-drift-ppm P and let that clock run P parts per\n"
 		"                          million fast (negative: slow) from\n"
 		"                          start, at most +-%d\n"
+		"      --metrics ADDR:PORT serve OpenMetrics on http://ADDR:PORT/metrics:\n"
+		"                          runs, frames, anomalies and socket\n"
+		"                          statistics per interface and queue.\n"
+		"                          Read-only and unauthenticated: anyone\n"
+		"                          who reaches ADDR:PORT reads it (no keys,\n"
+		"                          no controller identities or addresses).\n"
+		"                          At most %d connections, %d s idle\n"
+		"      --metrics-any-address\n"
+		"                          allow a wildcard ADDR (0.0.0.0, [::]),\n"
+		"                          refused without it\n"
 		"\n"
 		"Debug:\n"
 		"      --latency-dump FILE\n"
@@ -310,7 +323,8 @@ static void xc_usage(FILE *f)
 		XC_MAX_MAX_CONNECTIONS, XC_DEF_BUFFERED_MIB,
 		XC_MIN_BUFFERED_MIB, XC_MAX_BUFFERED_MIB, XC_SMALL_MSG >> 10,
 		XC_HELLO_MS,
-		XC_MSG_MS, XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM);
+		XC_MSG_MS, XC_CLOCK_SKEW_MAX_NS, XC_CLOCK_DRIFT_MAX_PPM,
+		XC_METRICS_MAX_CONNS, XC_METRICS_TIMEOUT_S);
 }
 
 /* A whole number within [min, max] for --NAME. */
@@ -398,6 +412,8 @@ int main(int argc, char **argv)
 		{ "liveness", required_argument, NULL, 'T' },
 		{ "max-connections", required_argument, NULL, 'M' },
 		{ "max-buffered-mib", required_argument, NULL, 'B' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "metrics-any-address", no_argument, NULL, 'A' },
 		XC_TLS_LONG_OPTIONS,
 		{ 0 }
 	};
@@ -407,6 +423,9 @@ int main(int argc, char **argv)
 	unsigned int liveness = XC_DEF_LIVENESS_S;
 	unsigned int buffered = XC_DEF_BUFFERED_MIB;
 	const char *listen = NULL, *dump = NULL, *policy = NULL;
+	const char *metrics = NULL;
+	struct sockaddr_storage mss;
+	bool metrics_any = false;
 	/* static: reachable on every way out, installed at the end */
 	static struct xc_policy *pol;
 	long long skew = 0, drift = 0;
@@ -455,6 +474,12 @@ int main(int argc, char **argv)
 		case 'L':
 			dump = optarg;
 			break;
+		case 'm':
+			metrics = optarg;
+			break;
+		case 'A':
+			metrics_any = true;
+			break;
 		case 'p':
 			policy = optarg;
 			break;
@@ -499,6 +524,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xceiver-agent: %s\n", why);
 		return 2;
 	}
+	if (metrics && xc_metrics_addr(metrics, metrics_any, &mss, why,
+				       sizeof(why))) {
+		fprintf(stderr, "xceiver-agent: %s\n", why);
+		return 2;
+	}
 	if (dump && xc_latdump_set_path(dump, why, sizeof(why))) {
 		fprintf(stderr, "xceiver-agent: %s\n", why);
 		return 2;
@@ -530,6 +560,14 @@ int main(int argc, char **argv)
 
 	a.loop = uv_default_loop();
 	err = xc_agent_listen(&a, listen);
+	if (!err && metrics) {
+		err = xc_metrics_start(a.loop, metrics, metrics_any,
+				       &a.sessions, why, sizeof(why));
+		if (err) {
+			pr_warn("%s\n", why);
+			uv_close((uv_handle_t *)&a.server, NULL);
+		}
+	}
 	if (err) {
 		xc_tls_ctx_free(ctx);
 		return 1;

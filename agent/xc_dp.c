@@ -768,6 +768,27 @@ void xc_dp_progress(struct xc_dp *dp, struct xc_dp_progress *pr)
 	pr->tx_done = XC_LOAD(&dp->tx_done);
 }
 
+int xc_dp_queue_progress(struct xc_dp *dp, uint32_t i, uint32_t *queue,
+			 struct xc_dp_progress *pr)
+{
+	struct xc_sock *s;
+
+	memset(pr, 0, sizeof(*pr));
+	if (!dp || i >= dp->nsocks)
+		return -ENOENT;
+	s = &dp->socks[i];
+	*queue = s->queue;
+	pr->tx_frames = XC_LOAD(&s->tx_frames);
+	pr->rx_frames = XC_LOAD(&s->rx_frames);
+	pr->rx_valid = XC_LOAD(&s->rx_valid);
+	return 0;
+}
+
+const char *xc_dp_ifname(const struct xc_dp *dp)
+{
+	return dp->ifname;
+}
+
 static void *xc_msg_new(size_t size, void (*init)(void *))
 {
 	void *m = calloc(1, size);

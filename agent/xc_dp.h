@@ -96,6 +96,22 @@ bool xc_dp_has_rx(const struct xc_dp *dp);
 void xc_dp_progress(struct xc_dp *dp, struct xc_dp_progress *pr);
 
 /*
+ * The same for the i-th queue of the data plane (its queue id in *queue),
+ * on the loop thread like xc_dp_progress: -ENOENT past the last one.
+ */
+int xc_dp_queue_progress(struct xc_dp *dp, uint32_t i, uint32_t *queue,
+			 struct xc_dp_progress *pr);
+/*
+ * The socket statistics (XDP_STATISTICS) of the i-th queue, summed over
+ * its sockets and added to st, quietly: 0, -ENOENT past the last queue
+ * or the errno of a socket that could not be read.
+ */
+int xc_dp_queue_xsk(struct xc_dp *dp, uint32_t i,
+		    Xceiver__V1__XskStats *st);
+/* The interface the data plane runs on. */
+const char *xc_dp_ifname(const struct xc_dp *dp);
+
+/*
  * Stop the workers (Rx stops reading now), finish validation and build the
  * report (free with xc_dp_report_free).
  */

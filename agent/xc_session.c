@@ -25,6 +25,7 @@
 #include "xc_dp.h"
 #include "xc_lease.h"
 #include "xc_log.h"
+#include "xc_metrics.h"
 #include "xc_pb.h"
 #include "xc_policy.h"
 #include "xc_session.h"
@@ -102,6 +103,8 @@ static void xc_session_release(struct xc_session *s)
 	if (!s->dp)
 		return;
 	uv_timer_stop(&s->progress);
+	if (s->started)
+		xc_metrics_run_ended(s->dp);
 	xc_dp_destroy(s->dp);
 	s->dp = NULL;
 	s->started = false;
@@ -407,9 +410,11 @@ static int xc_on_start(struct xc_session *s, const Xceiver__V1__Envelope *req)
 	env.body_case = XCEIVER__V1__ENVELOPE__BODY_STARTED;
 	env.started = &started;
 	ret = xc_reply(s, &env);
-	if (!s->started)
+	if (!s->started) {
 		uv_timer_start(&s->progress, xc_progress_tick, XC_PROGRESS_MS,
 			       XC_PROGRESS_MS);
+		xc_metrics_run_started(s->dp);
+	}
 	s->started = true;
 	return ret;
 }
@@ -428,6 +433,7 @@ static int xc_send_report(struct xc_session *s, uint64_t id, bool done)
 		return xc_conn_send_error(s->conn, id, ret,
 					  "cannot build the report: %s",
 					  strerror(-ret));
+	xc_metrics_run_reported(s->dp, r);
 	xc_clock_state(&clock);
 	r->clock = &clock;
 	xc_env_init(&env, id);

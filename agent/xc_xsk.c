@@ -697,6 +697,36 @@ void xc_xsk_stats(struct xc_sock *s, struct xc_xs *x,
 	st->tx_ring_empty_descs = xst.tx_ring_empty_descs;
 }
 
+int xc_dp_queue_xsk(struct xc_dp *dp, uint32_t i,
+		    Xceiver__V1__XskStats *st)
+{
+	struct xdp_statistics xst;
+	struct xc_sock *s;
+	socklen_t len;
+	uint32_t j;
+
+	if (!dp || i >= dp->nsocks)
+		return -ENOENT;
+	s = &dp->socks[i];
+	st->queue = s->queue;
+	for (j = 0; j < s->nxs; j++) {
+		len = sizeof(xst);
+		memset(&xst, 0, sizeof(xst));
+		if (!s->xs[j].xsk)
+			return -ENOTCONN;
+		if (getsockopt(xsk_socket__fd(s->xs[j].xsk), SOL_XDP,
+			       XDP_STATISTICS, &xst, &len))
+			return -errno;
+		st->rx_dropped += xst.rx_dropped;
+		st->rx_invalid_descs += xst.rx_invalid_descs;
+		st->tx_invalid_descs += xst.tx_invalid_descs;
+		st->rx_ring_full += xst.rx_ring_full;
+		st->rx_fill_ring_empty_descs += xst.rx_fill_ring_empty_descs;
+		st->tx_ring_empty_descs += xst.tx_ring_empty_descs;
+	}
+	return 0;
+}
+
 /* One of the XDP program's counters, summed over CPUs; 0 or -errno. */
 int xc_xdp_counter(struct xc_dp *dp, uint32_t idx, uint64_t *sum)
 {

@@ -10,12 +10,13 @@ set -eu
 XC_PKGS=(
 	make gcc pkg-config clang llvm bpftool
 	libclang-rt-14-dev
-	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libmnl-dev
+	libbpf-dev libxdp-dev libelf-dev zlib1g-dev libmnl-dev libmicrohttpd-dev
 	protobuf-c-compiler libprotobuf-c-dev
 	libuv1-dev libyaml-dev libjansson-dev libcmocka-dev libxml2-dev libxml2-utils
 	libssl-dev openssl
-	iproute2 iputils-ping ethtool nftables jq procps psmisc util-linux libcap2-bin
+	iproute2 iputils-ping curl ethtool nftables jq procps psmisc util-linux libcap2-bin
 	netsniff-ng stress-ng
+	python3-prometheus-client
 )
 
 missing=()

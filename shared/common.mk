@@ -16,7 +16,7 @@
 #
 # A directory names the pkg-config packages it needs beyond the common ones
 # in DIR_PKGS (and other libraries in DIR_LIBS) before including this file,
-# so that only the agent links libbpf, libxdp and libmnl.
+# so that only the agent links libbpf, libxdp, libmnl and libmicrohttpd.
 
 .DEFAULT_GOAL := all
 
@@ -37,7 +37,7 @@ CFLAGS ?= -O2 -g
 BASE_PKGS := libprotobuf-c libuv yaml-0.1 jansson openssl
 # what the agent's objects need (agent/, its tests, tests/fuzz): DIR_PKGS =
 # $(AGENT_PKGS) there
-AGENT_PKGS := libbpf libxdp libmnl
+AGENT_PKGS := libbpf libxdp libmnl libmicrohttpd
 AGENT_LIBS := -lelf -lz
 # what the controller's objects need beyond those (controller/, the unit
 # tests, tests/fuzz): libxml2 for --junit
