@@ -17,18 +17,28 @@
 #include "xc_spec.h"
 #include "xc_util.h"
 
-/* "-": the events take stdout's file, stdout becomes stderr. */
-static int xc_events_stdout(struct xc_events *ev)
+/* The stream on fd (taken over; closed when it fails). */
+static int xc_events_fdopen(struct xc_events *ev, int fd)
 {
-	int fd = dup(STDOUT_FILENO);
+	int err;
 
 	if (fd < 0)
 		return -errno;
 	ev->f = fdopen(fd, "w");
-	if (!ev->f) {
-		close(fd);
-		return -errno;
-	}
+	if (ev->f)
+		return 0;
+	err = -errno;
+	close(fd);
+	return err;
+}
+
+/* "-": the events take stdout's file, stdout becomes stderr. */
+static int xc_events_stdout(struct xc_events *ev)
+{
+	int err = xc_events_fdopen(ev, dup(STDOUT_FILENO));
+
+	if (err)
+		return err;
 	fflush(stdout);
 	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		return -errno;
@@ -38,16 +48,8 @@ static int xc_events_stdout(struct xc_events *ev)
 /* A regular file truncated, a FIFO or device written in place. */
 static int xc_events_file(struct xc_events *ev, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -errno;
-	ev->f = fdopen(fd, "w");
-	if (!ev->f) {
-		close(fd);
-		return -errno;
-	}
-	return 0;
+	return xc_events_fdopen(ev, open(path, O_WRONLY | O_CREAT | O_TRUNC |
+					     O_CLOEXEC, 0644));
 }
 
 int xc_events_open(struct xc_events *ev, const char *path, char *err,
