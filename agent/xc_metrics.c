@@ -358,23 +358,13 @@ static struct {
 int xc_metrics_addr(const char *addrport, bool any_addr,
 		    struct sockaddr_storage *ss, char *err, size_t errlen)
 {
-	const struct sockaddr_in6 *s6 = (const void *)ss;
-	const struct sockaddr_in *s4 = (const void *)ss;
-	bool wild;
-
 	if (xc_parse_addrport(addrport, ss)) {
 		snprintf(err, errlen,
 			 "--metrics %s: expected ADDR:PORT or [ADDR6]:PORT",
 			 addrport);
 		return -EINVAL;
 	}
-	if (ss->ss_family == AF_INET)
-		wild = s4->sin_addr.s_addr == htonl(INADDR_ANY);
-	else
-		wild = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr) ||
-		       (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
-			!s6->sin6_addr.s6_addr32[3]);
-	if (wild && !any_addr) {
+	if (xc_addr_is_any(ss) && !any_addr) {
 		snprintf(err, errlen,
 			 "--metrics %s: a wildcard address serves the unauthenticated metrics on every interface; name one address, or add --metrics-any-address",
 			 addrport);

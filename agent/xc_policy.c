@@ -644,7 +644,10 @@ int xc_policy_refuse_if(struct xc_policy *p, const char *ifname,
 	return 0;
 }
 
-/* Whether ifa carries the address of ss (any of its family: wildcard). */
+/*
+ * Whether ifa carries the address of ss. A wildcard carries every IPv4
+ * address, and an IPv6 wildcard every IPv6 address too.
+ */
 static bool xc_carries(const struct ifaddrs *ifa,
 		       const struct sockaddr_storage *ss)
 {
@@ -653,15 +656,15 @@ static bool xc_carries(const struct ifaddrs *ifa,
 
 	if (!ifa->ifa_addr)
 		return false;
+	if (xc_addr_is_any(ss))
+		return ifa->ifa_addr->sa_family == AF_INET ||
+		       (ss->ss_family == AF_INET6 &&
+			ifa->ifa_addr->sa_family == AF_INET6);
 	if (ss->ss_family == AF_INET) {
 		i4 = (const void *)ifa->ifa_addr;
 		return ifa->ifa_addr->sa_family == AF_INET &&
-		       (a4->sin_addr.s_addr == htonl(INADDR_ANY) ||
-			a4->sin_addr.s_addr == i4->sin_addr.s_addr);
+		       a4->sin_addr.s_addr == i4->sin_addr.s_addr;
 	}
-	if (IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr))
-		return ifa->ifa_addr->sa_family == AF_INET ||
-		       ifa->ifa_addr->sa_family == AF_INET6;
 	i6 = (const void *)ifa->ifa_addr;
 	return ifa->ifa_addr->sa_family == AF_INET6 &&
 	       IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &i6->sin6_addr);

@@ -388,6 +388,18 @@ int xc_parse_addrport(const char *s, struct sockaddr_storage *ss)
 	return 0;
 }
 
+bool xc_addr_is_any(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return s4->sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr) ||
+	       (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+		!s6->sin6_addr.s6_addr32[3]);
+}
+
 static void xc_fmt_addrport(const struct sockaddr_storage *ss, char *out,
 			    size_t outlen)
 {

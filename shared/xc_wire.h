@@ -245,5 +245,10 @@ void xc_conn_close(struct xc_conn *c, int err);
 
 /* Parse "1.2.3.4:7007" or "[2001:2::1]:7007". */
 int xc_parse_addrport(const char *s, struct sockaddr_storage *ss);
+/*
+ * A wildcard address: 0.0.0.0, ::, or ::ffff:0.0.0.0 (every IPv4 address
+ * through an IPv6 socket).
+ */
+bool xc_addr_is_any(const struct sockaddr_storage *ss);
 
 #endif /* XC_WIRE_H */

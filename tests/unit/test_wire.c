@@ -554,6 +554,28 @@ static void test_addrport(void **state)
 	assert_int_equal(xc_parse_addrport(NULL, &ss), -EINVAL);
 }
 
+/* Wildcards: IPv4 any, IPv6 any, and IPv4 any through an IPv6 socket. */
+static void test_addr_is_any(void **state)
+{
+	static const struct {
+		const char *s;
+		bool any;
+	} t[] = {
+		{ "0.0.0.0:1", true }, { "[::]:1", true },
+		{ "[::ffff:0.0.0.0]:1", true }, { "198.19.0.2:1", false },
+		{ "[2001:2::1]:1", false }, { "[::ffff:1.2.3.4]:1", false },
+		{ "[::1]:1", false },
+	};
+	struct sockaddr_storage ss;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(xc_parse_addrport(t[i].s, &ss), 0);
+		if (xc_addr_is_any(&ss) != t[i].any)
+			fail_msg("%s: wildcard %d", t[i].s, !t[i].any);
+	}
+}
+
 /* ------------------------------------------------------------ live tests */
 
 enum xc_t_mode {
@@ -1163,6 +1185,7 @@ static void test_conn_close_idle(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr_is_any),
 		cmocka_unit_test(test_framer_every_split),
 		cmocka_unit_test(test_framer_byte_by_byte),
 		cmocka_unit_test(test_framer_one_read),
