@@ -589,6 +589,12 @@ static bool xc_counter_is_loss(enum xc_counter c)
 	}
 }
 
+bool xc_check_is_loss(const struct xc_check *c)
+{
+	return c->kind == XC_CHECK_COUNTER && !c->unknown &&
+	       xc_counter_is_loss(c->counter);
+}
+
 /*
  * TESTER when every failed check is a loss check and the tester itself
  * lost every missing frame; FAIL on any other failure.
@@ -603,9 +609,7 @@ static enum xc_verdict_word xc_judge_word(const struct xc_judgement *j)
 	for (i = 0; i < j->n; i++) {
 		const struct xc_check *c = &j->checks[i];
 
-		if (c->result == XC_RESULT_FAIL &&
-		    (c->kind != XC_CHECK_COUNTER || c->unknown ||
-		     !xc_counter_is_loss(c->counter)))
+		if (c->result == XC_RESULT_FAIL && !xc_check_is_loss(c))
 			return XC_VERDICT_FAIL;
 	}
 	if (l->unknown || !l->missing || l->tester != l->missing)

@@ -294,6 +294,38 @@ int xc_junit_checks(struct xc_junit *ju, const struct xc_judgement *j)
 	return ret;
 }
 
+static const char *const xc_junit_elem[] = {
+	[XC_JUNIT_FAIL] = "failure",
+	[XC_JUNIT_SKIP] = "skipped",
+	[XC_JUNIT_ERROR] = "error",
+};
+
+int xc_junit_outcome(struct xc_junit *ju, const char *name, const char *sub,
+		     const struct xc_junit_result *r)
+{
+	xmlNodePtr tc, e;
+
+	if (!ju->suite || r->kind > XC_JUNIT_ERROR)
+		return -EINVAL;
+	tc = xc_junit_case(ju, name, sub);
+	if (!tc)
+		return -ENOMEM;
+	ju->cur.failures += r->kind == XC_JUNIT_FAIL;
+	ju->cur.skipped += r->kind == XC_JUNIT_SKIP;
+	ju->cur.errors += r->kind == XC_JUNIT_ERROR;
+	if (r->kind != XC_JUNIT_PASS) {
+		e = xc_junit_child(tc, xc_junit_elem[r->kind],
+				   r->kind == XC_JUNIT_SKIP ? NULL : r->text);
+		if (!e || xc_junit_attr(e, "message", r->message) ||
+		    (r->type && xc_junit_attr(e, "type", r->type)))
+			return -ENOMEM;
+	}
+	if ((r->kind == XC_JUNIT_PASS || r->kind == XC_JUNIT_SKIP) &&
+	    r->text && !xc_junit_child(tc, "system-out", r->text))
+		return -ENOMEM;
+	return 0;
+}
+
 int xc_junit_error(struct xc_junit *ju, const char *suite, const char *cls,
 		   const char *reason, const char *phase)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "xc_cli.h"
 #include "xc_ctl.h"
 #include "xc_events.h"
 #include "xc_frame.h"
@@ -20,6 +21,7 @@
 #include "xc_pcap.h"
 #include "xc_limits.h"
 #include "xc_repeat.h"
+#include "xc_search_cmd.h"
 #include "xc_results.h"
 #include "xc_spec.h"
 #include "xc_util.h"
@@ -32,6 +34,8 @@ static void xc_usage(FILE *f)
 	fprintf(f,
 		"usage: xceiver run [SPEC.yaml|SPEC.json] CREDENTIALS [options]\n"
 		"       xceiver check [SPEC.yaml] [options]   check a spec, print it as JSON\n"
+		"       xceiver search [SPEC.yaml] CREDENTIALS [options]   throughput\n"
+		"                   search: RFC 2544, RFC 9971 (search --help)\n"
 		"       xceiver keys DIR [options]   make throwaway keys (keys --help)\n"
 		"\n"
 		"Run a send/receive test between a Tx agent and an Rx agent.\n"
@@ -232,7 +236,7 @@ static Xceiver__V1__TestSpec *xc_spec_new(void)
 	return s;
 }
 
-static void xc_spec_free(Xceiver__V1__TestSpec *s)
+void xc_spec_free(Xceiver__V1__TestSpec *s)
 {
 	if (s)
 		protobuf_c_message_free_unpacked(&s->base, NULL);
@@ -460,6 +464,7 @@ static const struct option xc_run_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	XC_TLS_LONG_OPTIONS,
+	XC_SEARCH_LONG_OPTIONS,
 	{ 0 }
 };
 
@@ -586,17 +591,33 @@ static int xc_apply_flag_streams(Xceiver__V1__TestSpec *s,
 	return err;
 }
 
-/*
- * Build the spec: the file (the first non-option argument) first, then the
- * flags in order on top of it. Returns an exit code.
- */
-static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
-			 struct xc_ctl_opts *o, const char **name)
+/* One flag of run or search (so: NULL for run); 0 or -EINVAL. */
+static int xc_apply_any(Xceiver__V1__TestSpec *s, int c, const char *arg,
+			struct xc_ctl_opts *o, struct xc_flag_streams *fs,
+			struct xc_search_opts *so)
+{
+	char err[512];
+	int ret;
+
+	ret = xc_tls_opt(&o->tls, c, arg, err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "xceiver: %s\n", err);
+	if (ret <= 0)
+		return ret;
+	ret = xc_search_opt(so, c, arg);
+	if (ret <= 0)
+		return ret;
+	return xc_apply_opt(s, c, arg, o, fs);
+}
+
+int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
+		  struct xc_ctl_opts *o, const char **name,
+		  struct xc_search_opts *so)
 {
 	struct xc_flag_streams fs = { 0 };
 	Xceiver__V1__TestSpec *s = NULL;
 	char err[1024];
-	int c, i, ret;
+	int c, i;
 
 	*name = "command line";
 	for (i = 1; i < argc; i++) {
@@ -622,17 +643,20 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 	optind = i;
 	while ((c = getopt_long(argc, argv, "qvh", xc_run_opts, NULL)) != -1) {
 		if (c == 'h') {
-			xc_usage(stdout);
+			if (so)
+				xc_search_usage(stdout);
+			else
+				xc_usage(stdout);
 			xc_spec_free(s);
 			exit(0);
 		}
-		ret = xc_tls_opt(&o->tls, c, optarg, err, sizeof(err));
-		if (ret < 0)
-			fprintf(stderr, "xceiver: %s\n", err);
-		if (ret < 0 || (ret > 0 && xc_apply_opt(s, c, optarg, o, &fs)))
+		if (xc_apply_any(s, c, optarg, o, &fs, so))
 			goto err_usage;
 	}
 	if (xc_apply_flag_streams(s, &fs))
+		goto err_usage;
+	/* a search's load needs a stream, flags or not */
+	if (so && !s->n_streams && xc_set_streams(s, "id", "1", "search"))
 		goto err_usage;
 	if (optind != argc) {
 		fprintf(stderr, "xceiver: unexpected argument '%s'\n",
@@ -649,7 +673,7 @@ static int xc_build_spec(int argc, char **argv, Xceiver__V1__TestSpec **out,
 	return 0;
 err_usage:
 	xc_spec_free(s);
-	fprintf(stderr, "(xceiver run --help for usage)\n");
+	fprintf(stderr, "(xceiver %s --help for usage)\n", so ? "search" : "run");
 	return XC_EXIT_USAGE;
 }
 
@@ -661,8 +685,7 @@ static int xc_json_fill(FILE *f, void *root)
 	return errno ? -errno : -EIO;
 }
 
-static int xc_write_json(const char *path, json_t *root,
-			 struct xc_events *ev)
+int xc_write_json(const char *path, json_t *root, struct xc_events *ev)
 {
 	char err[512];
 
@@ -757,8 +780,7 @@ out:
 	return ret;
 }
 
-/* The control channel's security from the flags; an exit code. */
-static int xc_security(const struct xc_ctl_opts *o, struct xc_tls_ctx **tls)
+int xc_security(const struct xc_ctl_opts *o, struct xc_tls_ctx **tls)
 {
 	char err[512];
 
@@ -790,9 +812,8 @@ static int xc_pcap_finish(struct xc_pcap *pcap, struct xc_outfile *out,
 	return xc_outfile_commit(out, err, errlen);
 }
 
-/* An output that failed after the verdict: exit 3, and the JSON says so. */
-static int xc_output_failed(json_t *root, struct xc_events *ev,
-			    const char *flag, const char *err)
+int xc_output_failed(json_t *root, struct xc_events *ev, const char *flag,
+		     const char *err)
 {
 	char why[640];
 
@@ -821,7 +842,7 @@ static int xc_cmd_run(int argc, char **argv)
 	char err[512];
 	int ret;
 
-	ret = xc_build_spec(argc, argv, &s, &o, &name);
+	ret = xc_build_spec(argc, argv, &s, &o, &name, NULL);
 	if (ret)
 		return ret;
 	ret = xc_security(&o, &tls);
@@ -898,7 +919,7 @@ static int xc_cmd_check(int argc, char **argv)
 	json_t *j;
 	int ret;
 
-	ret = xc_build_spec(argc, argv, &s, &o, &name);
+	ret = xc_build_spec(argc, argv, &s, &o, &name, NULL);
 	if (ret)
 		return ret;
 	j = xc_pb_to_json(&s->base);
@@ -926,6 +947,8 @@ int main(int argc, char **argv)
 		return xc_cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "keys"))
 		return xc_cmd_keys(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "search"))
+		return xc_cmd_search(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("xceiver %s\n", XC_VERSION);
 		return 0;
@@ -934,7 +957,7 @@ int main(int argc, char **argv)
 		xc_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "xceiver: unknown command '%s' (run, check, keys)\n",
+	fprintf(stderr, "xceiver: unknown command '%s' (run, search, check, keys)\n",
 		argv[1]);
 	return XC_EXIT_USAGE;
 }

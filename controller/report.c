@@ -47,9 +47,10 @@ json_t *xc_check_json(const struct xc_check *c)
 
 	xc_check_name(c, name, sizeof(name));
 	xc_check_text(c, text, sizeof(text));
-	o = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "check", text,
-		      "result", xc_check_result_str(c->result),
-		      "source", c->from_spec ? "spec" : "default");
+	o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", name,
+		      "check", text, "result", xc_check_result_str(c->result),
+		      "source", c->from_spec ? "spec" : "default",
+		      "loss", xc_check_is_loss(c));
 	/* a check not judged neither passed nor failed: no "pass" */
 	if (!o || c->result == XC_RESULT_NOT_JUDGED)
 		return o;

@@ -528,6 +528,13 @@ int xc_search_next(struct xc_search *s, double *load, double *duration)
 	return 0;
 }
 
+void xc_search_set_ceiling(struct xc_search *s, double pps)
+{
+	pps = floor(pps);
+	if (pps > 0 && (!s->ceiling || pps < s->ceiling))
+		s->ceiling = pps;
+}
+
 int xc_search_add(struct xc_search *s, const struct xc_search_trial *t)
 {
 	struct xc_search_trial *k;
@@ -539,9 +546,8 @@ int xc_search_add(struct xc_search *s, const struct xc_search_trial *t)
 	*k = *t;
 	k->short_sender = t->offered < t->load * (1 - XC_SEARCH_RATE_SLACK);
 	if (k->short_sender) {
-		rate = floor(t->achieved > 0 ? t->achieved : t->offered);
-		if (!s->ceiling || rate < s->ceiling)
-			s->ceiling = rate;
+		rate = t->achieved > 0 ? t->achieved : t->offered;
+		xc_search_set_ceiling(s, rate);
 	}
 	s->proposed = false;
 	return 0;

@@ -126,21 +126,34 @@ static void print_result(FILE *out, const char *name,
 		r->done ? "" : ", not done");
 }
 
+void xc_search_goal_name(const struct xc_search *s, unsigned int i,
+			 char *buf, size_t len)
+{
+	double lr = s->cfg.goals[i].loss_ratio;
+
+	if (s->cfg.algo == XC_SEARCH_RFC2544)
+		snprintf(buf, len, "throughput");
+	else if (!lr)
+		snprintf(buf, len, "NDR");
+	else
+		snprintf(buf, len, "PDR %g%%", lr * 100);
+}
+
 void xc_search_print(FILE *out, const struct xc_search *s)
 {
 	const struct xc_search_goal *g;
-	char name[64];
+	char name[64], goal[32];
 	unsigned int i;
 
-	if (s->cfg.algo == XC_SEARCH_RFC2544) {
-		print_result(out, "throughput (RFC 2544)", &s->res[0]);
-	} else {
-		for (i = 0; i < s->nres; i++) {
-			g = &s->cfg.goals[i];
+	for (i = 0; i < s->nres; i++) {
+		g = &s->cfg.goals[i];
+		xc_search_goal_name(s, i, goal, sizeof(goal));
+		if (s->cfg.algo == XC_SEARCH_RFC2544)
+			snprintf(name, sizeof(name), "throughput (RFC 2544)");
+		else
 			snprintf(name, sizeof(name), "%s (loss ratio %g)",
-				 g->loss_ratio ? "PDR" : "NDR", g->loss_ratio);
-			print_result(out, name, &s->res[i]);
-		}
+				 goal, g->loss_ratio);
+		print_result(out, name, &s->res[i]);
 	}
 	if (s->out_of_trials)
 		fprintf(out, "search: stopped at the limit of %u trials\n",

@@ -53,3 +53,20 @@ int xc_search_apply(Xceiver__V1__TestSpec *s, const double *share,
 	}
 	return xc_spec_resolve_counts(s);
 }
+
+int xc_search_apply_burst(Xceiver__V1__TestSpec *s, const double *share,
+			  double frames)
+{
+	Xceiver__V1__Stream *st;
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++) {
+		st = s->streams[i];
+		st->rate_pps = 0;
+		st->rate_bps = 0;
+		st->rate_l1 = false;
+		st->duration_ms = 0;
+		st->count = (uint64_t)fmax(1, round(frames * share[i]));
+	}
+	return xc_spec_resolve_counts(s);
+}

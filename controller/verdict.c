@@ -26,6 +26,8 @@ static void xc_verdict_show(const struct xc_view *v,
 {
 	bool last = opts->repetition == opts->repeat;
 
+	if (opts->silent)
+		return;
 	if (!opts->quiet && (opts->repeat <= 1 || j->failed || last))
 		xc_summary_print(stdout, v, j, opts);
 	if (!opts->quiet || opts->repeat <= 1)

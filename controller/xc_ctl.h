@@ -48,6 +48,7 @@ struct xc_ctl_opts {
 	const char *junit_path;		/* --junit FILE.xml */
 	struct xc_junit *junit;		/* its suites when set (xc_junit.h) */
 	bool quiet;
+	bool silent;		/* print no verdict (a search's trial) */
 	bool progress;		/* print progress lines on stderr */
 	unsigned int repeat;	/* repetitions of the whole run (>= 1) */
 	unsigned int repetition;	/* the current one, 1-based */

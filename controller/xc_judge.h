@@ -198,6 +198,12 @@ static inline bool xc_judgement_pass(const struct xc_judgement *j)
 	return !j->failed;
 }
 
+/*
+ * Whether check c counts frames lost and nothing else (sent, delivered,
+ * missing and the receiving socket's drops), read by both agents.
+ */
+bool xc_check_is_loss(const struct xc_check *c);
+
 /* "pass", "fail", "tester_loss"; and the exit code of each. */
 const char *xc_verdict_word_str(enum xc_verdict_word w);
 int xc_verdict_exit(enum xc_verdict_word w);

@@ -84,6 +84,29 @@ int xc_junit_checks(struct xc_junit *ju, const struct xc_judgement *j);
  */
 int xc_junit_error(struct xc_junit *ju, const char *suite, const char *cls,
 		   const char *reason, const char *phase);
+/* A testcase that is not a check: what a search found, say. */
+enum xc_junit_kind {
+	XC_JUNIT_PASS,
+	XC_JUNIT_FAIL,		/* <failure> */
+	XC_JUNIT_SKIP,		/* <skipped> */
+	XC_JUNIT_ERROR,		/* <error> */
+};
+
+struct xc_junit_result {
+	enum xc_junit_kind kind;
+	const char *message;	/* the element's message (not PASS) */
+	const char *type;	/* its type; NULL: none (not SKIP) */
+	const char *text;	/* failure/error body, else <system-out>;
+				 * NULL: none */
+};
+
+/*
+ * A testcase named name (class: the suite's, with sub if not NULL) of the
+ * open suite with result r. 0, -EINVAL (no suite open) or -ENOMEM.
+ */
+int xc_junit_outcome(struct xc_junit *ju, const char *name, const char *sub,
+		     const struct xc_junit_result *r);
+
 /* End the open suite: its counts and time. NULL-tolerant. */
 void xc_junit_end(struct xc_junit *ju);
 

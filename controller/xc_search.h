@@ -118,6 +118,13 @@ int xc_search_next(struct xc_search *s, double *load, double *duration);
  */
 int xc_search_add(struct xc_search *s, const struct xc_search_trial *t);
 
+/*
+ * The senders' top rate measured outside the search (a probe at full
+ * load before it): the search's range ends there, and a lossless result
+ * there is the tester's limit. The lowest of such rates is kept.
+ */
+void xc_search_set_ceiling(struct xc_search *s, double pps);
+
 enum xc_search_class {
 	XC_SEARCH_UNDECIDED,
 	XC_SEARCH_LOWER,	/* a lower bound of goal g */
@@ -131,6 +138,10 @@ enum xc_search_class xc_search_classify(const struct xc_search *s,
 
 /* The path's loss ratio of trial t: 0 when only the tester lost. */
 double xc_search_loss_ratio(const struct xc_search_trial *t);
+
+/* "NDR", "PDR 0.5%" (MLRsearch goal i), "throughput" (RFC 2544). */
+void xc_search_goal_name(const struct xc_search *s, unsigned int i,
+			 char *buf, size_t len);
 
 /*
  * A line per goal: "NDR (loss ratio 0): 3296000 pps (lower 3296000, upper
@@ -173,5 +184,12 @@ int xc_search_shares(const Xceiver__V1__TestSpec *s, double **share);
  */
 int xc_search_apply(Xceiver__V1__TestSpec *s, const double *share,
 		    double pps, double duration);
+
+/*
+ * Put frames on spec s at full speed (no rate): each stream its share of
+ * them (at least 1). 0 or -ERANGE (too many frames).
+ */
+int xc_search_apply_burst(Xceiver__V1__TestSpec *s, const double *share,
+			  double frames);
 
 #endif /* XC_SEARCH_H */

@@ -356,8 +356,9 @@ xc_run_bg()
 	: >"$XC_OUT"
 	: >"$XC_ERR"
 	xc_keys
-	xc_log "xceiver run $* ${XC_CTL_SEC[*]}"
-	timeout -k 5 "$XC_RUN_TIMEOUT" "$XC_CTL" run "$@" "${XC_CTL_SEC[@]}" \
+	xc_log "xceiver ${XC_CTL_CMD:-run} $* ${XC_CTL_SEC[*]}"
+	timeout -k 5 "$XC_RUN_TIMEOUT" "$XC_CTL" "${XC_CTL_CMD:-run}" "$@" \
+		"${XC_CTL_SEC[@]}" \
 		>"$XC_OUT" 2>"$XC_ERR" &
 	XC_CTL_PID=$!
 	XC_RUN_T0=$(date +%s.%N)

@@ -610,7 +610,7 @@ static void test_output(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "NDR (loss ratio 0): limited by the "
 				     "tester at 2000000 pps, 2 trials, 2 s\n"));
-	assert_non_null(strstr(text, "PDR (loss ratio 0.005): limited"));
+	assert_non_null(strstr(text, "PDR 0.5% (loss ratio 0.005): limited"));
 	free(text);
 
 	j = xc_search_json(&s);

@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * xceiver search: for each frame size, a probe at the maximum load (what
+ * the senders can keep), then the search's trials, each an ordinary run of
+ * the spec with the trial's load shared among its streams. The search
+ * itself (search.c) only proposes loads and classifies outcomes.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xc_cli.h"
+#include "xc_events.h"
+#include "xc_junit.h"
+#include "xc_search_cmd.h"
+#include "xc_spec.h"
+#include "xc_util.h"
+
+static const unsigned int xc_rfc2544_sizes[] = { XC_SEARCH_RFC2544_SIZES };
+
+void xc_search_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xceiver search [SPEC.yaml] CREDENTIALS [run options] [options]\n"
+		"\n"
+		"Find the highest load the path between the agents carries, for\n"
+		"each frame size. Each trial is a run of the spec (xceiver run\n"
+		"--help: agents, streams, credentials) with every stream at its\n"
+		"share of the trial's load for the trial's duration. Before each\n"
+		"size's search a %.0f s probe at the maximum load measures what the\n"
+		"senders can keep: a search that ends there says \"limited by the\n"
+		"tester at N pps\", not a limit of the path. Frames only the tester\n"
+		"lost (drop forensics) are not loss of the path.\n"
+		"\n"
+		"  --algorithm mlrsearch|rfc2544  RFC 9971 MLRsearch goals\n"
+		"                   (default), or RFC 2544 26.1's binary search for\n"
+		"                   zero loss\n"
+		"  --frame-sizes rfc2544|spec|A,B,...  sizes searched one after the\n"
+		"                   other: RFC 2544's 64,128,256,512,1024,1280,1518\n"
+		"                   (default), or the spec's own sizes or IMIX as one\n"
+		"                   mix (default when the spec has them)\n"
+		"  --min-rate PPS   lowest load tried (default %d)\n"
+		"  --max-rate PPS   highest load (default: %.0f Gb/s line rate at each\n"
+		"                   size)\n"
+		"  --trial-duration S  RFC 2544: every trial (default %d); MLRsearch:\n"
+		"                   every goal's final trial duration (default %.0f)\n"
+		"  --width W        relative width of the result (default %g; 1%% or\n"
+		"                   0.01)\n"
+		"  --max-trials N   trials per size (default %d, at most %d)\n"
+		"MLRsearch goals (RFC 9971 section 4.6):\n"
+		"  --goal LOSS      a goal loss ratio (0 or 0.005 or 0.5%%);\n"
+		"                   repeatable, replaces the default NDR 0 and PDR %g\n"
+		"  --duration-sum S   goal duration sum (default: the final trial\n"
+		"                   duration)\n"
+		"  --exceed-ratio R   goal exceed ratio (default %g)\n"
+		"  --initial-duration S  shorter trials first, doubled up to the\n"
+		"                   final duration (default: none)\n"
+		"output:\n"
+		"  --json FILE      every trial with its run's whole report, and the\n"
+		"                   results per size and goal\n"
+		"  --plot FILE      throughput against frame size, loss against\n"
+		"                   offered load (SVG)\n"
+		"  --junit FILE     a testsuite per size, a testcase per goal\n"
+		"  --json-stream FILE|-  each trial's run events and a \"trial\"\n"
+		"                   event per trial\n"
+		"\n"
+		"exit codes: 0 every size's search ended with its results, 1 a\n"
+		"trial failed a check other than loss (frames corrupted, foreign,\n"
+		"...) or a search ran out of trials, 2 usage, 3 a trial could not\n"
+		"run\n",
+		XC_SEARCH_PROBE_S, XC_SEARCH_DEF_MIN_PPS,
+		XC_SEARCH_DEF_LINE_BPS / 1e9, XC_SEARCH_DEF_DURATION,
+		(double)10, XC_SEARCH_DEF_WIDTH, XC_SEARCH_DEF_TRIALS,
+		XC_SEARCH_MAX_TRIALS, XC_SEARCH_DEF_PDR, XC_SEARCH_DEF_EXCEED);
+}
+
+/* A number of flag: at least 0, "N%" as N/100 where pct. */
+static int xc_search_num(const char *flag, const char *arg, bool pct,
+			 double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (pct && end != arg && *end == '%') {
+		*v /= 100;
+		end++;
+	}
+	if (errno || end == arg || *end || !isfinite(*v) || *v < 0) {
+		fprintf(stderr, "xceiver: --%s: '%s' is not a number of 0 or more\n",
+			flag, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int xc_search_algo_opt(struct xc_search_opts *so, const char *arg)
+{
+	if (!strcmp(arg, "mlrsearch") || !strcmp(arg, "rfc9971"))
+		so->algo = XC_SEARCH_MLR;
+	else if (!strcmp(arg, "rfc2544"))
+		so->algo = XC_SEARCH_RFC2544;
+	else {
+		fprintf(stderr, "xceiver: --algorithm: '%s' is not mlrsearch or rfc2544\n",
+			arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int xc_search_goal_opt(struct xc_search_opts *so, const char *arg)
+{
+	if (so->ngoals == XC_SEARCH_MAX_GOALS) {
+		fprintf(stderr, "xceiver: --goal: at most %d goals\n",
+			XC_SEARCH_MAX_GOALS);
+		return -EINVAL;
+	}
+	return xc_search_num("goal", arg, true, &so->goals[so->ngoals++]);
+}
+
+static int xc_search_trials_opt(struct xc_search_opts *so, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	so->max_trials = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || so->max_trials < 1 ||
+	    so->max_trials > XC_SEARCH_MAX_TRIALS) {
+		fprintf(stderr, "xceiver: --max-trials: '%s' is not a number of trials from 1 to %d\n",
+			arg, XC_SEARCH_MAX_TRIALS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int xc_search_opt_set(struct xc_search_opts *so, int c,
+			     const char *arg)
+{
+	switch (c) {
+	case XC_OPT_S_ALGO:
+		return xc_search_algo_opt(so, arg);
+	case XC_OPT_S_SIZES:
+		so->sizes = arg;
+		return 0;
+	case XC_OPT_S_MIN:
+		return xc_search_num("min-rate", arg, false, &so->min_pps);
+	case XC_OPT_S_MAX:
+		return xc_search_num("max-rate", arg, false, &so->max_pps);
+	case XC_OPT_S_TRIAL:
+		return xc_search_num("trial-duration", arg, false,
+				     &so->trial_s);
+	case XC_OPT_S_SUM:
+		return xc_search_num("duration-sum", arg, false, &so->sum_s);
+	case XC_OPT_S_GOAL:
+		return xc_search_goal_opt(so, arg);
+	case XC_OPT_S_EXCEED:
+		return xc_search_num("exceed-ratio", arg, true, &so->exceed);
+	case XC_OPT_S_WIDTH:
+		return xc_search_num("width", arg, true, &so->width);
+	case XC_OPT_S_INITIAL:
+		return xc_search_num("initial-duration", arg, false,
+				     &so->initial_s);
+	default:
+		return xc_search_trials_opt(so, arg);
+	}
+}
+
+int xc_search_opt(struct xc_search_opts *so, int c, const char *arg)
+{
+	if (c < XC_OPT_S_ALGO || c > XC_OPT_S_LAST)
+		return 1;
+	if (!so) {
+		fprintf(stderr, "xceiver: that flag belongs to xceiver search\n");
+		return -EINVAL;
+	}
+	return xc_search_opt_set(so, c, arg);
+}
+
+static void xc_search_opts_init(struct xc_search_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->algo = XC_SEARCH_MLR;
+	so->min_pps = -1;
+	so->max_pps = -1;
+	so->trial_s = -1;
+	so->sum_s = -1;
+	so->exceed = -1;
+	so->width = -1;
+	so->initial_s = -1;
+}
+
+/* A given value, or the default d. */
+static double xc_or(double v, double d)
+{
+	return v >= 0 ? v : d;
+}
+
+/* The search's configuration for a size whose line rate is line_pps. */
+static void xc_search_cfg_of(const struct xc_search_opts *so, double line_pps,
+			     struct xc_search_cfg *c)
+{
+	struct xc_search_goal *g;
+	unsigned int i;
+
+	xc_search_defaults(c, so->algo);
+	c->min_load = xc_or(so->min_pps, c->min_load);
+	c->max_load = xc_or(so->max_pps, line_pps);
+	c->max_trials = so->max_trials;
+	c->duration = xc_or(so->trial_s, c->duration);
+	c->width_rel = xc_or(so->width, c->width_rel);
+	if (so->ngoals)
+		c->ngoals = so->ngoals;
+	for (i = 0; i < c->ngoals; i++) {
+		g = &c->goals[i];
+		*g = c->goals[0];
+		g->loss_ratio = so->ngoals ? so->goals[i] :
+				(i ? XC_SEARCH_DEF_PDR : 0);
+		g->final_duration = xc_or(so->trial_s, g->final_duration);
+		g->duration_sum = xc_or(so->sum_s, g->final_duration);
+		g->exceed_ratio = xc_or(so->exceed, g->exceed_ratio);
+		g->width = xc_or(so->width, g->width);
+		g->initial_duration = xc_or(so->initial_s, 0);
+	}
+}
+
+/* ------------------------------------------------------------ sizes */
+
+/* Whether a stream of s has a size mix (a list, IMIX or a range). */
+static bool xc_spec_has_mix(const Xceiver__V1__TestSpec *s)
+{
+	const Xceiver__V1__Sizes *z;
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++) {
+		z = s->streams[i]->sizes;
+		if (z && (z->n_list || z->n_imix || z->standard_imix ||
+			  z->min || z->max))
+			return true;
+	}
+	return false;
+}
+
+/* The sizes of --frame-sizes into sizes (0: the spec's); their count. */
+static int xc_sizes_parse(const char *arg, const Xceiver__V1__TestSpec *s,
+			  unsigned int *sizes)
+{
+	unsigned long v;
+	char *end;
+	int n = 0;
+
+	if (!arg)
+		arg = xc_spec_has_mix(s) ? "spec" : "rfc2544";
+	if (!strcmp(arg, "spec")) {
+		sizes[0] = 0;
+		return 1;
+	}
+	if (!strcmp(arg, "rfc2544")) {
+		memcpy(sizes, xc_rfc2544_sizes, sizeof(xc_rfc2544_sizes));
+		return XC_ARRAY_SIZE(xc_rfc2544_sizes);
+	}
+	for (;;) {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || end == arg || (*end && *end != ',') || !v ||
+		    v > UINT32_MAX || n == XC_SEARCH_MAX_SIZES)
+			goto bad;
+		sizes[n++] = (unsigned int)v;
+		if (!*end)
+			return n;
+		arg = end + 1;
+	}
+bad:
+	fprintf(stderr, "xceiver: --frame-sizes: expected rfc2544, spec or up to %d frame sizes in bytes, A,B,...\n",
+		XC_SEARCH_MAX_SIZES);
+	return -EINVAL;
+}
+
+/* Every stream of s at size bytes, its size mix gone. */
+static void xc_spec_set_size(Xceiver__V1__TestSpec *s, unsigned int bytes)
+{
+	Xceiver__V1__Stream *st;
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++) {
+		st = s->streams[i];
+		st->frame_size = bytes;
+		if (st->sizes)
+			protobuf_c_message_free_unpacked(&st->sizes->base,
+							 NULL);
+		st->sizes = NULL;
+	}
+}
+
+/* The mean frame size over the streams, by their shares of the load. */
+static double xc_size_mean(const Xceiver__V1__TestSpec *s,
+			   const double *share)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_streams; i++)
+		sum += share[i] * xc_spec_stream_mean_frame(s->streams[i]);
+	return sum;
+}
+
+static void xc_size_label(const Xceiver__V1__TestSpec *s, unsigned int bytes,
+			  char *buf, size_t len)
+{
+	const Xceiver__V1__Sizes *z = s->streams[0]->sizes;
+
+	if (bytes)
+		snprintf(buf, len, "%u", bytes);
+	else
+		snprintf(buf, len, "%s", z && (z->standard_imix || z->n_imix) ? "imix" :
+			 "spec");
+}
+
+/* Size z of base at bytes (0: as it is), checked, its search begun. */
+static int xc_size_init(struct xc_size_search *z,
+			const Xceiver__V1__TestSpec *base, unsigned int bytes,
+			const struct xc_search_opts *so, const char *name)
+{
+	struct xc_search_cfg cfg;
+	char err[1024];
+
+	z->spec = (Xceiver__V1__TestSpec *)xc_pb_dup(&base->base);
+	z->reports = json_array();
+	if (!z->spec || !z->reports)
+		return -ENOMEM;
+	if (bytes)
+		xc_spec_set_size(z->spec, bytes);
+	xc_size_label(z->spec, bytes, z->label, sizeof(z->label));
+	if (xc_spec_check(z->spec, name, err, sizeof(err)) ||
+	    xc_search_shares(z->spec, &z->share)) {
+		fprintf(stderr, "xceiver: frame size %s: %s\n", z->label, err);
+		return -EINVAL;
+	}
+	z->frame_bytes = xc_size_mean(z->spec, z->share);
+	xc_search_cfg_of(so, floor(XC_SEARCH_DEF_LINE_BPS /
+				   ((z->frame_bytes + 20) * 8)), &cfg);
+	if (xc_search_init(&z->s, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "xceiver: frame size %s: %s\n", z->label, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void xc_size_free(struct xc_size_search *z)
+{
+	xc_spec_free(z->spec);
+	free(z->share);
+	xc_search_free(&z->s);
+	json_decref(z->probe);
+	json_decref(z->reports);
+}
+
+/* ----------------------------------------------------------- trials */
+
+struct xc_searcher {
+	struct xc_ctl_opts o;
+	struct xc_search_all all;
+};
+
+/*
+ * Put load pps for dur s on size z's spec; load 0: frames (dur) at full
+ * speed (the probe). 0, or XC_EXIT_RUN with the reason.
+ */
+static int xc_trial_apply(struct xc_searcher *sr, struct xc_size_search *z,
+			  double load, double dur)
+{
+	if (load > 0 ? !xc_search_apply(z->spec, z->share, load, dur) :
+	    !xc_search_apply_burst(z->spec, z->share, dur))
+		return 0;
+	snprintf(sr->all.why, sizeof(sr->all.why),
+		 "frame size %s: %.0f pps for %g s is more than 2^48 frames",
+		 z->label, load, dur);
+	snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
+	return XC_EXIT_RUN;
+}
+
+/*
+ * Run size z's spec at load pps for dur s (xc_trial_apply); its report in
+ * *rep (NULL when out of memory). An exit code; XC_EXIT_RUN with the
+ * reason in sr->all.
+ */
+static int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
+			double load, double dur, json_t **rep)
+{
+	struct xc_run_result res;
+	char why[512];
+	int ret;
+
+	*rep = NULL;
+	if (xc_trial_apply(sr, z, load, dur))
+		return XC_EXIT_RUN;
+	ret = xc_run(z->spec, &sr->o, &res);
+	if (ret == XC_EXIT_PASS) {
+		ret = xc_verdict_why(z->spec, &res, &sr->o, rep, why,
+				     sizeof(why));
+		if (ret == XC_EXIT_RUN)
+			xc_cnr_note(&res.fail, why, "verdict");
+	}
+	if (ret == XC_EXIT_RUN) {
+		snprintf(sr->all.why, sizeof(sr->all.why), "%s",
+			 res.fail.reason);
+		snprintf(sr->all.phase, sizeof(sr->all.phase), "%s",
+			 res.fail.phase);
+		xc_events_fail(sr->o.events, res.fail.reason, res.fail.phase);
+		xc_cnr_report(rep, z->spec, &res, &sr->o);
+	}
+	xc_run_result_free(&res);
+	return ret;
+}
+
+/* The first failed check of report that is not one of loss, in buf. */
+static bool xc_trial_bad_check(const json_t *report, char *buf, size_t len)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "checks"), i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "result")) ?:
+			   "", "fail") ||
+		    json_is_true(json_object_get(c, "loss")))
+			continue;
+		snprintf(buf, len, "%s",
+			 json_string_value(json_object_get(c, "check")) ?: "?");
+		return true;
+	}
+	return false;
+}
+
+/* Hand the trial's outcome to the search; an exit code. */
+static int xc_trial_add(struct xc_searcher *sr, struct xc_size_search *z,
+			double load, double dur, json_t *rep)
+{
+	struct xc_search_trial t = { .load = load, .duration = dur };
+	char bad[160];
+
+	if (!rep || xc_search_trial_from_report(rep, &t) ||
+	    xc_search_add(&z->s, &t) || json_array_append(z->reports, rep)) {
+		snprintf(sr->all.why, sizeof(sr->all.why),
+			 "frame size %s: the report of trial %u could not be read",
+			 z->label, z->s.ntrials + 1);
+		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
+		return XC_EXIT_RUN;
+	}
+	if (xc_trial_bad_check(rep, bad, sizeof(bad)) && !z->bad_trials++)
+		snprintf(z->bad_why, sizeof(z->bad_why),
+			 "trial %u at %.0f pps: %s failed", z->s.ntrials,
+			 load, bad);
+	return XC_EXIT_PASS;
+}
+
+/* One probe of frames at full speed: the rate reached in *pps. */
+static int xc_probe_once(struct xc_searcher *sr, struct xc_size_search *z,
+			 double frames, double *pps)
+{
+	struct xc_search_trial t = { 0 };
+	int ret;
+
+	json_decref(z->probe);
+	ret = xc_trial_run(sr, z, 0, frames, &z->probe);
+	if (ret == XC_EXIT_RUN)
+		return ret;
+	if (!z->probe || xc_search_trial_from_report(z->probe, &t)) {
+		snprintf(sr->all.why, sizeof(sr->all.why),
+			 "frame size %s: the probe's report could not be read",
+			 z->label);
+		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
+		return XC_EXIT_RUN;
+	}
+	*pps = t.offered;
+	return XC_EXIT_PASS;
+}
+
+/*
+ * The probe (XC_SEARCH_PROBE_*): the rate the senders reach at full speed
+ * becomes the search's ceiling when it is below the maximum load.
+ */
+static int xc_size_probe(struct xc_searcher *sr, struct xc_size_search *z)
+{
+	double max = z->s.cfg.max_load, frames, pps = 0;
+	bool shrt;
+	int ret;
+
+	frames = fmin(max * XC_SEARCH_PROBE_S, XC_SEARCH_PROBE_FRAMES);
+	ret = xc_probe_once(sr, z, frames, &pps);
+	shrt = pps < max * (1 - XC_SEARCH_RATE_SLACK);
+	if (ret != XC_EXIT_RUN && shrt && pps * XC_SEARCH_PROBE_S > frames) {
+		frames = ceil(pps * XC_SEARCH_PROBE_S);
+		ret = xc_probe_once(sr, z, frames, &pps);
+		shrt = pps < max * (1 - XC_SEARCH_RATE_SLACK);
+	}
+	if (ret == XC_EXIT_RUN)
+		return ret;
+	z->probe_pps = pps;
+	if (shrt)
+		xc_search_set_ceiling(&z->s, pps);
+	if (!sr->o.quiet)
+		printf("frame size %s: probe, %.0f frames at full speed: the senders reached %.0f pps%s\n",
+		       z->label, frames, pps,
+		       shrt ? ", the search's ceiling" : "");
+	return XC_EXIT_PASS;
+}
+
+/* Size z's search from its probe to its last trial; an exit code. */
+static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
+{
+	double load, dur;
+	json_t *rep;
+	int ret;
+
+	ret = xc_size_probe(sr, z);
+	while (ret != XC_EXIT_RUN && !xc_search_next(&z->s, &load, &dur)) {
+		ret = xc_trial_run(sr, z, load, dur, &rep);
+		if (ret != XC_EXIT_RUN)
+			ret = xc_trial_add(sr, z, load, dur, rep);
+		json_decref(rep);
+		if (ret == XC_EXIT_RUN)
+			break;
+		xc_search_trial_event(sr->o.events, z);
+		if (!sr->o.quiet)
+			xc_search_trial_line(stdout, z);
+	}
+	z->ran = ret != XC_EXIT_RUN;
+	return ret;
+}
+
+/* ---------------------------------------------------------- command */
+
+/* The sizes of the search, each checked and begun; an exit code. */
+static int xc_sizes_init(struct xc_search_all *a,
+			 const Xceiver__V1__TestSpec *base,
+			 const struct xc_search_opts *so)
+{
+	unsigned int sizes[XC_SEARCH_MAX_SIZES], i;
+	int n = xc_sizes_parse(so->sizes, base, sizes), err;
+
+	if (n < 0)
+		return XC_EXIT_USAGE;
+	a->sz = calloc(n, sizeof(*a->sz));
+	if (!a->sz)
+		return XC_EXIT_RUN;
+	for (i = 0; i < (unsigned int)n; i++) {
+		a->n++;
+		err = xc_size_init(&a->sz[i], base, sizes[i], so, a->name);
+		if (err)
+			return err == -ENOMEM ? XC_EXIT_RUN : XC_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* What xceiver run's flags would do beyond the search's scope. */
+static int xc_search_refuse(const struct xc_ctl_opts *o,
+			    const Xceiver__V1__TestSpec *s)
+{
+	const char *flag = o->pcap_path ? "--pcap" :
+			   o->timeline_path ? "--timeline" :
+			   s->repeat > 1 ? "the spec's repeat" : NULL;
+
+	if (!flag)
+		return 0;
+	fprintf(stderr, "xceiver: search: %s is not for a search (each trial is one run; --json keeps every trial's report)\n",
+		flag);
+	return XC_EXIT_USAGE;
+}
+
+/* Every size's search in turn; stops at the first that could not run. */
+static int xc_search_sizes(struct xc_searcher *sr)
+{
+	struct xc_search_all *a = &sr->all;
+	unsigned int i;
+	int ret = XC_EXIT_PASS;
+
+	for (i = 0; i < a->n && ret != XC_EXIT_RUN; i++)
+		ret = xc_size_search(sr, &a->sz[i]);
+	if (!sr->o.quiet && ret != XC_EXIT_RUN)
+		xc_search_table(stdout, a);
+	return ret;
+}
+
+/* --junit's file; 0 or -errno with err set. */
+static int xc_search_junit_write(const struct xc_search_all *a,
+				 const char *path, char *err, size_t errlen)
+{
+	struct xc_junit junit = { 0 };
+	int ret;
+
+	snprintf(err, errlen, "out of memory");
+	ret = xc_junit_init(&junit) ?: xc_search_junit(&junit, a) ?:
+	      xc_junit_write(&junit, path, err, errlen);
+	xc_junit_free(&junit);
+	return ret;
+}
+
+/* The files after the search, the JSON last; an exit code. */
+static int xc_search_outputs(struct xc_searcher *sr,
+			     const Xceiver__V1__TestSpec *base, int ret,
+			     const char *plot, char *why, size_t whylen)
+{
+	struct xc_ctl_opts *o = &sr->o;
+	const char *flag = NULL;
+	char err[512];
+	json_t *doc;
+
+	if (o->junit_path && xc_search_junit_write(&sr->all, o->junit_path,
+						   err, sizeof(err)))
+		flag = "--junit";
+	else if (plot && xc_search_plot_write(plot, &sr->all, err,
+					      sizeof(err)))
+		flag = "--plot";
+	if (flag) {
+		ret = xc_output_failed(NULL, o->events, flag, err);
+		snprintf(why, whylen, "%s: %s", flag, err);
+	}
+	if (!o->json_path)
+		return ret;
+	doc = xc_search_doc(&sr->all, base, ret, why);
+	if (!doc || xc_write_json(o->json_path, doc, o->events))
+		ret = XC_EXIT_RUN;
+	json_decref(doc);
+	return ret;
+}
+
+/* The search's verdict: printed, and the last event. */
+static int xc_search_end(struct xc_searcher *sr, int ret, char *why,
+			 size_t len)
+{
+	if (ret == XC_EXIT_RUN)
+		snprintf(why, len, "could not run: %s", sr->all.why);
+	else
+		ret = xc_search_verdict(&sr->all, why, len);
+	printf("search: %s\n", why);
+	return ret;
+}
+
+/* Before any trial: refusals, sizes, security, stale files, events. */
+static int xc_search_setup(struct xc_searcher *sr,
+			   const Xceiver__V1__TestSpec *base,
+			   const struct xc_search_opts *so,
+			   struct xc_tls_ctx **tls, struct xc_events *events)
+{
+	struct xc_ctl_opts *o = &sr->o;
+	char err[512];
+	int ret;
+
+	ret = xc_search_refuse(o, base) ?: xc_sizes_init(&sr->all, base, so) ?:
+	      xc_security(o, tls);
+	if (ret)
+		return ret;
+	if (xc_results_clear(o, err, sizeof(err)) ||
+	    (o->events_path && xc_events_open(events, o->events_path, err,
+					      sizeof(err)))) {
+		fprintf(stderr, "xceiver: %s\n", err);
+		return XC_EXIT_USAGE;
+	}
+	o->events = o->events_path ? events : NULL;
+	xc_tcp_set_liveness(o->liveness_s * 1000);
+	return 0;
+}
+
+static void xc_search_cleanup(struct xc_searcher *sr)
+{
+	unsigned int i;
+
+	for (i = 0; i < sr->all.n; i++)
+		xc_size_free(&sr->all.sz[i]);
+	free(sr->all.sz);
+}
+
+int xc_cmd_search(int argc, char **argv)
+{
+	struct xc_searcher sr = {
+		.o = { .liveness_s = XC_DEF_LIVENESS_S, .silent = true,
+		       .repeat = 1, .repetition = 1 },
+	};
+	Xceiver__V1__TestSpec *base = NULL;
+	struct xc_tls_ctx *tls = NULL;
+	struct xc_search_opts so;
+	struct xc_events events;
+	const char *plot;
+	char why[700], err[512];
+	int ret;
+
+	xc_search_opts_init(&so);
+	ret = xc_build_spec(argc, argv, &base, &sr.o, &sr.all.name, &so);
+	if (ret)
+		return ret;
+	ret = xc_search_setup(&sr, base, &so, &tls, &events);
+	if (ret)
+		goto out;
+	plot = sr.o.plot_path;
+	sr.o.plot_path = NULL;		/* a trial's own picture: none */
+	ret = xc_search_sizes(&sr);
+	ret = xc_search_end(&sr, ret, why, sizeof(why));
+	ret = xc_search_outputs(&sr, base, ret, plot, why, sizeof(why));
+	xc_search_verdict_event(sr.o.events, ret, why);
+	if (xc_events_close(sr.o.events, err, sizeof(err))) {
+		fprintf(stderr, "xceiver: %s\n", err);
+		ret = XC_EXIT_RUN;
+	}
+out:
+	xc_search_cleanup(&sr);
+	xc_spec_free(base);
+	xc_conn_set_security(NULL);
+	xc_tls_ctx_free(tls);
+	return ret;
+}
