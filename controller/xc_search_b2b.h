@@ -26,7 +26,7 @@
 #define XC_B2B_DEF_TRIALS	5000	/* max_trials when 0 */
 #define XC_B2B_MAX_TRIALS	100000	/* limit of max_trials */
 #define XC_B2B_MAX_REPEATS	1000	/* limit of repeats */
-#define XC_B2B_MAX_FRAMES	(UINT64_C(1) << 40)	/* limit of max_frames */
+#define XC_B2B_MAX_FRAMES	(UINT64_C(1) << 40)	/* max_frames limit */
 
 struct xc_b2b_cfg {
 	uint64_t min_frames, max_frames;	/* burst lengths searched */

@@ -104,6 +104,19 @@ static void assert_within(uint64_t v, uint64_t t)
 	assert_true((double)(t - v) <= WIDTH * (t + 1) + 1);
 }
 
+/* The shortest lossy burst of repetition rep (0: none). */
+static uint64_t upper(const struct xc_b2b *b, unsigned int rep)
+{
+	uint64_t hi = 0;
+	unsigned int i;
+
+	for (i = 0; i < b->ntrials; i++)
+		if (b->trials[i].repeat == rep && xc_b2b_lossy(&b->trials[i]) &&
+		    (!hi || b->trials[i].frames < hi))
+			hi = b->trials[i].frames;
+	return hi;
+}
+
 /* Bursts of a binary search: max, min, then halvings to the width. */
 static unsigned int bisections(double t)
 {
@@ -124,8 +137,11 @@ static void test_b2b_finds_buffer(void **state)
 	start(&b, &c);
 	n = run(&b, &d);
 	assert_int_equal(b.res.repeats, 3);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		assert_within(b.value[i], t);
+		assert_true(upper(&b, i) > t);
+		assert_true(upper(&b, i) - b.value[i] <= WIDTH * upper(&b, i));
+	}
 	assert_true(n <= 3 * bisections(t));
 	assert_false(b.res.tester_limited);
 	assert_int_equal(b.res.at_top, 0);
