@@ -4,7 +4,6 @@
  * goal, the verdict over the sizes, the JSON document, the JUnit suites
  * and the events. The search decides (search.c); this only tells it.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -284,11 +283,3 @@ int xc_search_junit(struct xc_junit *ju, const struct xc_search_all *a)
 	return ret;
 }
 
-/* TEMPORARY until search_plot.c lands */
-int xc_search_plot_write(const char *path, const struct xc_search_all *a,
-			 char *err, size_t errlen)
-{
-	(void)path; (void)a;
-	snprintf(err, errlen, "no plot yet");
-	return -ENOSYS;
-}
