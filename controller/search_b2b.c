@@ -177,16 +177,23 @@ static double sample_stdev(const uint64_t *v, unsigned int n, double mean)
 	return sqrt(sum / (n - 1));
 }
 
+/*
+ * The sender's burst rates over the bursts that decided: those at least as
+ * long as the shortest repetition's value (and of 2 frames at least: a
+ * short burst's first-to-last rate says little of the sender).
+ */
 static void burst_stats(struct xc_b2b *b)
 {
 	struct xc_b2b_result *r = &b->res;
+	uint64_t floor = r->min > 2 ? r->min : 2;
 	const struct xc_b2b_trial *t;
 	unsigned int i, n = 0;
 	double sum = 0;
 
 	for (i = 0; i < b->ntrials; i++) {
 		t = &b->trials[i];
-		if (t->short_sender || !(t->burst_pps > 0))
+		if (t->short_sender || !(t->burst_pps > 0) ||
+		    t->frames < floor)
 			continue;
 		if (!n || t->burst_pps < r->burst_pps_min)
 			r->burst_pps_min = t->burst_pps;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "xc_cli.h"
 #include "xc_events.h"
@@ -29,14 +30,20 @@ void xc_search_usage(FILE *f)
 		"each frame size. Each trial is a run of the spec (xceiver run\n"
 		"--help: agents, streams, credentials) with every stream at its\n"
 		"share of the trial's load for the trial's duration. Before each\n"
-		"size's search a %.0f s probe at the maximum load measures what the\n"
-		"senders can keep: a search that ends there says \"limited by the\n"
-		"tester at N pps\", not a limit of the path. Frames only the tester\n"
-		"lost (drop forensics) are not loss of the path.\n"
+		"size's search a probe at full speed (%d frames, then %.0f s at the\n"
+		"rate reached) measures what the senders can send: a search that\n"
+		"ends there says \"limited by the tester at N pps\", not a limit\n"
+		"of the path. Frames only the tester lost (drop forensics) are\n"
+		"not loss of the path.\n"
 		"\n"
-		"  --algorithm mlrsearch|rfc2544  RFC 9971 MLRsearch goals\n"
-		"                   (default), or RFC 2544 26.1's binary search for\n"
-		"                   zero loss\n"
+		"  --algorithm mlrsearch|rfc2544|frame-loss  RFC 9971 MLRsearch\n"
+		"                   goals (default), RFC 2544 26.1's binary search\n"
+		"                   for zero loss, or RFC 2544 26.3's frame loss\n"
+		"                   rate at loads stepped down from the maximum (or\n"
+		"                   the senders' ceiling) until two trials lose\n"
+		"                   nothing\n"
+		"  --step P         frame-loss: the step, of the maximum (default\n"
+		"                   %g; at most 0.1 as RFC 2544 asks)\n"
 		"  --frame-sizes rfc2544|spec|A,B,...  sizes searched one after the\n"
 		"                   other: RFC 2544's 64,128,256,512,1024,1280,1518\n"
 		"                   (default), or the spec's own sizes or IMIX as one\n"
@@ -57,23 +64,35 @@ void xc_search_usage(FILE *f)
 		"  --exceed-ratio R   goal exceed ratio (default %g)\n"
 		"  --initial-duration S  shorter trials first, doubled up to the\n"
 		"                   final duration (default: none)\n"
+		"back-to-back frames (RFC 2544 26.4, RFC 9004), after each size's\n"
+		"search, the throughput it found as RFC 9004's measured throughput\n"
+		"and the maximum load as the media's maximum rate:\n"
+		"  --back-to-back   the longest burst at full speed without loss\n"
+		"  --b2b-repeats N  searches averaged (default %d)\n"
+		"  --b2b-max-frames N  longest burst tried (default %d)\n"
+		"  --b2b-trial S    a burst's trial lasts at least S (default %d)\n"
 		"output:\n"
-		"  --json FILE      every trial with its run's whole report, and the\n"
-		"                   results per size and goal\n"
+		"  --json FILE      the results per size and goal, and every trial\n"
+		"                   with its run's id, verdict, failed checks and loss\n"
 		"  --plot FILE      throughput against frame size, loss against\n"
 		"                   offered load (SVG)\n"
 		"  --junit FILE     a testsuite per size, a testcase per goal\n"
 		"  --json-stream FILE|-  each trial's run events and a \"trial\"\n"
 		"                   event per trial\n"
+		"  --trial-reports DIR  each trial's whole JSON report (as xceiver\n"
+		"                   run --json writes it) as DIR/SIZE-NNNN.json,\n"
+		"                   NNNN the trial (0000: the probe); the search's\n"
+		"                   --json keeps each run's verdict and loss\n"
 		"\n"
 		"exit codes: 0 every size's search ended with its results, 1 a\n"
 		"trial failed a check other than loss (frames corrupted, foreign,\n"
 		"...) or a search ran out of trials, 2 usage, 3 a trial could not\n"
 		"run\n",
-		XC_SEARCH_PROBE_S, XC_SEARCH_DEF_MIN_PPS,
+		XC_SEARCH_PROBE_FRAMES, XC_SEARCH_PROBE_S, XC_STEPS_DEF_STEP, XC_SEARCH_DEF_MIN_PPS,
 		XC_SEARCH_DEF_LINE_BPS / 1e9, XC_SEARCH_DEF_DURATION,
 		(double)10, XC_SEARCH_DEF_WIDTH, XC_SEARCH_DEF_TRIALS,
-		XC_SEARCH_MAX_TRIALS, XC_SEARCH_DEF_PDR, XC_SEARCH_DEF_EXCEED);
+		XC_SEARCH_MAX_TRIALS, XC_SEARCH_DEF_PDR, XC_SEARCH_DEF_EXCEED,
+		XC_B2B_DEF_REPEATS, XC_B2B_DEF_MAX_FRAMES, XC_B2B_DEF_TRIAL_S);
 }
 
 /* A number of flag: at least 0, "N%" as N/100 where pct. */
@@ -98,13 +117,31 @@ static int xc_search_num(const char *flag, const char *arg, bool pct,
 
 static int xc_search_algo_opt(struct xc_search_opts *so, const char *arg)
 {
+	so->frame_loss = !strcmp(arg, "frame-loss");
 	if (!strcmp(arg, "mlrsearch") || !strcmp(arg, "rfc9971"))
 		so->algo = XC_SEARCH_MLR;
-	else if (!strcmp(arg, "rfc2544"))
+	else if (!strcmp(arg, "rfc2544") || so->frame_loss)
 		so->algo = XC_SEARCH_RFC2544;
 	else {
-		fprintf(stderr, "xceiver: --algorithm: '%s' is not mlrsearch or rfc2544\n",
+		fprintf(stderr, "xceiver: --algorithm: '%s' is not mlrsearch, rfc2544 or frame-loss\n",
 			arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A whole number of flag from 1 to max into *v. */
+static int xc_search_count(const char *flag, const char *arg, double max,
+			   double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || *v < 1 || *v > max ||
+	    *v != floor(*v)) {
+		fprintf(stderr, "xceiver: --%s: '%s' is not a whole number from 1 to %.0f\n",
+			flag, arg, max);
 		return -EINVAL;
 	}
 	return 0;
@@ -120,19 +157,40 @@ static int xc_search_goal_opt(struct xc_search_opts *so, const char *arg)
 	return xc_search_num("goal", arg, true, &so->goals[so->ngoals++]);
 }
 
+/* --b2b-repeats N, --b2b-max-frames N, --b2b-trial S */
+static int xc_search_b2b_opt(struct xc_search_opts *so, int c,
+			     const char *arg)
+{
+	double v;
+	int ret;
+
+	switch (c) {
+	case XC_OPT_S_B2B:
+		so->b2b = true;
+		return 0;
+	case XC_OPT_S_B2B_REPEATS:
+		ret = xc_search_count("b2b-repeats", arg, XC_B2B_MAX_REPEATS,
+				      &v);
+		so->b2b_repeats = (long)v;
+		return ret;
+	case XC_OPT_S_B2B_FRAMES:
+		return xc_search_count("b2b-max-frames", arg,
+				       (double)XC_B2B_MAX_FRAMES,
+				       &so->b2b_max_frames);
+	default:
+		return xc_search_num("b2b-trial", arg, false,
+				     &so->b2b_trial_s);
+	}
+}
+
 static int xc_search_trials_opt(struct xc_search_opts *so, const char *arg)
 {
-	char *end;
+	double v;
+	int ret;
 
-	errno = 0;
-	so->max_trials = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || so->max_trials < 1 ||
-	    so->max_trials > XC_SEARCH_MAX_TRIALS) {
-		fprintf(stderr, "xceiver: --max-trials: '%s' is not a number of trials from 1 to %d\n",
-			arg, XC_SEARCH_MAX_TRIALS);
-		return -EINVAL;
-	}
-	return 0;
+	ret = xc_search_count("max-trials", arg, XC_SEARCH_MAX_TRIALS, &v);
+	so->max_trials = (long)v;
+	return ret;
 }
 
 static int xc_search_opt_set(struct xc_search_opts *so, int c,
@@ -143,6 +201,9 @@ static int xc_search_opt_set(struct xc_search_opts *so, int c,
 		return xc_search_algo_opt(so, arg);
 	case XC_OPT_S_SIZES:
 		so->sizes = arg;
+		return 0;
+	case XC_OPT_S_REPORTS:
+		so->reports_dir = arg;
 		return 0;
 	case XC_OPT_S_MIN:
 		return xc_search_num("min-rate", arg, false, &so->min_pps);
@@ -162,8 +223,12 @@ static int xc_search_opt_set(struct xc_search_opts *so, int c,
 	case XC_OPT_S_INITIAL:
 		return xc_search_num("initial-duration", arg, false,
 				     &so->initial_s);
-	default:
+	case XC_OPT_S_STEP:
+		return xc_search_num("step", arg, true, &so->step);
+	case XC_OPT_S_TRIALS:
 		return xc_search_trials_opt(so, arg);
+	default:
+		return xc_search_b2b_opt(so, c, arg);
 	}
 }
 
@@ -189,6 +254,8 @@ static void xc_search_opts_init(struct xc_search_opts *so)
 	so->exceed = -1;
 	so->width = -1;
 	so->initial_s = -1;
+	so->step = -1;
+	so->b2b_trial_s = -1;
 }
 
 /* A given value, or the default d. */
@@ -354,14 +421,14 @@ static void xc_size_free(struct xc_size_search *z)
 	xc_search_free(&z->s);
 	json_decref(z->probe);
 	json_decref(z->reports);
+	json_decref(z->b2b_runs);
+	if (z->steps_on)
+		xc_steps_free(&z->steps);
+	if (z->b2b_on)
+		xc_b2b_free(&z->b2b);
 }
 
 /* ----------------------------------------------------------- trials */
-
-struct xc_searcher {
-	struct xc_ctl_opts o;
-	struct xc_search_all all;
-};
 
 /*
  * Put load pps for dur s on size z's spec; load 0: frames (dur) at full
@@ -385,8 +452,8 @@ static int xc_trial_apply(struct xc_searcher *sr, struct xc_size_search *z,
  * *rep (NULL when out of memory). An exit code; XC_EXIT_RUN with the
  * reason in sr->all.
  */
-static int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
-			double load, double dur, json_t **rep)
+int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
+		 double load, double dur, json_t **rep)
 {
 	struct xc_run_result res;
 	char why[512];
@@ -412,6 +479,57 @@ static int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
 	}
 	xc_run_result_free(&res);
 	return ret;
+}
+
+/* What the search's JSON keeps of a run's report: its verdict, loss. */
+json_t *xc_trial_summary(const json_t *rep)
+{
+	json_t *failed = json_array(), *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "result")) ?:
+			    "", "fail"))
+			json_array_append(failed, json_object_get(c, "check"));
+	return json_pack("{s:O?, s:O?, s:O?, s:o, s:O?}",
+			 "run_id", json_object_get(rep, "run_id"),
+			 "verdict", json_object_get(rep, "verdict"),
+			 "reason", json_object_get(rep, "reason"),
+			 "failed_checks", failed,
+			 "loss", json_object_get(rep, "loss"));
+}
+
+static int xc_report_fill(FILE *f, void *rep)
+{
+	errno = 0;
+	if (!json_dumpf(rep, f, JSON_COMPACT | JSON_SORT_KEYS))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
+/*
+ * --trial-reports DIR: the whole report of size z's trial n (0: the
+ * probe) as DIR/SIZE-NNNN.json, written at once. An exit code.
+ */
+int xc_trial_report_write(struct xc_searcher *sr,
+			  const struct xc_size_search *z, unsigned int n,
+			  json_t *rep)
+{
+	char path[4096], err[512];
+
+	if (!sr->reports_dir || !rep)
+		return XC_EXIT_PASS;
+	snprintf(path, sizeof(path), "%s/%s-%04u.json", sr->reports_dir,
+		 z->label, n);
+	if (!xc_outfile_write(path, xc_report_fill, rep, err, sizeof(err)))
+		return XC_EXIT_PASS;
+	fprintf(stderr, "xceiver: --trial-reports: %s\n", err);
+	if (*sr->all.why)	/* the trial could not run: its reason */
+		return XC_EXIT_RUN;
+	snprintf(sr->all.why, sizeof(sr->all.why), "--trial-reports: %s",
+		 err);
+	snprintf(sr->all.phase, sizeof(sr->all.phase), "output");
+	return XC_EXIT_RUN;
 }
 
 /* The first failed check of report that is not one of loss, in buf. */
@@ -440,7 +558,8 @@ static int xc_trial_add(struct xc_searcher *sr, struct xc_size_search *z,
 	char bad[160];
 
 	if (!rep || xc_search_trial_from_report(rep, &t) ||
-	    xc_search_add(&z->s, &t) || json_array_append(z->reports, rep)) {
+	    xc_search_add(&z->s, &t) ||
+	    json_array_append_new(z->reports, xc_trial_summary(rep))) {
 		snprintf(sr->all.why, sizeof(sr->all.why),
 			 "frame size %s: the report of trial %u could not be read",
 			 z->label, z->s.ntrials + 1);
@@ -451,7 +570,7 @@ static int xc_trial_add(struct xc_searcher *sr, struct xc_size_search *z,
 		snprintf(z->bad_why, sizeof(z->bad_why),
 			 "trial %u at %.0f pps: %s failed", z->s.ntrials,
 			 load, bad);
-	return XC_EXIT_PASS;
+	return xc_trial_report_write(sr, z, z->s.ntrials, rep);
 }
 
 /* One probe of frames at full speed: the rate reached in *pps. */
@@ -459,21 +578,27 @@ static int xc_probe_once(struct xc_searcher *sr, struct xc_size_search *z,
 			 double frames, double *pps)
 {
 	struct xc_search_trial t = { 0 };
+	json_t *rep;
 	int ret;
 
 	json_decref(z->probe);
-	ret = xc_trial_run(sr, z, 0, frames, &z->probe);
-	if (ret == XC_EXIT_RUN)
-		return ret;
-	if (!z->probe || xc_search_trial_from_report(z->probe, &t)) {
+	z->probe = NULL;
+	ret = xc_trial_run(sr, z, 0, frames, &rep);
+	if (ret != XC_EXIT_RUN &&
+	    (!rep || xc_search_trial_from_report(rep, &t))) {
 		snprintf(sr->all.why, sizeof(sr->all.why),
 			 "frame size %s: the probe's report could not be read",
 			 z->label);
 		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-		return XC_EXIT_RUN;
+		ret = XC_EXIT_RUN;
 	}
+	if (ret != XC_EXIT_RUN) {
+		z->probe = xc_trial_summary(rep);
+		ret = xc_trial_report_write(sr, z, 0, rep);
+	}
+	json_decref(rep);
 	*pps = t.offered;
-	return XC_EXIT_PASS;
+	return ret;
 }
 
 /*
@@ -514,10 +639,17 @@ static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
 	int ret;
 
 	ret = xc_size_probe(sr, z);
+	if (ret != XC_EXIT_RUN && sr->so->frame_loss) {
+		ret = xc_size_steps(sr, z);
+		z->ran = ret != XC_EXIT_RUN;
+		return ret;
+	}
 	while (ret != XC_EXIT_RUN && !xc_search_next(&z->s, &load, &dur)) {
 		ret = xc_trial_run(sr, z, load, dur, &rep);
 		if (ret != XC_EXIT_RUN)
 			ret = xc_trial_add(sr, z, load, dur, rep);
+		else
+			xc_trial_report_write(sr, z, z->s.ntrials + 1, rep);
 		json_decref(rep);
 		if (ret == XC_EXIT_RUN)
 			break;
@@ -525,6 +657,8 @@ static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
 		if (!sr->o.quiet)
 			xc_search_trial_line(stdout, z);
 	}
+	if (ret != XC_EXIT_RUN && sr->so->b2b)
+		ret = xc_size_b2b(sr, z);
 	z->ran = ret != XC_EXIT_RUN;
 	return ret;
 }
@@ -555,12 +689,18 @@ static int xc_sizes_init(struct xc_search_all *a,
 
 /* What xceiver run's flags would do beyond the search's scope. */
 static int xc_search_refuse(const struct xc_ctl_opts *o,
-			    const Xceiver__V1__TestSpec *s)
+			    const Xceiver__V1__TestSpec *s,
+			    const struct xc_search_opts *so)
 {
 	const char *flag = o->pcap_path ? "--pcap" :
 			   o->timeline_path ? "--timeline" :
 			   s->repeat > 1 ? "the spec's repeat" : NULL;
 
+	if (so->frame_loss && (o->plot_path || so->b2b)) {
+		fprintf(stderr, "xceiver: search: %s goes with a throughput search (mlrsearch, rfc2544), not frame-loss\n",
+			o->plot_path ? "--plot" : "--back-to-back");
+		return XC_EXIT_USAGE;
+	}
 	if (!flag)
 		return 0;
 	fprintf(stderr, "xceiver: search: %s is not for a search (each trial is one run; --json keeps every trial's report)\n",
@@ -647,10 +787,16 @@ static int xc_search_setup(struct xc_searcher *sr,
 	char err[512];
 	int ret;
 
-	ret = xc_search_refuse(o, base) ?: xc_sizes_init(&sr->all, base, so) ?:
+	ret = xc_search_refuse(o, base, so) ?: xc_sizes_init(&sr->all, base, so) ?:
 	      xc_security(o, tls);
 	if (ret)
 		return ret;
+	if (so->reports_dir && mkdir(so->reports_dir, 0755) &&
+	    errno != EEXIST) {
+		fprintf(stderr, "xceiver: --trial-reports: cannot make %s: %s\n",
+			so->reports_dir, strerror(errno));
+		return XC_EXIT_USAGE;
+	}
 	if (xc_results_clear(o, err, sizeof(err)) ||
 	    (o->events_path && xc_events_open(events, o->events_path, err,
 					      sizeof(err)))) {
@@ -689,6 +835,8 @@ int xc_cmd_search(int argc, char **argv)
 	ret = xc_build_spec(argc, argv, &base, &sr.o, &sr.all.name, &so);
 	if (ret)
 		return ret;
+	sr.reports_dir = so.reports_dir;
+	sr.so = &so;
 	ret = xc_search_setup(&sr, base, &so, &tls, &events);
 	if (ret)
 		goto out;

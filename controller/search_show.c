@@ -65,10 +65,30 @@ static void xc_table_row(FILE *f, const struct xc_size_search *z,
 	fprintf(f, "%s\n", r->done ? "" : "  not done (out of trials)");
 }
 
+/* The other benchmarks' tables, size by size. */
+static void xc_bench_tables(FILE *f, const struct xc_search_all *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n; i++) {
+		if (a->sz[i].steps_on) {
+			fprintf(f, "\nframe size %s: ", a->sz[i].label);
+			xc_steps_print(f, &a->sz[i].steps);
+		}
+		if (a->sz[i].b2b_on) {
+			fprintf(f, "\nframe size %s: ", a->sz[i].label);
+			xc_b2b_print(f, &a->sz[i].b2b);
+		}
+	}
+}
+
 void xc_search_table(FILE *f, const struct xc_search_all *a)
 {
 	unsigned int i, g;
 
+	xc_bench_tables(f, a);
+	if (a->n && a->sz[0].steps_on)
+		return;
 	fprintf(f, "\n%-10s %-10s %12s %12s %12s %9s %6s %8s\n",
 		"frame size", "goal", "result pps", "lower pps", "upper pps",
 		"L1 Gb/s", "trials", "time s");
@@ -106,6 +126,19 @@ int xc_search_verdict(const struct xc_search_all *a, char *why, size_t len)
 				 z->label, z->s.cfg.max_trials);
 			return XC_EXIT_FAIL;
 		}
+		if (z->b2b_on && (z->b2b.out_of_trials ||
+				  z->b2b.sender_failed)) {
+			snprintf(why, len, "fail: frame size %s: back-to-back %s",
+				 z->label, z->b2b.sender_failed ?
+				 "bursts: the sender could not send the shortest burst whole" :
+				 "stopped at its limit of trials");
+			return XC_EXIT_FAIL;
+		}
+	}
+	if (a->n && a->sz[0].steps_on) {
+		snprintf(why, len, "pass: the frame loss rate of %u frame size%s",
+			 a->n, a->n == 1 ? "" : "s");
+		return XC_EXIT_PASS;
 	}
 	xc_search_counts(a, &limited);
 	snprintf(why, len, "pass: %u frame size%s searched, every goal found",
@@ -119,21 +152,46 @@ int xc_search_verdict(const struct xc_search_all *a, char *why, size_t len)
 
 /* ------------------------------------------------------------- JSON */
 
-/* The search of size z with each trial's report at its trial. */
-static json_t *xc_size_json(const struct xc_size_search *z)
+/* Each trial object of arr (under key) gets its run from runs. */
+static json_t *xc_with_runs(json_t *doc, const char *key, const json_t *runs)
 {
-	json_t *s = xc_search_json(&z->s), *t;
+	json_t *t;
 	size_t i;
 
+	json_array_foreach(json_object_get(doc, key), i, t)
+		json_object_set(t, "run", json_array_get(runs, i) ?:
+				json_null());
+	return doc;
+}
+
+/* A benchmark's document, or null when it did not run. */
+static json_t *xc_bench_json(bool on, json_t *doc, const json_t *runs)
+{
+	if (!on) {
+		json_decref(doc);
+		return json_null();
+	}
+	return doc ? xc_with_runs(doc, "trials", runs) : NULL;
+}
+
+/* The search of size z with each trial's run at its trial. */
+static json_t *xc_size_json(const struct xc_size_search *z)
+{
+	json_t *s;
+
+	s = xc_bench_json(!z->steps_on, xc_search_json(&z->s), z->reports);
 	if (!s)
 		return NULL;
-	json_array_foreach(json_object_get(s, "trials"), i, t)
-		json_object_set(t, "report", json_array_get(z->reports, i) ?:
-				json_null());
-	return json_pack("{s:s, s:f, s:o, s:O, s:f, s:i, s:o, s:b}",
+	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:O, s:f, s:i, s:o, s:b}",
 			 "frame_size", z->label, "frame_bytes", z->frame_bytes,
 			 "search", s,
-			 "probe_report", z->probe ? z->probe : json_null(),
+			 "frame_loss", xc_bench_json(z->steps_on, z->steps_on ?
+					xc_steps_json(&z->steps) : NULL,
+					z->reports),
+			 "back_to_back", xc_bench_json(z->b2b_on, z->b2b_on ?
+					xc_b2b_json(&z->b2b) : NULL,
+					z->b2b_runs),
+			 "probe_run", z->probe ? z->probe : json_null(),
 			 "probe_pps", z->probe_pps,
 			 "bad_trials", (int)z->bad_trials,
 			 "bad_trial", *z->bad_why ? json_string(z->bad_why) :
@@ -244,6 +302,40 @@ static int xc_junit_trials(struct xc_junit *ju, const struct xc_size_search *z)
 				&jr);
 }
 
+/* The frame loss rate's and back-to-back's testcases, when they ran. */
+static int xc_junit_bench(struct xc_junit *ju, const struct xc_size_search *z)
+{
+	struct xc_junit_result jr = { .kind = XC_JUNIT_PASS };
+	const struct xc_b2b_result *r = &z->b2b.res;
+	char text[256];
+	int ret = 0;
+
+	if (z->steps_on) {
+		snprintf(text, sizeof(text), "%u trials from %.0f pps down, %s",
+			 z->steps.ntrials, z->steps.cfg.max_pps,
+			 z->steps.two_lossless ?
+			 "ended by two successive trials without loss" :
+			 "ended at the minimum load");
+		jr.text = text;
+		ret = xc_junit_outcome(ju, "frame loss rate", NULL, &jr);
+	}
+	if (ret || !z->b2b_on)
+		return ret;
+	snprintf(text, sizeof(text),
+		 "average %.1f frames over %u repetitions (min %llu, max %llu)",
+		 r->mean, r->repeats, (unsigned long long)r->min,
+		 (unsigned long long)r->max);
+	jr.text = text;
+	if (z->b2b.out_of_trials || z->b2b.sender_failed) {
+		jr.kind = XC_JUNIT_FAIL;
+		jr.message = z->b2b.sender_failed ?
+			     "the sender could not send the shortest burst whole" :
+			     "stopped at its limit of trials";
+		jr.type = "fail";
+	}
+	return xc_junit_outcome(ju, "back-to-back frames", NULL, &jr);
+}
+
 static int xc_junit_size(struct xc_junit *ju, const struct xc_search_all *a,
 			 const struct xc_size_search *z, bool failed_here)
 {
@@ -263,9 +355,9 @@ static int xc_junit_size(struct xc_junit *ju, const struct xc_search_all *a,
 	ret = xc_junit_begin(ju, suite, cls);
 	if (!ret && !z->ran && !z->s.ntrials)
 		return xc_junit_outcome(ju, "search", NULL, &skip);
-	for (g = 0; !ret && g < z->s.nres; g++)
+	for (g = 0; !ret && !z->steps_on && g < z->s.nres; g++)
 		ret = xc_junit_goal(ju, z, g);
-	return ret ?: xc_junit_trials(ju, z);
+	return ret ?: xc_junit_bench(ju, z) ?: xc_junit_trials(ju, z);
 }
 
 int xc_search_junit(struct xc_junit *ju, const struct xc_search_all *a)

@@ -57,6 +57,7 @@ int xc_search_apply(Xceiver__V1__TestSpec *s, const double *share,
 int xc_search_apply_burst(Xceiver__V1__TestSpec *s, const double *share,
 			  double frames)
 {
+	uint64_t left = (uint64_t)frames, n;
 	Xceiver__V1__Stream *st;
 	size_t i;
 
@@ -66,7 +67,15 @@ int xc_search_apply_burst(Xceiver__V1__TestSpec *s, const double *share,
 		st->rate_bps = 0;
 		st->rate_l1 = false;
 		st->duration_ms = 0;
-		st->count = (uint64_t)fmax(1, round(frames * share[i]));
+		n = (uint64_t)floor(frames * share[i]);
+		st->count = n < left ? n : left;
+		left -= st->count;
 	}
+	/* what the shares' rounding left over, a frame to each in turn */
+	for (i = 0; left; i = (i + 1) % s->n_streams, left--)
+		s->streams[i]->count++;
+	for (i = 0; i < s->n_streams; i++)
+		if (!s->streams[i]->count)
+			s->streams[i]->count = 1;
 	return xc_spec_resolve_counts(s);
 }

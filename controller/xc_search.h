@@ -187,7 +187,8 @@ int xc_search_apply(Xceiver__V1__TestSpec *s, const double *share,
 
 /*
  * Put frames on spec s at full speed (no rate): each stream its share of
- * them (at least 1). 0 or -ERANGE (too many frames).
+ * them, the counts summing to frames (each at least 1, so more when there
+ * are fewer frames than streams). 0 or -ERANGE (too many frames).
  */
 int xc_search_apply_burst(Xceiver__V1__TestSpec *s, const double *share,
 			  double frames);

@@ -14,6 +14,7 @@
 
 #include "xc_ctl.h"
 #include "xc_search.h"
+#include "xc_search_b2b.h"
 
 /* The default maximum load of a size: the line rate of this, in bits/s. */
 #define XC_SEARCH_DEF_LINE_BPS	10e9
@@ -32,8 +33,10 @@
 enum {
 	XC_OPT_S_ALGO = 600, XC_OPT_S_SIZES, XC_OPT_S_MIN, XC_OPT_S_MAX,
 	XC_OPT_S_TRIAL, XC_OPT_S_SUM, XC_OPT_S_GOAL, XC_OPT_S_EXCEED,
-	XC_OPT_S_WIDTH, XC_OPT_S_INITIAL, XC_OPT_S_TRIALS,
-	XC_OPT_S_LAST = XC_OPT_S_TRIALS,
+	XC_OPT_S_WIDTH, XC_OPT_S_INITIAL, XC_OPT_S_TRIALS, XC_OPT_S_REPORTS,
+	XC_OPT_S_STEP, XC_OPT_S_B2B, XC_OPT_S_B2B_REPEATS,
+	XC_OPT_S_B2B_FRAMES, XC_OPT_S_B2B_TRIAL,
+	XC_OPT_S_LAST = XC_OPT_S_B2B_TRIAL,
 };
 
 #define XC_SEARCH_LONG_OPTIONS						\
@@ -47,12 +50,24 @@ enum {
 	{ "exceed-ratio", required_argument, NULL, XC_OPT_S_EXCEED },	\
 	{ "width", required_argument, NULL, XC_OPT_S_WIDTH },		\
 	{ "initial-duration", required_argument, NULL, XC_OPT_S_INITIAL }, \
-	{ "max-trials", required_argument, NULL, XC_OPT_S_TRIALS }
+	{ "max-trials", required_argument, NULL, XC_OPT_S_TRIALS },	\
+	{ "trial-reports", required_argument, NULL, XC_OPT_S_REPORTS }, \
+	{ "step", required_argument, NULL, XC_OPT_S_STEP },		\
+	{ "back-to-back", no_argument, NULL, XC_OPT_S_B2B },		\
+	{ "b2b-repeats", required_argument, NULL, XC_OPT_S_B2B_REPEATS }, \
+	{ "b2b-max-frames", required_argument, NULL, XC_OPT_S_B2B_FRAMES }, \
+	{ "b2b-trial", required_argument, NULL, XC_OPT_S_B2B_TRIAL }
 
 /* The search's flags; a negative number: not given (the default). */
 struct xc_search_opts {
 	enum xc_search_algo algo;
+	bool frame_loss;		/* --algorithm frame-loss */
+	bool b2b;			/* --back-to-back */
+	double step;			/* --step */
+	long b2b_repeats;
+	double b2b_max_frames, b2b_trial_s;
 	const char *sizes;		/* --frame-sizes; NULL: default */
+	const char *reports_dir;	/* --trial-reports DIR */
 	double min_pps, max_pps;
 	double trial_s, sum_s, exceed, width, initial_s;
 	double goals[XC_SEARCH_MAX_GOALS];	/* --goal loss ratios */
@@ -77,11 +92,17 @@ struct xc_size_search {
 	double *share;		/* each stream's share of the load */
 	struct xc_search s;
 	double probe_pps;	/* what the senders kept in the probe */
-	json_t *probe;		/* the probe's report */
-	json_t *reports;	/* each trial's report, by trial */
+	json_t *probe;		/* the probe's run (xc_trial_summary) */
+	json_t *reports;	/* each trial's run, by trial: run_id,
+				 * verdict, failed_checks, loss */
 	unsigned int bad_trials;	/* with a failed check that is no loss */
 	char bad_why[256];	/* the first of them */
 	bool ran;		/* its search ran to the end */
+	struct xc_steps steps;	/* --algorithm frame-loss */
+	bool steps_on;
+	struct xc_b2b b2b;	/* --back-to-back, after the search */
+	bool b2b_on;
+	json_t *b2b_runs;	/* each burst's run (xc_trial_summary) */
 };
 
 /* The whole search, for printing and writing. */
@@ -92,6 +113,39 @@ struct xc_search_all {
 	char why[640];			/* why it could not run (exit 3) */
 	char phase[32];
 };
+
+/* The command's state while it searches. */
+struct xc_searcher {
+	struct xc_ctl_opts o;
+	struct xc_search_all all;
+	const struct xc_search_opts *so;
+	const char *reports_dir;	/* --trial-reports DIR; NULL: none */
+};
+
+/*
+ * Run size z's spec at load pps for dur s, or with load 0 dur frames at
+ * full speed (a probe, a burst); its JSON report in *rep (NULL when out of
+ * memory). An exit code; XC_EXIT_RUN with the reason in sr->all.
+ */
+int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
+		 double load, double dur, json_t **rep);
+/*
+ * The frame loss rate at stepped loads of size z (RFC 2544 26.3; 100%:
+ * the maximum load or the senders' ceiling), and back-to-back frames
+ * after its search (26.4, RFC 9004), in search_bench.c. Exit codes.
+ */
+int xc_size_steps(struct xc_searcher *sr, struct xc_size_search *z);
+int xc_size_b2b(struct xc_searcher *sr, struct xc_size_search *z);
+
+/* What the search's JSON keeps of a run's report: verdict, loss. */
+json_t *xc_trial_summary(const json_t *rep);
+/*
+ * --trial-reports DIR: the whole report rep of size z's trial n (0: the
+ * probe) as DIR/SIZE-NNNN.json. An exit code.
+ */
+int xc_trial_report_write(struct xc_searcher *sr,
+			  const struct xc_size_search *z, unsigned int n,
+			  json_t *rep);
 
 /* The table: a row per size and goal (search_show.c). */
 void xc_search_table(FILE *f, const struct xc_search_all *a);
