@@ -161,7 +161,7 @@ static void xc_b2b_event(struct xc_events *ev, const struct xc_size_search *z)
 
 /*
  * The configuration: the throughput just found (the first goal's) and the
- * maximum load as the media's maximum rate (RFC 9004's inputs).
+ * line rate's frames as the media's maximum rate (RFC 9004's inputs).
  */
 static int xc_b2b_setup(struct xc_searcher *sr, struct xc_size_search *z)
 {
@@ -174,7 +174,7 @@ static int xc_b2b_setup(struct xc_searcher *sr, struct xc_size_search *z)
 	if (c.min_frames < z->spec->n_streams)
 		c.min_frames = z->spec->n_streams;
 	c.throughput_pps = z->s.nres ? z->s.res[0].throughput : 0;
-	c.max_theoretical_pps = z->s.cfg.max_load;
+	c.max_theoretical_pps = z->line_pps;
 	if (so->b2b_repeats > 0)
 		c.repeats = (unsigned int)so->b2b_repeats;
 	if (so->b2b_max_frames > 0)

@@ -49,8 +49,10 @@ void xc_search_usage(FILE *f)
 		"                   (default), or the spec's own sizes or IMIX as one\n"
 		"                   mix (default when the spec has them)\n"
 		"  --min-rate PPS   lowest load tried (default %d)\n"
-		"  --max-rate PPS   highest load (default: %.0f Gb/s line rate at each\n"
-		"                   size)\n"
+		"  --line-rate GBPS  the media's rate (default %g): the default\n"
+		"                   --max-rate, back-to-back's maximum frame rate\n"
+		"  --max-rate PPS   highest load (default: the line rate at each\n"
+		"                   size, 20 bytes of preamble and gap a frame)\n"
 		"  --trial-duration S  RFC 2544: every trial (default %d); MLRsearch:\n"
 		"                   every goal's final trial duration (default %.0f)\n"
 		"  --width W        relative width of the result (default %g; 1%% or\n"
@@ -66,7 +68,7 @@ void xc_search_usage(FILE *f)
 		"                   final duration (default: none)\n"
 		"back-to-back frames (RFC 2544 26.4, RFC 9004), after each size's\n"
 		"search, the throughput it found as RFC 9004's measured throughput\n"
-		"and the maximum load as the media's maximum rate:\n"
+		"and the line rate as the media's maximum frame rate:\n"
 		"  --back-to-back   the longest burst at full speed without loss\n"
 		"  --b2b-repeats N  searches averaged (default %d)\n"
 		"  --b2b-max-frames N  longest burst tried (default %d)\n"
@@ -89,7 +91,7 @@ void xc_search_usage(FILE *f)
 		"...) or a search ran out of trials, 2 usage, 3 a trial could not\n"
 		"run\n",
 		XC_SEARCH_PROBE_FRAMES, XC_SEARCH_PROBE_S, XC_STEPS_DEF_STEP, XC_SEARCH_DEF_MIN_PPS,
-		XC_SEARCH_DEF_LINE_BPS / 1e9, XC_SEARCH_DEF_DURATION,
+		XC_SEARCH_DEF_LINE_GBPS, XC_SEARCH_DEF_DURATION,
 		(double)10, XC_SEARCH_DEF_WIDTH, XC_SEARCH_DEF_TRIALS,
 		XC_SEARCH_MAX_TRIALS, XC_SEARCH_DEF_PDR, XC_SEARCH_DEF_EXCEED,
 		XC_B2B_DEF_REPEATS, XC_B2B_DEF_MAX_FRAMES, XC_B2B_DEF_TRIAL_S);
@@ -225,6 +227,8 @@ static int xc_search_opt_set(struct xc_search_opts *so, int c,
 				     &so->initial_s);
 	case XC_OPT_S_STEP:
 		return xc_search_num("step", arg, true, &so->step);
+	case XC_OPT_S_LINE:
+		return xc_search_num("line-rate", arg, false, &so->line_gbps);
 	case XC_OPT_S_TRIALS:
 		return xc_search_trials_opt(so, arg);
 	default:
@@ -255,6 +259,7 @@ static void xc_search_opts_init(struct xc_search_opts *so)
 	so->width = -1;
 	so->initial_s = -1;
 	so->step = -1;
+	so->line_gbps = -1;
 	so->b2b_trial_s = -1;
 }
 
@@ -405,8 +410,9 @@ static int xc_size_init(struct xc_size_search *z,
 		return -EINVAL;
 	}
 	z->frame_bytes = xc_size_mean(z->spec, z->share);
-	xc_search_cfg_of(so, floor(XC_SEARCH_DEF_LINE_BPS /
-				   ((z->frame_bytes + 20) * 8)), &cfg);
+	z->line_pps = floor(xc_or(so->line_gbps, XC_SEARCH_DEF_LINE_GBPS) *
+			    1e9 / ((z->frame_bytes + 20) * 8));
+	xc_search_cfg_of(so, z->line_pps, &cfg);
 	if (xc_search_init(&z->s, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: frame size %s: %s\n", z->label, err);
 		return -EINVAL;

@@ -235,8 +235,8 @@ void xc_search_trial_event(struct xc_events *ev,
 		return;
 	t = &z->s.trials[z->s.ntrials - 1];
 	xc_events_emit(ev, "trial", json_pack(
-		"{s:s, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:b, s:b}",
-		"frame_size", z->label, "trial", (int)z->s.ntrials,
+		"{s:s, s:s, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:b, s:b}",
+		"benchmark", "throughput", "frame_size", z->label, "trial", (int)z->s.ntrials,
 		"load_pps", t->load, "duration_s", t->duration,
 		"offered_pps", t->offered, "sent", (json_int_t)t->sent,
 		"lost", (json_int_t)t->lost,

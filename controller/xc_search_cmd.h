@@ -16,8 +16,12 @@
 #include "xc_search.h"
 #include "xc_search_b2b.h"
 
-/* The default maximum load of a size: the line rate of this, in bits/s. */
-#define XC_SEARCH_DEF_LINE_BPS	10e9
+/*
+ * The media's rate (--line-rate) by default, in Gb/s: the default maximum
+ * load of a size is its frame rate (each frame with 20 bytes of preamble
+ * and gap), and back-to-back's maximum theoretical frame rate.
+ */
+#define XC_SEARCH_DEF_LINE_GBPS	10.0
 /*
  * The probe before a size's search, at full speed: first at most
  * XC_SEARCH_PROBE_FRAMES frames (XC_SEARCH_PROBE_S at the maximum load if
@@ -35,8 +39,8 @@ enum {
 	XC_OPT_S_TRIAL, XC_OPT_S_SUM, XC_OPT_S_GOAL, XC_OPT_S_EXCEED,
 	XC_OPT_S_WIDTH, XC_OPT_S_INITIAL, XC_OPT_S_TRIALS, XC_OPT_S_REPORTS,
 	XC_OPT_S_STEP, XC_OPT_S_B2B, XC_OPT_S_B2B_REPEATS,
-	XC_OPT_S_B2B_FRAMES, XC_OPT_S_B2B_TRIAL,
-	XC_OPT_S_LAST = XC_OPT_S_B2B_TRIAL,
+	XC_OPT_S_B2B_FRAMES, XC_OPT_S_B2B_TRIAL, XC_OPT_S_LINE,
+	XC_OPT_S_LAST = XC_OPT_S_LINE,
 };
 
 #define XC_SEARCH_LONG_OPTIONS						\
@@ -56,7 +60,8 @@ enum {
 	{ "back-to-back", no_argument, NULL, XC_OPT_S_B2B },		\
 	{ "b2b-repeats", required_argument, NULL, XC_OPT_S_B2B_REPEATS }, \
 	{ "b2b-max-frames", required_argument, NULL, XC_OPT_S_B2B_FRAMES }, \
-	{ "b2b-trial", required_argument, NULL, XC_OPT_S_B2B_TRIAL }
+	{ "b2b-trial", required_argument, NULL, XC_OPT_S_B2B_TRIAL },	\
+	{ "line-rate", required_argument, NULL, XC_OPT_S_LINE }
 
 /* The search's flags; a negative number: not given (the default). */
 struct xc_search_opts {
@@ -69,6 +74,7 @@ struct xc_search_opts {
 	const char *sizes;		/* --frame-sizes; NULL: default */
 	const char *reports_dir;	/* --trial-reports DIR */
 	double min_pps, max_pps;
+	double line_gbps;		/* --line-rate */
 	double trial_s, sum_s, exceed, width, initial_s;
 	double goals[XC_SEARCH_MAX_GOALS];	/* --goal loss ratios */
 	unsigned int ngoals;
@@ -88,6 +94,7 @@ int xc_cmd_search(int argc, char **argv);
 struct xc_size_search {
 	char label[32];		/* "64", "imix", "spec" */
 	double frame_bytes;	/* mean frame size with FCS */
+	double line_pps;	/* the media's frame rate at this size */
 	Xceiver__V1__TestSpec *spec;	/* the spec at this size */
 	double *share;		/* each stream's share of the load */
 	struct xc_search s;
