@@ -27,14 +27,24 @@ static json_t *trial_json(const struct xc_search_trial *t)
 			 "sender_short", t->short_sender);
 }
 
+/*
+ * RFC 9971 (goal result): a goal result is regular when both relevant
+ * bounds exist within the goal width; an irregular one must say so.
+ */
+static bool result_regular(const struct xc_search_result *r)
+{
+	return r->lower > 0 && r->upper > 0 && r->done;
+}
+
 static json_t *result_json(const struct xc_search_result *r)
 {
-	return json_pack("{s:o, s:o, s:o, s:i, s:f, s:b, s:b}",
+	return json_pack("{s:o, s:o, s:o, s:i, s:f, s:b, s:b, s:b}",
 			 "throughput_pps", rate_json(r->throughput),
 			 "lower_bound_pps", rate_json(r->lower),
 			 "upper_bound_pps", rate_json(r->upper),
 			 "trials", r->trials, "trial_time_s", r->time,
-			 "done", r->done, "tester_limited", r->tester_limited);
+			 "done", r->done, "tester_limited", r->tester_limited,
+			 "regular", result_regular(r));
 }
 
 /* The goal's parameters, added to its result object o. */
