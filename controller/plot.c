@@ -285,20 +285,25 @@ static void xc_plot_scale(struct xc_plot *p)
 			 xc_nice_step(mmax, 4) : 1;
 }
 
-static void xc_plot_yaxis(const struct xc_plot *p)
+void xc_plot_rate_axis(FILE *f, double ymax, int top, int bottom)
 {
-	double step = xc_nice_step(p->ymax, 5), v, y;
+	double step = xc_nice_step(ymax, 5), v, y;
 	char buf[32];
 
-	for (v = 0; v <= p->ymax * (1 + 1e-9); v += step) {
-		y = xc_y(p, v);
-		fprintf(p->f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
+	for (v = 0; v <= ymax * (1 + 1e-9); v += step) {
+		y = bottom - (bottom - top) * fmin(v / ymax, 1);
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
 			XC_PLOT_L, y, XC_PLOT_R, y);
 		xc_si(v, buf, sizeof(buf));
-		xc_svg_label(p->f, XC_PLOT_L - 6, y + 4, "end", "", buf);
+		xc_svg_label(f, XC_PLOT_L - 6, y + 4, "end", "", buf);
 	}
-	fprintf(p->f, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">frames per second</text>\n",
-		(XC_PLOT_T + XC_PLOT_B) / 2);
+	fprintf(f, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">frames per second</text>\n",
+		(top + bottom) / 2);
+}
+
+static void xc_plot_yaxis(const struct xc_plot *p)
+{
+	xc_plot_rate_axis(p->f, p->ymax, XC_PLOT_T, XC_PLOT_B);
 }
 
 void xc_plot_time_axis(FILE *f, const struct xc_forensics *fx, int y)

@@ -315,19 +315,11 @@ static void xc_sp_size_name(const struct xc_search_size *z, char *name,
 
 static void xc_sp_axes1(const struct xc_splot *p)
 {
-	double step = xc_nice_step(p->ymax, 5), v, y, x;
 	char buf[32], bytes[32];
 	unsigned int i;
+	double x;
 
-	for (v = 0; v <= p->ymax * (1 + 1e-9); v += step) {
-		y = xc_sp_y1(p, v);
-		fprintf(p->f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
-			XC_PLOT_L, y, XC_PLOT_R, y);
-		xc_si(v, buf, sizeof(buf));
-		xc_svg_label(p->f, XC_PLOT_L - 6, y + 4, "end", "", buf);
-	}
-	fprintf(p->f, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">frames per second</text>\n",
-		(XC_SP_T1 + XC_SP_B1) / 2);
+	xc_plot_rate_axis(p->f, p->ymax, XC_SP_T1, XC_SP_B1);
 	for (i = 0; i < p->n; i++) {
 		x = xc_sp_x1(p, i);
 		fprintf(p->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>\n",

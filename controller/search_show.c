@@ -350,8 +350,10 @@ static int xc_junit_size(struct xc_junit *ju, const struct xc_search_all *a,
 	snprintf(suite, sizeof(suite), "search %s frame size %s", a->name,
 		 z->label);
 	snprintf(cls, sizeof(cls), "xceiver.search.%s", z->label);
-	if (failed_here)
+	if (failed_here) {
+		xc_junit_end(ju);	/* its own suite, not the last one's */
 		return xc_junit_error(ju, suite, cls, a->why, a->phase);
+	}
 	ret = xc_junit_begin(ju, suite, cls);
 	if (!ret && !z->ran && !z->s.ntrials)
 		return xc_junit_outcome(ju, "search", NULL, &skip);

@@ -81,6 +81,11 @@ void xc_dur(uint64_t ns, char *buf, size_t len);
 double xc_nice_step(double span, int want);
 /* The x of interval iv of n (the timeline's scale). */
 double xc_x_iv(double iv, uint32_t n);
+/*
+ * A y axis of frames per second from 0 (at bottom) to ymax (at top):
+ * grid lines at nice steps, their labels, the axis title.
+ */
+void xc_plot_rate_axis(FILE *f, double ymax, int top, int bottom);
 /* The run time axis under a plot area whose bottom is y. */
 void xc_plot_time_axis(FILE *f, const struct xc_forensics *fx, int y);
 /* The loss episodes shaded over [y0, y1]; 0 or -ENOMEM. */

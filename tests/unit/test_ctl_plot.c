@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "xc_forensics.h"
+#include "xc_unit.h"
 
 #define IV_10MS 10000000ull
 /* the file for 4096 streams over 8192 intervals stays under this */
@@ -129,21 +130,6 @@ static void tfx_free(struct tfx *t)
 	free(t->fx.eps);
 }
 
-static void keep(const char *name, const char *svg, size_t len)
-{
-	const char *dir = getenv("XC_PLOT_OUT");
-	char path[512];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s.svg", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(svg, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* The SVG of fx, kept in XC_PLOT_OUT as name.svg when that is set. */
 static char *plot(const struct xc_forensics *fx, const char *title,
 		  const char *name, size_t *lenp)
@@ -155,7 +141,7 @@ static char *plot(const struct xc_forensics *fx, const char *title,
 	assert_non_null(f);
 	assert_int_equal(xc_plot_svg(fx, title, f), 0);
 	assert_int_equal(fclose(f), 0);
-	keep(name, svg, len);
+	assert_int_equal(xc_t_keep_svg(name, svg, len), 0);
 	if (lenp)
 		*lenp = len;
 	return svg;

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "xc_plot.h"
+#include "xc_unit.h"
 
 #define IV	10000000ull		/* 10 ms */
 #define NIV	200			/* 2 s */
@@ -109,21 +110,6 @@ static void tl_init(struct tl *t, uint32_t nstreams)
 	t->pl.max_ns = t->max;
 }
 
-static void keep(const char *name, const char *svg, size_t len)
-{
-	const char *dir = getenv("XC_PLOT_OUT");
-	char path[512];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s.svg", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(svg, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void xml_ok(const char *svg, size_t len, const char *name)
 {
 	FILE *p;
@@ -148,7 +134,7 @@ static char *plot(const struct xc_forensics *fx, const struct xc_plot_lat *pl,
 	assert_non_null(f);
 	assert_int_equal(xc_plot_svg_lat(fx, pl, "latency & <co>", f), 0);
 	assert_int_equal(fclose(f), 0);
-	keep(name, svg, len);
+	assert_int_equal(xc_t_keep_svg(name, svg, len), 0);
 	xml_ok(svg, len, name);
 	if (lenp)
 		*lenp = len;

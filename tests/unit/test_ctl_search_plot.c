@@ -23,6 +23,7 @@
 #include "xc_plot.h"
 #include "xc_search.h"
 #include "xc_search_plot.h"
+#include "xc_unit.h"
 
 #define NSIZES 3
 #define MIN_LOAD 10000.0
@@ -142,21 +143,6 @@ static void fixture_free(struct fixture *x)
 		xc_search_free(&x->s[i]);
 }
 
-static void keep(const char *name, const char *svg, size_t len)
-{
-	const char *dir = getenv("XC_PLOT_OUT");
-	char path[512];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s.svg", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(svg, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void has(const char *svg, const char *s)
 {
 	if (!strstr(svg, s))
@@ -190,7 +176,7 @@ static char *draw(const struct fixture *x, const char *name)
 	assert_int_equal(xc_search_plot_svg(x->z, x->n,
 					    "search <&> \"x\"", f), 0);
 	assert_int_equal(fclose(f), 0);
-	keep(name, svg, len);
+	assert_int_equal(xc_t_keep_svg(name, svg, len), 0);
 	doc = xmlReadMemory(svg, (int)len, "search.svg", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR);
 	if (!doc)

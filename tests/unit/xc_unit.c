@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -37,4 +39,23 @@ int xc_t_listen(uv_loop_t *loop, uv_tcp_t *server, int backlog,
 	snprintf(addr, addrlen, "127.0.0.1:%u",
 		 ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	return 0;
+}
+
+int xc_t_keep_svg(const char *name, const char *svg, size_t len)
+{
+	const char *dir = getenv("XC_PLOT_OUT");
+	char path[512];
+	FILE *f;
+
+	if (!dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s.svg", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fwrite(svg, 1, len, f) != len) {
+		fclose(f);
+		return -EIO;
+	}
+	return fclose(f) ? -errno : 0;
 }

@@ -21,4 +21,10 @@ int xc_t_loop(uv_loop_t *loop, uv_timer_t *guard, uv_timer_cb expired,
 int xc_t_listen(uv_loop_t *loop, uv_tcp_t *server, int backlog,
 		uv_connection_cb cb, char *addr, size_t addrlen);
 
+/*
+ * With XC_PLOT_OUT=DIR in the environment, the picture svg (len bytes) as
+ * DIR/NAME.svg, to look at; nothing without. 0 or a negative errno.
+ */
+int xc_t_keep_svg(const char *name, const char *svg, size_t len);
+
 #endif /* XC_UNIT_H */
