@@ -19,7 +19,8 @@
 void xc_search_defaults(struct xc_search_cfg *c, enum xc_search_algo algo)
 {
 	static const struct xc_search_goal ndr = {
-		.loss_ratio = 0, .final_duration = 10, .duration_sum = 10,
+		.loss_ratio = 0, .final_duration = XC_SEARCH_DEF_FINAL_S,
+		.duration_sum = XC_SEARCH_DEF_FINAL_S,
 		.exceed_ratio = XC_SEARCH_DEF_EXCEED,
 		.width = XC_SEARCH_DEF_WIDTH,
 	};

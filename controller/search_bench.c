@@ -7,10 +7,10 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <time.h>
 
 #include "xc_events.h"
 #include "xc_search_cmd.h"
+#include "xc_util.h"
 
 /* A run's outcome from its report, or XC_EXIT_RUN with the reason. */
 static int xc_bench_outcome(struct xc_searcher *sr,
@@ -75,19 +75,25 @@ static void xc_steps_event(struct xc_events *ev,
 }
 
 /* The steps' configuration: 100% is the maximum load, or the ceiling. */
+static void xc_steps_cfg_of(const struct xc_search_opts *so,
+			    const struct xc_size_search *z,
+			    struct xc_steps_cfg *c)
+{
+	xc_steps_defaults(c);
+	c->max_pps = z->s.ceiling > 0 ?
+		     fmin(z->s.ceiling, z->s.cfg.max_load) : z->s.cfg.max_load;
+	if (so->step >= 0)
+		c->step = so->step;
+	if (so->trial_s >= 0)
+		c->trial_s = so->trial_s;
+}
+
 static int xc_steps_setup(struct xc_searcher *sr, struct xc_size_search *z)
 {
-	const struct xc_search_opts *so = sr->so;
 	struct xc_steps_cfg c;
 	char err[256];
 
-	xc_steps_defaults(&c);
-	c.max_pps = z->s.ceiling > 0 ? fmin(z->s.ceiling, z->s.cfg.max_load) :
-		    z->s.cfg.max_load;
-	if (so->step >= 0)
-		c.step = so->step;
-	if (so->trial_s >= 0)
-		c.trial_s = so->trial_s;
+	xc_steps_cfg_of(sr->so, z, &c);
 	if (!xc_steps_init(&z->steps, &c, err, sizeof(err))) {
 		z->steps_on = true;
 		return XC_EXIT_PASS;
@@ -163,24 +169,55 @@ static void xc_b2b_event(struct xc_events *ev, const struct xc_size_search *z)
  * The configuration: the throughput just found (the first goal's) and the
  * line rate's frames as the media's maximum rate (RFC 9004's inputs).
  */
+static void xc_b2b_cfg_of(const struct xc_search_opts *so,
+			  const struct xc_size_search *z,
+			  struct xc_b2b_cfg *c)
+{
+	xc_b2b_defaults(c);
+	/* each stream sends at least a frame of a burst */
+	if (c->min_frames < z->spec->n_streams)
+		c->min_frames = z->spec->n_streams;
+	c->throughput_pps = z->s.nres ? z->s.res[0].throughput : 0;
+	c->max_theoretical_pps = z->line_pps;
+	if (so->b2b_repeats > 0)
+		c->repeats = (unsigned int)so->b2b_repeats;
+	if (so->b2b_max_frames > 0)
+		c->max_frames = (uint64_t)so->b2b_max_frames;
+	if (so->b2b_trial_s >= 0)
+		c->trial_s = so->b2b_trial_s;
+}
+
+int xc_size_bench_check(const struct xc_search_opts *so,
+			const struct xc_size_search *z, char *err,
+			size_t errlen)
+{
+	struct xc_steps_cfg sc;
+	struct xc_b2b_cfg bc;
+	struct xc_steps steps;
+	struct xc_b2b b2b;
+	int ret = 0;
+
+	if (so->frame_loss) {
+		xc_steps_cfg_of(so, z, &sc);
+		ret = xc_steps_init(&steps, &sc, err, errlen);
+		if (!ret)
+			xc_steps_free(&steps);
+	}
+	if (!ret && so->b2b) {
+		xc_b2b_cfg_of(so, z, &bc);
+		ret = xc_b2b_init(&b2b, &bc, err, errlen);
+		if (!ret)
+			xc_b2b_free(&b2b);
+	}
+	return ret;
+}
+
 static int xc_b2b_setup(struct xc_searcher *sr, struct xc_size_search *z)
 {
-	const struct xc_search_opts *so = sr->so;
 	struct xc_b2b_cfg c;
 	char err[256];
 
-	xc_b2b_defaults(&c);
-	/* each stream sends at least a frame of a burst */
-	if (c.min_frames < z->spec->n_streams)
-		c.min_frames = z->spec->n_streams;
-	c.throughput_pps = z->s.nres ? z->s.res[0].throughput : 0;
-	c.max_theoretical_pps = z->line_pps;
-	if (so->b2b_repeats > 0)
-		c.repeats = (unsigned int)so->b2b_repeats;
-	if (so->b2b_max_frames > 0)
-		c.max_frames = (uint64_t)so->b2b_max_frames;
-	if (so->b2b_trial_s >= 0)
-		c.trial_s = so->b2b_trial_s;
+	xc_b2b_cfg_of(sr->so, z, &c);
 	z->b2b_runs = json_array();
 	if (z->b2b_runs && !xc_b2b_init(&z->b2b, &c, err, sizeof(err))) {
 		z->b2b_on = true;
@@ -192,35 +229,12 @@ static int xc_b2b_setup(struct xc_searcher *sr, struct xc_size_search *z)
 	return XC_EXIT_RUN;
 }
 
-/* Seconds on the monotonic clock. */
-static double xc_mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Wait until the trial begun at t0 has lasted s (the device idles). */
-static void xc_b2b_wait(double t0, double s)
-{
-	double left = t0 + s - xc_mono_s();
-	struct timespec ts;
-
-	if (left <= 0)
-		return;
-	ts.tv_sec = (time_t)left;
-	ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* One burst: run, outcome, kept; an exit code. */
 static int xc_b2b_burst(struct xc_searcher *sr, struct xc_size_search *z,
 			uint64_t frames)
 {
+	uint64_t t0 = xc_mono_ns();
 	struct xc_search_trial t;
-	double t0 = xc_mono_s();
 	json_t *rep;
 	int ret;
 
@@ -234,8 +248,9 @@ static int xc_b2b_burst(struct xc_searcher *sr, struct xc_size_search *z,
 		ret = xc_bench_keep(sr, z, z->b2b_runs,
 				    z->s.ntrials + z->b2b.ntrials, rep);
 	json_decref(rep);
+	/* the trial lasts trial_s at least: the device idles after it */
 	if (ret != XC_EXIT_RUN)
-		xc_b2b_wait(t0, z->b2b.cfg.trial_s);
+		xc_sleep_until_ns(t0 + (uint64_t)(z->b2b.cfg.trial_s * 1e9));
 	return ret;
 }
 

@@ -54,11 +54,14 @@ void xc_search_usage(FILE *f)
 		"  --max-rate PPS   highest load (default: the line rate at each\n"
 		"                   size, 20 bytes of preamble and gap a frame)\n"
 		"  --trial-duration S  RFC 2544: every trial (default %d); MLRsearch:\n"
-		"                   every goal's final trial duration (default %.0f)\n"
+		"                   every goal's final trial duration (default %d)\n"
+		"  --trial-gap S    the path idles S between trials (default %g:\n"
+		"                   RFC 2544 section 23's wait for the device to\n"
+		"                   restabilize)\n"
 		"  --width W        relative width of the result (default %g; 1%% or\n"
 		"                   0.01)\n"
 		"  --max-trials N   trials per size (default %d, at most %d)\n"
-		"MLRsearch goals (RFC 9971 section 4.6):\n"
+		"MLRsearch goals (RFC 9971):\n"
 		"  --goal LOSS      a goal loss ratio (0 or 0.005 or 0.5%%);\n"
 		"                   repeatable, replaces the default NDR 0 and PDR %g\n"
 		"  --duration-sum S   goal duration sum (default: the final trial\n"
@@ -90,9 +93,10 @@ void xc_search_usage(FILE *f)
 		"trial failed a check other than loss (frames corrupted, foreign,\n"
 		"...) or a search ran out of trials, 2 usage, 3 a trial could not\n"
 		"run\n",
-		XC_SEARCH_PROBE_FRAMES, XC_SEARCH_PROBE_S, XC_STEPS_DEF_STEP, XC_SEARCH_DEF_MIN_PPS,
-		XC_SEARCH_DEF_LINE_GBPS, XC_SEARCH_DEF_DURATION,
-		(double)10, XC_SEARCH_DEF_WIDTH, XC_SEARCH_DEF_TRIALS,
+		XC_SEARCH_PROBE_FRAMES, XC_SEARCH_PROBE_S, XC_STEPS_DEF_STEP,
+		XC_SEARCH_DEF_MIN_PPS, XC_SEARCH_DEF_LINE_GBPS,
+		XC_SEARCH_DEF_DURATION, XC_SEARCH_DEF_FINAL_S,
+		XC_SEARCH_DEF_GAP_S, XC_SEARCH_DEF_WIDTH, XC_SEARCH_DEF_TRIALS,
 		XC_SEARCH_MAX_TRIALS, XC_SEARCH_DEF_PDR, XC_SEARCH_DEF_EXCEED,
 		XC_B2B_DEF_REPEATS, XC_B2B_DEF_MAX_FRAMES, XC_B2B_DEF_TRIAL_S);
 }
@@ -229,6 +233,8 @@ static int xc_search_opt_set(struct xc_search_opts *so, int c,
 		return xc_search_num("step", arg, true, &so->step);
 	case XC_OPT_S_LINE:
 		return xc_search_num("line-rate", arg, false, &so->line_gbps);
+	case XC_OPT_S_GAP:
+		return xc_search_num("trial-gap", arg, false, &so->gap_s);
 	case XC_OPT_S_TRIALS:
 		return xc_search_trials_opt(so, arg);
 	default:
@@ -236,12 +242,25 @@ static int xc_search_opt_set(struct xc_search_opts *so, int c,
 	}
 }
 
+/* The name of search flag c, for messages. */
+static const char *xc_search_flag_name(int c)
+{
+	static const struct option opts[] = { XC_SEARCH_LONG_OPTIONS, { 0 } };
+	const struct option *o;
+
+	for (o = opts; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
 int xc_search_opt(struct xc_search_opts *so, int c, const char *arg)
 {
 	if (c < XC_OPT_S_ALGO || c > XC_OPT_S_LAST)
 		return 1;
 	if (!so) {
-		fprintf(stderr, "xceiver: that flag belongs to xceiver search\n");
+		fprintf(stderr, "xceiver: --%s belongs to xceiver search\n",
+			xc_search_flag_name(c));
 		return -EINVAL;
 	}
 	return xc_search_opt_set(so, c, arg);
@@ -260,6 +279,7 @@ static void xc_search_opts_init(struct xc_search_opts *so)
 	so->initial_s = -1;
 	so->step = -1;
 	so->line_gbps = -1;
+	so->gap_s = -1;
 	so->b2b_trial_s = -1;
 }
 
@@ -413,7 +433,8 @@ static int xc_size_init(struct xc_size_search *z,
 	z->line_pps = floor(xc_or(so->line_gbps, XC_SEARCH_DEF_LINE_GBPS) *
 			    1e9 / ((z->frame_bytes + 20) * 8));
 	xc_search_cfg_of(so, z->line_pps, &cfg);
-	if (xc_search_init(&z->s, &cfg, err, sizeof(err))) {
+	if (xc_search_init(&z->s, &cfg, err, sizeof(err)) ||
+	    xc_size_bench_check(so, z, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: frame size %s: %s\n", z->label, err);
 		return -EINVAL;
 	}
@@ -468,7 +489,12 @@ int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
 	*rep = NULL;
 	if (xc_trial_apply(sr, z, load, dur))
 		return XC_EXIT_RUN;
+	if (sr->last_end_ns)	/* the path idles between trials */
+		xc_sleep_until_ns(sr->last_end_ns +
+				  (uint64_t)(xc_or(sr->so->gap_s,
+						   XC_SEARCH_DEF_GAP_S) * 1e9));
 	ret = xc_run(z->spec, &sr->o, &res);
+	sr->last_end_ns = xc_mono_ns();
 	if (ret == XC_EXIT_PASS) {
 		ret = xc_verdict_why(z->spec, &res, &sr->o, rep, why,
 				     sizeof(why));

@@ -25,6 +25,8 @@
 #define XC_SEARCH_DEF_MIN_PPS	1000
 #define XC_SEARCH_DEF_MAX_PPS	14880952	/* 10 Gb/s at 64 bytes */
 #define XC_SEARCH_DEF_DURATION	60	/* s, RFC 2544 section 24 */
+#define XC_SEARCH_DEF_FINAL_S	10	/* s, MLRsearch goals' final trial
+					 * duration and duration sum */
 #define XC_SEARCH_DEF_WIDTH	0.005	/* relative */
 #define XC_SEARCH_DEF_PDR	0.005	/* PDR goal loss ratio */
 #define XC_SEARCH_DEF_EXCEED	0.5	/* goal exceed ratio */

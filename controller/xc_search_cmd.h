@@ -30,6 +30,13 @@
  */
 #define XC_SEARCH_PROBE_S	1.0
 #define XC_SEARCH_PROBE_FRAMES	100000
+/*
+ * The path idles this long (s) between one trial's end and the next
+ * one's start (--trial-gap): RFC 2544 section 23 waits at least 5 s for
+ * the device to restabilize (a trial's frames still on their way are the
+ * run's own drain).
+ */
+#define XC_SEARCH_DEF_GAP_S	5.0
 /* Frame sizes searched by default (RFC 2544 section 9.1, Ethernet). */
 #define XC_SEARCH_RFC2544_SIZES	64, 128, 256, 512, 1024, 1280, 1518
 #define XC_SEARCH_MAX_SIZES	32
@@ -39,8 +46,8 @@ enum {
 	XC_OPT_S_TRIAL, XC_OPT_S_SUM, XC_OPT_S_GOAL, XC_OPT_S_EXCEED,
 	XC_OPT_S_WIDTH, XC_OPT_S_INITIAL, XC_OPT_S_TRIALS, XC_OPT_S_REPORTS,
 	XC_OPT_S_STEP, XC_OPT_S_B2B, XC_OPT_S_B2B_REPEATS,
-	XC_OPT_S_B2B_FRAMES, XC_OPT_S_B2B_TRIAL, XC_OPT_S_LINE,
-	XC_OPT_S_LAST = XC_OPT_S_LINE,
+	XC_OPT_S_B2B_FRAMES, XC_OPT_S_B2B_TRIAL, XC_OPT_S_LINE, XC_OPT_S_GAP,
+	XC_OPT_S_LAST = XC_OPT_S_GAP,
 };
 
 #define XC_SEARCH_LONG_OPTIONS						\
@@ -61,7 +68,8 @@ enum {
 	{ "b2b-repeats", required_argument, NULL, XC_OPT_S_B2B_REPEATS }, \
 	{ "b2b-max-frames", required_argument, NULL, XC_OPT_S_B2B_FRAMES }, \
 	{ "b2b-trial", required_argument, NULL, XC_OPT_S_B2B_TRIAL },	\
-	{ "line-rate", required_argument, NULL, XC_OPT_S_LINE }
+	{ "line-rate", required_argument, NULL, XC_OPT_S_LINE },	\
+	{ "trial-gap", required_argument, NULL, XC_OPT_S_GAP }
 
 /* The search's flags; a negative number: not given (the default). */
 struct xc_search_opts {
@@ -75,6 +83,7 @@ struct xc_search_opts {
 	const char *reports_dir;	/* --trial-reports DIR */
 	double min_pps, max_pps;
 	double line_gbps;		/* --line-rate */
+	double gap_s;			/* --trial-gap */
 	double trial_s, sum_s, exceed, width, initial_s;
 	double goals[XC_SEARCH_MAX_GOALS];	/* --goal loss ratios */
 	unsigned int ngoals;
@@ -127,6 +136,7 @@ struct xc_searcher {
 	struct xc_search_all all;
 	const struct xc_search_opts *so;
 	const char *reports_dir;	/* --trial-reports DIR; NULL: none */
+	uint64_t last_end_ns;	/* when the last trial's run ended; 0: none */
 };
 
 /*
@@ -143,6 +153,13 @@ int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
  */
 int xc_size_steps(struct xc_searcher *sr, struct xc_size_search *z);
 int xc_size_b2b(struct xc_searcher *sr, struct xc_size_search *z);
+/*
+ * Size z's frame loss and back-to-back configurations from so, checked
+ * before any trial runs: 0, or -EINVAL/-ENOMEM with err set.
+ */
+int xc_size_bench_check(const struct xc_search_opts *so,
+			const struct xc_size_search *z, char *err,
+			size_t errlen);
 
 /* What the search's JSON keeps of a run's report: verdict, loss. */
 json_t *xc_trial_summary(const json_t *rep);

@@ -2,6 +2,7 @@
 #ifndef XC_UTIL_H
 #define XC_UTIL_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <time.h>
@@ -30,6 +31,19 @@ static inline uint64_t xc_now_ns(clockid_t clk)
 static inline uint64_t xc_mono_ns(void)
 {
 	return xc_now_ns(CLOCK_MONOTONIC);
+}
+
+/* Sleep until CLOCK_MONOTONIC reads at least ns (now or past: at once). */
+static inline void xc_sleep_until_ns(uint64_t ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ns / 1000000000ull),
+		.tv_nsec = (long)(ns % 1000000000ull),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
 }
 
 /*

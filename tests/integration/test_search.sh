@@ -5,7 +5,9 @@
 # lab drops what exceeds an nftables token bucket (limit rate R/second,
 # burst B packets) on our UDP ports. In a trial of T seconds at L pps the
 # box passes R * T + B frames, so the highest load without loss is
-# E = R + B / T, and the loss ratio above it is (L - E) / L.
+# E = R + B / T, and the loss ratio above it is (L - E) / L. The bucket
+# must be full when a trial starts: the trials are --trial-gap apart,
+# longer than the bucket takes to fill (B / R).
 #
 # - MLRsearch (NDR and PDR 0.5%) at 64 and 512 bytes: each goal's bounds
 #   are within the configured width and hold the box's limit for the goal
@@ -13,6 +15,8 @@
 #   trial's loss equal to what the box must drop at its load, the NDJSON
 #   stream one "trial" event per trial, the JUnit file validates against
 #   tests/junit.xsd with a suite per size, the plot is well-formed SVG.
+# - Bad searches are refused before any trial, the message naming what is
+#   wrong; a search flag given to xceiver run is refused.
 # - The box allows far more than the tester sends: the search says
 #   "limited by the tester at N" (N the senders' ceiling), not a limit
 #   of the path.
@@ -20,12 +24,16 @@
 # - Back-to-back frames: a burst of N frames at S pps passes while
 #   N <= B / (1 - R / S), so the average longest burst lies between B and
 #   that bound at the lowest burst rate the sender reached.
+# - The Rx agent stops mid-search: exit 3, the JSON says could_not_run
+#   naming the rx agent with the trials so far, the stream ends with it,
+#   the JUnit file has the error.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 R=50000		# the box's rate, frames/s
 B=10000		# its bucket, frames
 T=1		# trial duration, s
+GAP=0.5		# the box refills its bucket (B / R = 0.2 s) between trials
 W=0.02		# the search's width
 TOL=0.005	# the box's own timing: its limit within 0.5%
 XSD=$XC_ROOT/tests/junit.xsd
@@ -56,7 +64,7 @@ xc_box_limit()
 xc_search()
 {
 	XC_CTL_CMD=search XC_RUN_TIMEOUT=600 xc_run "${XC_EP[@]}" --mode skb \
-		"$@"
+		--trial-gap "$GAP" "$@"
 }
 
 # xc_within WHAT LO X HI: LO <= X <= HI (numbers).
@@ -73,6 +81,31 @@ xc_within()
 out=$XC_TMP/search
 mkdir -p "$out"
 E=$((R + B / T))
+
+xc_log "case: bad searches are refused before any trial, naming what is wrong"
+while IFS='|' read -r args want; do
+	# shellcheck disable=SC2086 # ARGS: words on purpose
+	xc_search $args
+	xc_assert_rc 2
+	grep -qF -- "$want" "$XC_ERR" ||
+		xc_fail "$args: no '$want' in: $(cat "$XC_ERR")"
+done <<-BAD
+--frame-sizes 64,x|--frame-sizes: expected rfc2544, spec or up to 32 frame sizes
+--frame-sizes 20|frame size 20: command line: streams[0].frame_size: 20 is below the minimum
+--goal 1.5|goal loss ratio (0 to < 1) 1.5 is out of range
+--width 2|goal width (0 < w < 1) 2 is out of range
+--min-rate 5000 --max-rate 1000|max load (>= min load) 1000 is out of range
+--algorithm foo|--algorithm: 'foo' is not mlrsearch, rfc2544 or frame-loss
+--max-trials 5000|--max-trials: '5000' is not a whole number from 1 to 1000
+--algorithm frame-loss --step 0.5|step (0.001 to 0.1 of the max rate) 0.5 is out of range
+--algorithm frame-loss --plot x.svg|--plot goes with a throughput search
+--back-to-back --b2b-repeats 0|--b2b-repeats: '0' is not a whole number from 1 to 1000
+--pcap x.pcap|--pcap is not for a search
+BAD
+xc_run "${XC_EP[@]}" --goal 0
+xc_assert_rc 2
+grep -qF -- "--goal belongs to xceiver search" "$XC_ERR" ||
+	xc_fail "xceiver run --goal: $(cat "$XC_ERR")"
 
 xc_log "case: MLRsearch at 64 and 512 bytes against a box of $R/s, burst $B"
 xc_box_limit "$R" "$B"
@@ -178,4 +211,28 @@ xc_within "average longest burst" \
 	"$(awk -v b="$B" -v w="$W" 'BEGIN { print b * (1 - w) }')" "$mean" \
 	"$(awk -v b="$B" -v r="$R" -v s="$smin" -v w="$W" \
 		'BEGIN { print b / (1 - r / s) * (1 + w) }')"
+
+xc_log "case: the Rx agent goes away mid-search: exit 3, the results so far"
+rm -f "$out/v.ndjson"
+XC_CTL_CMD=search XC_RUN_TIMEOUT=600 xc_run_bg "${XC_EP[@]}" --mode skb \
+	--trial-gap "$GAP" --frame-sizes 64 --trial-duration "$T" --width "$W" --max-rate 200000 \
+	--json "$out/v.json" --junit "$out/v.xml" --json-stream "$out/v.ndjson"
+for ((i = 0; i < 300; i++)); do
+	grep -q '"event":"trial"' "$out/v.ndjson" 2>/dev/null && break
+	sleep 0.1
+done
+xc_agent_stop rx
+xc_run_wait
+xc_assert_rc 3
+J=$out/v.json
+xc_assert_eq "verdict" could_not_run "$(xc_jq .verdict "$J")"
+grep -q "rx agent" <<<"$(xc_jq .reason "$J")" ||
+	xc_fail "the reason does not name the rx agent: $(xc_jq .reason "$J")"
+xc_within "trials kept" 1 "$(xc_jq '.sizes[0].search.trials | length' "$J")" \
+	1000
+xc_assert_eq "last event" could_not_run \
+	"$(tail -n 1 "$out/v.ndjson" | jq -r .verdict)"
+xc_assert_eq "JUnit error" 1 \
+	"$(xmllint --xpath 'string(/testsuites/@errors)' "$out/v.xml")"
+xc_agent_start rx
 xc_end
