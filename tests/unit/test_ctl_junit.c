@@ -22,6 +22,7 @@
 #include "xc_judge.h"
 #include "xc_junit.h"
 #include "xc_results.h"
+#include "xc_unit_ctl.h"
 
 #define NCHECKS 8
 
@@ -51,55 +52,22 @@ static void jfx_add(struct jfx *f, uint32_t stream, enum xc_counter ctr,
 	f->j.word = f->j.failed ? XC_VERDICT_FAIL : XC_VERDICT_PASS;
 }
 
-/* Write ju to a new file; read it back, valid by the schema. */
 static xmlDocPtr junit_roundtrip(struct xc_junit *ju)
 {
-	char path[] = "/tmp/xc-junit-test.XXXXXX", err[256] = "";
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	xmlDocPtr doc;
-	int fd;
-
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(xc_junit_write(ju, path, err, sizeof(err)), 0);
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	unlink(path);
-	assert_non_null(doc);
-	pc = xmlSchemaNewParserCtxt(XC_JUNIT_XSD);
-	assert_non_null(pc);
-	schema = xmlSchemaParse(pc);
-	assert_non_null(schema);
-	vc = xmlSchemaNewValidCtxt(schema);
-	assert_non_null(vc);
-	assert_int_equal(xmlSchemaValidateDoc(vc, doc), 0);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pc);
-	return doc;
+	return xc_t_junit_read(ju);
 }
 
 /* The string value of an XPath expression (owned by the caller). */
 static char * __attribute__((format(printf, 2, 3)))
 xp(xmlDocPtr doc, const char *fmt, ...)
 {
-	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-	xmlXPathObjectPtr o;
-	char expr[512], *s;
+	char expr[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(expr, sizeof(expr), fmt, ap);
 	va_end(ap);
-	assert_non_null(ctx);
-	o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	assert_non_null(o);
-	s = (char *)xmlXPathCastToString(o);
-	xmlXPathFreeObject(o);
-	xmlXPathFreeContext(ctx);
-	return s;
+	return xc_t_xpath(doc, expr);
 }
 
 #define assert_xp(doc, want, ...) do {				\

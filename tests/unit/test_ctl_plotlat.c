@@ -141,18 +141,6 @@ static char *plot(const struct xc_forensics *fx, const struct xc_plot_lat *pl,
 	return svg;
 }
 
-static void has(const char *svg, const char *s)
-{
-	if (!strstr(svg, s))
-		fail_msg("the SVG lacks \"%s\"", s);
-}
-
-static void lacks(const char *svg, const char *s)
-{
-	if (strstr(svg, s))
-		fail_msg("the SVG has \"%s\"", s);
-}
-
 static size_t count(const char *svg, const char *s)
 {
 	size_t n = 0;
@@ -196,14 +184,14 @@ static void test_panels(void **state)
 	assert_non_null(t);
 	tl_init(t, 2);
 	svg = plot(&t->fx, &t->pl, "lat-two", NULL);
-	lacks(svg, "height=\"640\"");
-	has(svg, ">one-way latency<");
-	has(svg, ">20000 frames timed, tx ring to rx ring (CLOCK_TAI)<");
-	lacks(svg, "not trustworthy");
+	xc_t_lacks(svg, "height=\"640\"");
+	xc_t_has(svg, ">one-way latency<");
+	xc_t_has(svg, ">20000 frames timed, tx ring to rx ring (CLOCK_TAI)<");
+	xc_t_lacks(svg, "not trustworthy");
 	/* over time: both lines, broken where no frame came */
-	has(svg, ">one-way latency over the run, per 10 ms interval<");
-	has(svg, ">mean per interval<");
-	has(svg, ">largest per interval<");
+	xc_t_has(svg, ">one-way latency over the run, per 10 ms interval<");
+	xc_t_has(svg, ">mean per interval<");
+	xc_t_has(svg, ">largest per interval<");
 	path_of(svg, MEAN_PATH, &nm, &nl);
 	assert_int_equal(nm, 2);
 	assert_int_equal(nl, NIV - 10 - 2);
@@ -211,29 +199,29 @@ static void test_panels(void **state)
 	assert_int_equal(nm, 2);
 	assert_int_equal(count(svg, "run time (s)"), 2);
 	/* by percentile: 10^4 frames a stream, 4 decades of 1 / (1 - p) */
-	has(svg, ">one-way latency by percentile: p of the frames took at most this long<");
-	has(svg, ">percentile (log scale of 1 / (1 - p))<");
-	has(svg, ">0%<");
-	has(svg, ">90%<");
-	has(svg, ">99%<");
-	has(svg, ">99.9%<");
-	has(svg, ">99.99%<");
-	has(svg, ">99.999%<");		/* 2 * 10^4 frames in all: 5 */
-	lacks(svg, ">99.9999%<");
-	has(svg, ">one-way latency (log scale)<");
-	has(svg, ">10 us<");
-	has(svg, ">100 us<");
-	has(svg, ">1 ms<");
-	has(svg, ">10 ms<");
+	xc_t_has(svg, ">one-way latency by percentile: p of the frames took at most this long<");
+	xc_t_has(svg, ">percentile (log scale of 1 / (1 - p))<");
+	xc_t_has(svg, ">0%<");
+	xc_t_has(svg, ">90%<");
+	xc_t_has(svg, ">99%<");
+	xc_t_has(svg, ">99.9%<");
+	xc_t_has(svg, ">99.99%<");
+	xc_t_has(svg, ">99.999%<");		/* 2 * 10^4 frames in all: 5 */
+	xc_t_lacks(svg, ">99.9999%<");
+	xc_t_has(svg, ">one-way latency (log scale)<");
+	xc_t_has(svg, ">10 us<");
+	xc_t_has(svg, ">100 us<");
+	xc_t_has(svg, ">1 ms<");
+	xc_t_has(svg, ">10 ms<");
 	/* the whole run and each stream, with the run's figures */
-	has(svg, ">all frames<");
-	has(svg, ">stream 1<");
-	has(svg, ">stream 2<");
+	xc_t_has(svg, ">all frames<");
+	xc_t_has(svg, ">stream 1<");
+	xc_t_has(svg, ">stream 2<");
 	/* a percentile is its bucket's highest value (xc_hist.h) */
-	has(svg, ">min 20 us<");
-	has(svg, ">p50 21.12 us<");
-	has(svg, ">p99 301.1 us<");
-	has(svg, ">max 2 ms<");
+	xc_t_has(svg, ">min 20 us<");
+	xc_t_has(svg, ">p50 21.12 us<");
+	xc_t_has(svg, ">p99 301.1 us<");
+	xc_t_has(svg, ">max 2 ms<");
 	assert_int_equal(count(svg, "<path fill=\"none\" stroke=\"#"), 5);
 	free(svg);
 	free(t);
@@ -257,13 +245,13 @@ static void test_flat(void **state)
 	path_of(svg, TOTAL_PATH, &nm, &nl);
 	assert_int_equal(nm, 1);
 	assert_int_equal(nl, 1);
-	lacks(svg, ">stream 1<");
-	has(svg, ">99%<");
-	has(svg, ">99.9%<");
-	lacks(svg, ">99.99%<");
+	xc_t_lacks(svg, ">stream 1<");
+	xc_t_has(svg, ">99%<");
+	xc_t_has(svg, ">99.9%<");
+	xc_t_lacks(svg, ">99.99%<");
 	/* one decade 10 us..100 us: 20 and 50 labelled too */
-	has(svg, ">20 us<");
-	has(svg, ">50 us<");
+	xc_t_has(svg, ">20 us<");
+	xc_t_has(svg, ">50 us<");
 	free(svg);
 	free(t);
 }
@@ -278,8 +266,8 @@ static void test_many_streams(void **state)
 	assert_non_null(t);
 	tl_init(t, XC_PLOT_COLOURS);
 	svg = plot(&t->fx, &t->pl, "lat-many", NULL);
-	lacks(svg, ">stream 1<");
-	has(svg, ">all frames<");
+	xc_t_lacks(svg, ">stream 1<");
+	xc_t_has(svg, ">all frames<");
 	assert_int_equal(count(svg, "<path fill=\"none\" stroke=\"#"), 3);
 	free(svg);
 	free(t);
@@ -297,7 +285,7 @@ static void test_untrusted(void **state)
 	snprintf(t->pl.why, sizeof(t->pl.why),
 		 "the tx agent's clock is not synchronised & <x>");
 	svg = plot(&t->fx, &t->pl, "lat-untrusted", NULL);
-	has(svg, "fill=\"#d62728\">one-way figures are not trustworthy: the tx agent&apos;s clock is not synchronised &amp; &lt;x&gt;<");
+	xc_t_has(svg, "fill=\"#d62728\">one-way figures are not trustworthy: the tx agent&apos;s clock is not synchronised &amp; &lt;x&gt;<");
 	free(svg);
 	/* a long reason goes over two lines broken at a space, the rest cut */
 	snprintf(t->pl.why, sizeof(t->pl.why), "%s",
@@ -306,8 +294,8 @@ static void test_untrusted(void **state)
 		 "the rx agent's clock is not synchronised (adjtimex: STA_UNSYNC or TIME_ERROR); "
 		 "the clocks' offset is known within 50.000 us, more than the figure of 21.120 us");
 	svg = plot(&t->fx, &t->pl, "lat-untrusted-long", NULL);
-	has(svg, ">one-way figures are not trustworthy: the offset between the agents&apos; clocks is unknown (an agent did not answer ClockProbe); the tx agent&apos;s<");
-	has(svg, ">clock is not synchronised (adjtimex: STA_UNSYNC or TIME_ERROR); the rx agent&apos;s clock is not synchronised (adjtimex: STA_UNSYNC or TIME_ER...<");
+	xc_t_has(svg, ">one-way figures are not trustworthy: the offset between the agents&apos; clocks is unknown (an agent did not answer ClockProbe); the tx agent&apos;s<");
+	xc_t_has(svg, ">clock is not synchronised (adjtimex: STA_UNSYNC or TIME_ERROR); the rx agent&apos;s clock is not synchronised (adjtimex: STA_UNSYNC or TIME_ER...<");
 	free(svg);
 	free(t);
 }
@@ -324,13 +312,13 @@ static void test_round_trip(void **state)
 	t->pl.round_trip = true;
 	t->pl.trusted = false;
 	svg = plot(&t->fx, &t->pl, "lat-rtt", NULL);
-	has(svg, ">round-trip time (RTT)<");
-	has(svg, "(on the sender&apos;s clock: no clock error)<");
-	has(svg, ">RTT over the run, per 10 ms interval<");
-	has(svg, ">RTT by percentile:");
-	has(svg, ">RTT (log scale)<");
-	lacks(svg, "one-way");
-	lacks(svg, "trustworthy");
+	xc_t_has(svg, ">round-trip time (RTT)<");
+	xc_t_has(svg, "(on the sender&apos;s clock: no clock error)<");
+	xc_t_has(svg, ">RTT over the run, per 10 ms interval<");
+	xc_t_has(svg, ">RTT by percentile:");
+	xc_t_has(svg, ">RTT (log scale)<");
+	xc_t_lacks(svg, "one-way");
+	xc_t_lacks(svg, "trustworthy");
 	free(svg);
 	free(t);
 }
@@ -357,8 +345,8 @@ static void test_no_latency(void **state)
 	assert_int_equal(lb, lc);
 	assert_memory_equal(a, c, lc);
 	assert_memory_equal(b, c, lc);
-	has(a, "height=\"640\"");
-	lacks(a, "latency<");
+	xc_t_has(a, "height=\"640\"");
+	xc_t_lacks(a, "latency<");
 	free(a);
 	free(b);
 	free(c);
@@ -376,19 +364,19 @@ static void test_no_series(void **state)
 	tl_init(t, 2);
 	t->pl.frames = NULL;
 	svg = plot(&t->fx, &t->pl, "lat-no-series", NULL);
-	has(svg, ">no latency over time: the receiver&apos;s timeline has no latency per interval<");
-	lacks(svg, ">mean per interval<");
-	has(svg, ">one-way latency by percentile:");
+	xc_t_has(svg, ">no latency over time: the receiver&apos;s timeline has no latency per interval<");
+	xc_t_lacks(svg, ">mean per interval<");
+	xc_t_has(svg, ">one-way latency by percentile:");
 	free(svg);
 	t->fx.have = false;
 	snprintf(t->fx.why_not, sizeof(t->fx.why_not),
 		 "an agent sent no timeline");
 	t->pl.frames = t->frames;
 	svg = plot(&t->fx, &t->pl, "lat-no-timeline", NULL);
-	has(svg, "no timeline: an agent sent no timeline");
-	lacks(svg, ">mean per interval<");
-	has(svg, ">one-way latency by percentile:");
-	lacks(svg, "height=\"80\"");
+	xc_t_has(svg, "no timeline: an agent sent no timeline");
+	xc_t_lacks(svg, ">mean per interval<");
+	xc_t_has(svg, ">one-way latency by percentile:");
+	xc_t_lacks(svg, "height=\"80\"");
 	free(svg);
 	free(t);
 }
@@ -405,9 +393,9 @@ static void test_nothing_timed(void **state)
 	xc_hist_init(&t->lat.one_way);
 	t->lat.negative = 20000;
 	svg = plot(&t->fx, &t->pl, "lat-nothing", NULL);
-	has(svg, ">0 frames timed, tx ring to rx ring (CLOCK_TAI); 20000 below zero, not drawn<");
-	has(svg, ">no frame timed at or above zero: nothing to draw<");
-	lacks(svg, "by percentile");
+	xc_t_has(svg, ">0 frames timed, tx ring to rx ring (CLOCK_TAI); 20000 below zero, not drawn<");
+	xc_t_has(svg, ">no frame timed at or above zero: nothing to draw<");
+	xc_t_lacks(svg, "by percentile");
 	free(svg);
 	free(t);
 }

@@ -14,12 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <libxml/parser.h>
-#include <libxml/xmlschemas.h>
-#include <libxml/xpath.h>
+#include <libxml/tree.h>
 
 #include "xc_junit.h"
 #include "xc_search_cmd.h"
+#include "xc_unit_ctl.h"
 
 #define R	100000.0	/* the path's limit, pps */
 
@@ -213,50 +212,6 @@ static void test_doc(void **state)
 	spec_free(s);
 }
 
-/* Write ju, read it back valid by the schema. */
-static xmlDocPtr junit_roundtrip(struct xc_junit *ju)
-{
-	char path[] = "/tmp/xc-junit-search.XXXXXX", err[256] = "";
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	xmlDocPtr doc;
-	int fd;
-
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(xc_junit_write(ju, path, err, sizeof(err)), 0);
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	unlink(path);
-	assert_non_null(doc);
-	pc = xmlSchemaNewParserCtxt(XC_JUNIT_XSD);
-	schema = pc ? xmlSchemaParse(pc) : NULL;
-	vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
-	assert_non_null(vc);
-	assert_int_equal(xmlSchemaValidateDoc(vc, doc), 0);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pc);
-	return doc;
-}
-
-static void assert_xp(xmlDocPtr doc, const char *want, const char *expr)
-{
-	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-	xmlXPathObjectPtr o;
-	char *s;
-
-	assert_non_null(ctx);
-	o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	assert_non_null(o);
-	s = (char *)xmlXPathCastToString(o);
-	assert_string_equal(s, want);
-	xmlFree(s);
-	xmlXPathFreeObject(o);
-	xmlXPathFreeContext(ctx);
-}
-
 static void test_junit(void **state)
 {
 	struct xc_size_search z[3];
@@ -276,22 +231,22 @@ static void test_junit(void **state)
 	snprintf(z[0].bad_why, sizeof(z[0].bad_why), "trial 2: x failed");
 	assert_int_equal(xc_junit_init(&ju), 0);
 	assert_int_equal(xc_search_junit(&ju, &a), 0);
-	doc = junit_roundtrip(&ju);
-	assert_xp(doc, "3", "count(//testsuite)");
-	assert_xp(doc, "search t frame size 64", "string(//testsuite[1]/@name)");
+	doc = xc_t_junit_read(&ju);
+	xc_t_xpath_is(doc, "3", "count(//testsuite)");
+	xc_t_xpath_is(doc, "search t frame size 64", "string(//testsuite[1]/@name)");
 	/* NDR, PDR and the trials' other checks */
-	assert_xp(doc, "3", "count(//testsuite[1]/testcase)");
-	assert_xp(doc, "1", "string(//testsuite[1]/@failures)");
-	assert_xp(doc, "trial 2: x failed",
+	xc_t_xpath_is(doc, "3", "count(//testsuite[1]/testcase)");
+	xc_t_xpath_is(doc, "1", "string(//testsuite[1]/@failures)");
+	xc_t_xpath_is(doc, "trial 2: x failed",
 		  "substring-after(//testsuite[1]/testcase[3]/failure/@message, 'the first: ')");
-	assert_xp(doc, "NDR", "string(//testsuite[1]/testcase[1]/@name)");
-	assert_xp(doc, "0", "count(//testsuite[1]/testcase[1]/*[name() != 'system-out'])");
-	assert_xp(doc, "1", "string(//testsuite[3]/@errors)");
-	assert_xp(doc, "rx agent closed the connection",
+	xc_t_xpath_is(doc, "NDR", "string(//testsuite[1]/testcase[1]/@name)");
+	xc_t_xpath_is(doc, "0", "count(//testsuite[1]/testcase[1]/*[name() != 'system-out'])");
+	xc_t_xpath_is(doc, "1", "string(//testsuite[3]/@errors)");
+	xc_t_xpath_is(doc, "rx agent closed the connection",
 		  "string(//testsuite[3]/testcase/error/@message)");
 	/* 512: no loss up to the maximum, passed, the figures in its output */
-	assert_xp(doc, "0", "string(//testsuite[2]/@failures)");
-	assert_xp(doc, "true", "starts-with(//testsuite[2]/testcase[1]/system-out, 'result 150000 pps')");
+	xc_t_xpath_is(doc, "0", "string(//testsuite[2]/@failures)");
+	xc_t_xpath_is(doc, "true", "starts-with(//testsuite[2]/testcase[1]/system-out, 'result 150000 pps')");
 	xmlFreeDoc(doc);
 	xc_junit_free(&ju);
 	size_free(&z[0]);
@@ -311,9 +266,9 @@ static void test_junit_tester_limited(void **state)
 	assert_true(z.s.res[0].tester_limited);
 	assert_int_equal(xc_junit_init(&ju), 0);
 	assert_int_equal(xc_search_junit(&ju, &a), 0);
-	doc = junit_roundtrip(&ju);
-	assert_xp(doc, "1", "string(//testsuite[1]/@skipped)");
-	assert_xp(doc, "limited by the tester at 200000 pps: the path carried all it sent",
+	doc = xc_t_junit_read(&ju);
+	xc_t_xpath_is(doc, "1", "string(//testsuite[1]/@skipped)");
+	xc_t_xpath_is(doc, "limited by the tester at 200000 pps: the path carried all it sent",
 		  "string(//testcase[@name='throughput']/skipped/@message)");
 	xmlFreeDoc(doc);
 	xc_junit_free(&ju);

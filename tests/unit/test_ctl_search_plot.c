@@ -143,18 +143,6 @@ static void fixture_free(struct fixture *x)
 		xc_search_free(&x->s[i]);
 }
 
-static void has(const char *svg, const char *s)
-{
-	if (!strstr(svg, s))
-		fail_msg("the SVG lacks \"%s\"", s);
-}
-
-static void lacks(const char *svg, const char *s)
-{
-	if (strstr(svg, s))
-		fail_msg("the SVG has \"%s\"", s);
-}
-
 static unsigned int count(const char *svg, const char *s)
 {
 	unsigned int n = 0;
@@ -184,9 +172,9 @@ static char *draw(const struct fixture *x, const char *name)
 	assert_string_equal((const char *)xmlDocGetRootElement(doc)->name,
 			    "svg");
 	xmlFreeDoc(doc);
-	lacks(svg, "nan");
-	lacks(svg, "inf");
-	has(svg, "search &lt;&amp;&gt; &quot;x&quot;");
+	xc_t_lacks(svg, "nan");
+	xc_t_lacks(svg, "inf");
+	xc_t_has(svg, "search &lt;&amp;&gt; &quot;x&quot;");
 	return svg;
 }
 
@@ -207,11 +195,11 @@ static void all_drawn(const struct fixture *x, const char *svg)
 static void three_sizes(const struct fixture *x, const char *svg)
 {
 	all_drawn(x, svg);
-	has(svg, ">64</text>");
-	has(svg, ">512</text>");
-	has(svg, ">imix</text>");
-	has(svg, ">(353.8 B)</text>");
-	has(svg, ">imix (353.8 B)</text>");
+	xc_t_has(svg, ">64</text>");
+	xc_t_has(svg, ">512</text>");
+	xc_t_has(svg, ">imix</text>");
+	xc_t_has(svg, ">(353.8 B)</text>");
+	xc_t_has(svg, ">imix (353.8 B)</text>");
 }
 
 #define RING "r=\"3.5\" fill=\"white\""
@@ -241,7 +229,7 @@ static void has_figure(const char *svg, const struct xc_search_result *r,
 	xc_si(r->throughput, v, sizeof(v));
 	snprintf(cell, sizeof(cell), ">%s%s%s</text>", prefix, v,
 		 r->done ? "" : "?");
-	has(svg, cell);
+	xc_t_has(svg, cell);
 }
 
 static void test_mlr(void **state)
@@ -256,18 +244,18 @@ static void test_mlr(void **state)
 	assert_true(x.s[1].res[0].upper > 0 && x.s[1].res[1].upper > 0);
 	svg = draw(&x, "search-mlr");
 	three_sizes(&x, svg);
-	has(svg, ">NDR</text>");
-	has(svg, ">PDR 0.5%</text>");
-	has(svg, ">NDR goal (0)</text>");
-	has(svg, ">PDR 0.5% goal (0.005)</text>");
-	has(svg, ">limited by the tester</text>");
-	has(svg, ">sender fell short</text>");
-	has(svg, ">only the tester lost</text>");
-	lacks(svg, ">throughput</text>");
+	xc_t_has(svg, ">NDR</text>");
+	xc_t_has(svg, ">PDR 0.5%</text>");
+	xc_t_has(svg, ">NDR goal (0)</text>");
+	xc_t_has(svg, ">PDR 0.5% goal (0.005)</text>");
+	xc_t_has(svg, ">limited by the tester</text>");
+	xc_t_has(svg, ">sender fell short</text>");
+	xc_t_has(svg, ">only the tester lost</text>");
+	xc_t_lacks(svg, ">throughput</text>");
 	/* each kind of trial its mark, one more in the legend */
 	assert_int_equal(count(svg, RING), trials(&x, true) + 1);
 	assert_int_equal(count(svg, CROSS), trials(&x, false) + 1);
-	lacks(svg, "not done");
+	xc_t_lacks(svg, "not done");
 	has_figure(svg, &x.s[0].res[0], "\xe2\x89\xa5");
 	has_figure(svg, &x.s[1].res[0], "");
 	has_figure(svg, &x.s[2].res[1], "");
@@ -285,13 +273,13 @@ static void test_2544_path_only(void **state)
 	fixture_run(&x, XC_SEARCH_RFC2544, 0, false);
 	svg = draw(&x, "search-2544");
 	three_sizes(&x, svg);
-	has(svg, ">throughput</text>");
-	has(svg, ">throughput goal (0)</text>");
-	lacks(svg, ">NDR");
-	lacks(svg, "limited by the tester");
-	lacks(svg, "sender fell short");
-	lacks(svg, "only the tester lost");
-	lacks(svg, "not done");
+	xc_t_has(svg, ">throughput</text>");
+	xc_t_has(svg, ">throughput goal (0)</text>");
+	xc_t_lacks(svg, ">NDR");
+	xc_t_lacks(svg, "limited by the tester");
+	xc_t_lacks(svg, "sender fell short");
+	xc_t_lacks(svg, "only the tester lost");
+	xc_t_lacks(svg, "not done");
 	has_figure(svg, &x.s[1].res[0], "");
 	free(svg);
 	fixture_free(&x);
@@ -309,7 +297,7 @@ static void test_out_of_trials(void **state)
 	assert_false(x.s[1].res[0].done);
 	svg = draw(&x, "search-undone");
 	three_sizes(&x, svg);
-	has(svg, ">not done (trial limit)</text>");
+	xc_t_has(svg, ">not done (trial limit)</text>");
 	has_figure(svg, &x.s[1].res[0], "");
 	free(svg);
 	fixture_free(&x);
@@ -337,7 +325,7 @@ static void test_eight_sizes(void **state)
 	all_drawn(&x, svg);
 	for (i = 0; i < MAX_SIZES; i++) {
 		snprintf(cell, sizeof(cell), ">%s</text>", x.z[i].label);
-		has(svg, cell);
+		xc_t_has(svg, cell);
 		has_figure(svg, &x.s[i].res[0], "");
 		has_figure(svg, &x.s[i].res[1], "");
 	}

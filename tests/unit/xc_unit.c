@@ -2,6 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -58,4 +63,16 @@ int xc_t_keep_svg(const char *name, const char *svg, size_t len)
 		return -EIO;
 	}
 	return fclose(f) ? -errno : 0;
+}
+
+void xc_t_has(const char *text, const char *s)
+{
+	if (!strstr(text, s))
+		fail_msg("the text lacks \"%s\"", s);
+}
+
+void xc_t_lacks(const char *text, const char *s)
+{
+	if (strstr(text, s))
+		fail_msg("the text has \"%s\"", s);
 }

@@ -27,4 +27,8 @@ int xc_t_listen(uv_loop_t *loop, uv_tcp_t *server, int backlog,
  */
 int xc_t_keep_svg(const char *name, const char *svg, size_t len);
 
+/* Fail the test unless text has s / when it has s. */
+void xc_t_has(const char *text, const char *s);
+void xc_t_lacks(const char *text, const char *s);
+
 #endif /* XC_UNIT_H */
