@@ -529,27 +529,50 @@ int xc_search_next(struct xc_search *s, double *load, double *duration)
 	return 0;
 }
 
+/*
+ * The senders' ceiling: the lowest rate they reached where they fell
+ * short (the probe, the short trials), of those above every load they
+ * kept in a trial (a shortfall below a load kept since, or before, was a
+ * hiccup, not their limit), and never below that load; 0: none.
+ */
+static void update_ceiling(struct xc_search *s)
+{
+	const struct xc_search_trial *t;
+	double kept = 0, c = 0, rate;
+	unsigned int i;
+
+	for (i = 0; i < s->ntrials; i++)
+		if (!s->trials[i].short_sender)
+			kept = fmax(kept, s->trials[i].load);
+	if (s->probe_ceiling > kept)
+		c = s->probe_ceiling;
+	for (i = 0; i < s->ntrials; i++) {
+		t = &s->trials[i];
+		rate = floor(t->achieved > 0 ? t->achieved : t->offered);
+		if (t->short_sender && t->load > kept && (!c || rate < c))
+			c = rate;
+	}
+	s->ceiling = c > 0 ? fmax(c, kept) : 0;
+}
+
 void xc_search_set_ceiling(struct xc_search *s, double pps)
 {
 	pps = floor(pps);
-	if (pps > 0 && (!s->ceiling || pps < s->ceiling))
-		s->ceiling = pps;
+	if (pps > 0 && (!s->probe_ceiling || pps < s->probe_ceiling))
+		s->probe_ceiling = pps;
+	update_ceiling(s);
 }
 
 int xc_search_add(struct xc_search *s, const struct xc_search_trial *t)
 {
 	struct xc_search_trial *k;
-	double rate;
 
 	if (!s->proposed || t->lost > t->sent)
 		return -EINVAL;
 	k = &s->trials[s->ntrials++];
 	*k = *t;
 	k->short_sender = t->offered < t->load * (1 - XC_SEARCH_RATE_SLACK);
-	if (k->short_sender) {
-		rate = t->achieved > 0 ? t->achieved : t->offered;
-		xc_search_set_ceiling(s, rate);
-	}
+	update_ceiling(s);
 	s->proposed = false;
 	return 0;
 }

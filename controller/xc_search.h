@@ -90,6 +90,7 @@ struct xc_search {
 	struct xc_search_trial *trials;
 	unsigned int ntrials;
 	double ceiling;		/* the senders' top rate, pps; 0: none */
+	double probe_ceiling;	/* xc_search_set_ceiling's; 0: none */
 	struct xc_search_result res[XC_SEARCH_MAX_GOALS];
 	unsigned int nres;
 	bool proposed;		/* a trial is out, not yet added */
@@ -123,7 +124,10 @@ int xc_search_add(struct xc_search *s, const struct xc_search_trial *t);
 /*
  * The senders' top rate measured outside the search (a probe at full
  * load before it): the search's range ends there, and a lossless result
- * there is the tester's limit. The lowest of such rates is kept.
+ * there is the tester's limit, unless a trial kept a higher load (the
+ * lowest of such rates is kept). s->ceiling is the senders' ceiling from
+ * it and from the trials whose senders fell short above every load they
+ * kept.
  */
 void xc_search_set_ceiling(struct xc_search *s, double pps);
 

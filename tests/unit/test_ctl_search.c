@@ -36,6 +36,8 @@ struct sim {
 	double flaky_from;	/* first trial at each load from here loses */
 	bool cycle;		/* loss ratios of trials at one load up to R
 				 * cycle through CYCLE; above R half lost */
+	unsigned int hiccup;	/* this trial (from 1) falls 1% short */
+	unsigned int ntrials;	/* trials run */
 	double seen[256];	/* loads tried */
 	unsigned int times[256];	/* trials at each */
 	unsigned int nseen;
@@ -69,13 +71,16 @@ static void sim_cycle(struct sim *p, struct xc_search_trial *t)
 static void sim_trial(struct sim *p, struct xc_search_trial *t)
 {
 	double off = p->cap && t->load > p->cap ? p->cap : t->load;
-	double fwd = fmin(off, p->rate);
+	double fwd;
 
 	if (p->cycle) {
 		sim_cycle(p, t);
 		return;
 	}
 
+	if (++p->ntrials == p->hiccup)
+		off *= 0.99;
+	fwd = fmin(off, p->rate);
 	t->offered = off;
 	t->achieved = off;
 	t->sent = (uint64_t)(off * t->duration);
@@ -463,6 +468,36 @@ static void test_tester_limited(void **state)
 }
 
 /* The same tester's loss not flagged is the path's: no tester limit. */
+/*
+ * The senders fall short once, at the minimum load, below loads they keep
+ * before and after: a hiccup, not their limit. No ceiling is reported, and
+ * the search finds the path's limit.
+ */
+static void test_sender_hiccup(void **state)
+{
+	struct sim p = { .rate = R, .hiccup = 2 };
+	struct xc_search_cfg c;
+	struct xc_search s;
+	unsigned int i;
+
+	(void)state;
+	cfg_mlr(&c, 1);
+	start(&s, &c);
+	run(&s, &p);
+	assert_true(s.trials[1].short_sender);
+	assert_true(s.trials[1].load == MIN_LOAD);
+	assert_true(s.ceiling == 0);
+	for (i = 0; i < 2; i++) {
+		/* the path loses L - R: the goal's loss ratio from here */
+		double lim = R / (1 - c.goals[i].loss_ratio);
+
+		assert_true(s.res[i].done);
+		assert_false(s.res[i].tester_limited);
+		assert_true(s.res[i].lower <= lim && lim <= s.res[i].upper);
+	}
+	xc_search_free(&s);
+}
+
 static void test_tester_loss_unflagged(void **state)
 {
 	struct sim p = { .rate = R, .cap = 2000000, .own_from = 1000000 };
@@ -760,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_mlr_ramp),
 		cmocka_unit_test(test_2544_noisy),
 		cmocka_unit_test(test_tester_limited),
+		cmocka_unit_test(test_sender_hiccup),
 		cmocka_unit_test(test_tester_loss_unflagged),
 		cmocka_unit_test(test_path_carries_max),
 		cmocka_unit_test(test_path_loses_at_min),
