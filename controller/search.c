@@ -531,9 +531,10 @@ int xc_search_next(struct xc_search *s, double *load, double *duration)
 
 /*
  * The senders' ceiling: the lowest rate they reached where they fell
- * short (the probe, the short trials), of those above every load they
- * kept in a trial (a shortfall below a load kept since, or before, was a
- * hiccup, not their limit), and never below that load; 0: none.
+ * short, of the probe's unless a trial kept a higher load, and of the
+ * short trials whose load is above every load kept in a trial (a
+ * shortfall below a load kept, before or since, was a hiccup, not their
+ * limit); never below the highest load kept; 0: none.
  */
 static void update_ceiling(struct xc_search *s)
 {
@@ -544,7 +545,7 @@ static void update_ceiling(struct xc_search *s)
 	for (i = 0; i < s->ntrials; i++)
 		if (!s->trials[i].short_sender)
 			kept = fmax(kept, s->trials[i].load);
-	if (s->probe_ceiling > kept)
+	if (s->probe_ceiling >= kept)
 		c = s->probe_ceiling;
 	for (i = 0; i < s->ntrials; i++) {
 		t = &s->trials[i];

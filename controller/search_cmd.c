@@ -663,20 +663,14 @@ static int xc_size_probe(struct xc_searcher *sr, struct xc_size_search *z)
 	return XC_EXIT_PASS;
 }
 
-/* Size z's search from its probe to its last trial; an exit code. */
-static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
+/* Size z's throughput search, trial by trial; an exit code. */
+static int xc_size_trials(struct xc_searcher *sr, struct xc_size_search *z)
 {
+	int ret = XC_EXIT_PASS;
 	double load, dur;
 	json_t *rep;
-	int ret;
 
-	ret = xc_size_probe(sr, z);
-	if (ret != XC_EXIT_RUN && sr->so->frame_loss) {
-		ret = xc_size_steps(sr, z);
-		z->ran = ret != XC_EXIT_RUN;
-		return ret;
-	}
-	while (ret != XC_EXIT_RUN && !xc_search_next(&z->s, &load, &dur)) {
+	while (!xc_search_next(&z->s, &load, &dur)) {
 		ret = xc_trial_run(sr, z, load, dur, &rep);
 		if (ret != XC_EXIT_RUN)
 			ret = xc_trial_add(sr, z, load, dur, rep);
@@ -689,9 +683,26 @@ static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
 		if (!sr->o.quiet)
 			xc_search_trial_line(stdout, z);
 	}
+	return ret;
+}
+
+/*
+ * Size z from its probe to its last trial: the throughput search or the
+ * frame loss rate, then back-to-back frames if asked; an exit code.
+ */
+static int xc_size_search(struct xc_searcher *sr, struct xc_size_search *z)
+{
+	uint64_t t0 = xc_mono_ns();
+	int ret;
+
+	ret = xc_size_probe(sr, z);
+	if (ret != XC_EXIT_RUN)
+		ret = sr->so->frame_loss ? xc_size_steps(sr, z) :
+		      xc_size_trials(sr, z);
 	if (ret != XC_EXIT_RUN && sr->so->b2b)
 		ret = xc_size_b2b(sr, z);
 	z->ran = ret != XC_EXIT_RUN;
+	z->wall_s = (double)(xc_mono_ns() - t0) / 1e9;
 	return ret;
 }
 

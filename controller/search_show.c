@@ -261,12 +261,14 @@ static int xc_junit_goal(struct xc_junit *ju, const struct xc_size_search *z,
 {
 	const struct xc_search_result *r = &z->s.res[g];
 	struct xc_junit_result jr = { .kind = XC_JUNIT_PASS };
-	char name[32], text[256], msg[160];
+	char name[32], text[256], msg[160], a[24], b[24], c[24];
 
 	xc_search_goal_name(&z->s, g, name, sizeof(name));
 	snprintf(text, sizeof(text),
-		 "result %.0f pps, lower bound %.0f pps, upper bound %.0f pps (0: none), %u trials, %.0f s",
-		 r->throughput, r->lower, r->upper, r->trials, r->time);
+		 "result %s pps, lower bound %s pps, upper bound %s pps, %u trials, %.0f s",
+		 xc_cell(r->throughput, a, sizeof(a)),
+		 xc_cell(r->lower, b, sizeof(b)),
+		 xc_cell(r->upper, c, sizeof(c)), r->trials, r->time);
 	jr.text = text;
 	if (r->tester_limited) {
 		snprintf(msg, sizeof(msg),
@@ -336,6 +338,23 @@ static int xc_junit_bench(struct xc_junit *ju, const struct xc_size_search *z)
 	return xc_junit_outcome(ju, "back-to-back frames", NULL, &jr);
 }
 
+/* The size's properties: what was searched and what bounded it. */
+static int xc_junit_size_props(struct xc_junit *ju,
+			       const struct xc_size_search *z)
+{
+	char v[4][32];
+
+	snprintf(v[0], sizeof(v[0]), "%s", z->steps_on ? "frame-loss" :
+		 z->s.cfg.algo == XC_SEARCH_RFC2544 ? "rfc2544" : "mlrsearch");
+	snprintf(v[1], sizeof(v[1]), "%.1f", z->frame_bytes);
+	snprintf(v[2], sizeof(v[2]), "%.0f", z->probe_pps);
+	xc_cell(z->s.ceiling, v[3], sizeof(v[3]));
+	return xc_junit_prop(ju, "algorithm", v[0]) ?:
+	       xc_junit_prop(ju, "frame_bytes", v[1]) ?:
+	       xc_junit_prop(ju, "probe_pps", v[2]) ?:
+	       xc_junit_prop(ju, "tester_ceiling_pps", v[3]);
+}
+
 static int xc_junit_size(struct xc_junit *ju, const struct xc_search_all *a,
 			 const struct xc_size_search *z, bool failed_here)
 {
@@ -354,7 +373,8 @@ static int xc_junit_size(struct xc_junit *ju, const struct xc_search_all *a,
 		xc_junit_end(ju);	/* its own suite, not the last one's */
 		return xc_junit_error(ju, suite, cls, a->why, a->phase);
 	}
-	ret = xc_junit_begin(ju, suite, cls);
+	ret = xc_junit_begin(ju, suite, cls) ?: xc_junit_size_props(ju, z) ?:
+	      xc_junit_backdate(ju, z->wall_s);
 	if (!ret && !z->ran && !z->s.ntrials)
 		return xc_junit_outcome(ju, "search", NULL, &skip);
 	for (g = 0; !ret && !z->steps_on && g < z->s.nres; g++)

@@ -111,6 +111,12 @@ int xc_junit_outcome(struct xc_junit *ju, const char *name, const char *sub,
 void xc_junit_end(struct xc_junit *ju);
 
 /*
+ * The open suite began secs ago (its time and timestamp), for a suite
+ * written after what it reports ended. 0 or -EINVAL (no suite open).
+ */
+int xc_junit_backdate(struct xc_junit *ju, double secs);
+
+/*
  * A whole suite at once, for a judged verdict (a search trial): begin,
  * checks, end, with time secs. 0 or -ENOMEM.
  */

@@ -114,6 +114,7 @@ struct xc_size_search {
 	unsigned int bad_trials;	/* with a failed check that is no loss */
 	char bad_why[256];	/* the first of them */
 	bool ran;		/* its search ran to the end */
+	double wall_s;		/* the time its probe and trials took, s */
 	struct xc_steps steps;	/* --algorithm frame-loss */
 	bool steps_on;
 	struct xc_b2b b2b;	/* --back-to-back, after the search */
