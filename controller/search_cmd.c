@@ -779,7 +779,21 @@ static int xc_search_junit_write(const struct xc_search_all *a,
 	return ret;
 }
 
-/* The files after the search, the JSON last; an exit code. */
+/* Whether a size has a trial to draw (a search that could not run: not). */
+static bool xc_search_any_trial(const struct xc_search_all *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->sz[i].s.ntrials)
+			return true;
+	return false;
+}
+
+/*
+ * The files after the search, the JSON last (--plot only when a trial ran);
+ * an exit code.
+ */
 static int xc_search_outputs(struct xc_searcher *sr,
 			     const Xceiver__V1__TestSpec *base, int ret,
 			     const char *plot, char *why, size_t whylen)
@@ -792,12 +806,13 @@ static int xc_search_outputs(struct xc_searcher *sr,
 	if (o->junit_path && xc_search_junit_write(&sr->all, o->junit_path,
 						   err, sizeof(err)))
 		flag = "--junit";
-	else if (plot && xc_search_plot_write(plot, &sr->all, err,
-					      sizeof(err)))
+	else if (plot && xc_search_any_trial(&sr->all) &&
+		 xc_search_plot_write(plot, &sr->all, err, sizeof(err)))
 		flag = "--plot";
 	if (flag) {
+		if (ret != XC_EXIT_RUN)	/* else why keeps the first reason */
+			snprintf(why, whylen, "%s: %s", flag, err);
 		ret = xc_output_failed(NULL, o->events, flag, err);
-		snprintf(why, whylen, "%s: %s", flag, err);
 	}
 	if (!o->json_path)
 		return ret;
