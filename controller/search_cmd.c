@@ -903,7 +903,7 @@ int xc_cmd_search(int argc, char **argv)
 	ret = xc_search_sizes(&sr);
 	ret = xc_search_end(&sr, ret, why, sizeof(why));
 	ret = xc_search_outputs(&sr, base, ret, plot, why, sizeof(why));
-	xc_search_verdict_event(sr.o.events, ret, why);
+	xc_search_verdict_event(sr.o.events, &sr.all, ret, why);
 	if (xc_events_close(sr.o.events, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: %s\n", err);
 		ret = XC_EXIT_RUN;

@@ -205,6 +205,14 @@ static const char *xc_search_word(int ret)
 	       "could_not_run";
 }
 
+/* The phase a search that could not run was in; null otherwise. */
+static json_t *xc_search_phase(const struct xc_search_all *a, int ret)
+{
+	if (ret != XC_EXIT_RUN)
+		return json_null();
+	return json_string(*a->phase ? a->phase : "run");
+}
+
 json_t *xc_search_doc(const struct xc_search_all *a,
 		      const Xceiver__V1__TestSpec *base, int ret,
 		      const char *why)
@@ -217,10 +225,11 @@ json_t *xc_search_doc(const struct xc_search_all *a,
 			json_decref(sizes);
 			return NULL;
 		}
-	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:i, s:s, s:o, s:s, s:o, s:o}",
 			 "schema", XC_SEARCH_SCHEMA,
 			 "verdict", xc_search_word(ret), "exit_code", ret,
-			 "reason", why, "name", a->name,
+			 "reason", why, "phase", xc_search_phase(a, ret),
+			 "name", a->name,
 			 "spec", xc_pb_to_json(&base->base), "sizes", sizes);
 }
 
@@ -245,12 +254,15 @@ void xc_search_trial_event(struct xc_events *ev,
 		"sender_short", t->short_sender));
 }
 
-void xc_search_verdict_event(struct xc_events *ev, int ret, const char *why)
+void xc_search_verdict_event(struct xc_events *ev,
+			     const struct xc_search_all *a, int ret,
+			     const char *why)
 {
 	if (ev)
-		xc_events_emit(ev, "verdict", json_pack("{s:s, s:i, s:s}",
+		xc_events_emit(ev, "verdict", json_pack("{s:s, s:i, s:s, s:o}",
 			       "verdict", xc_search_word(ret),
-			       "exit_code", ret, "reason", why));
+			       "exit_code", ret, "reason", why,
+			       "phase", xc_search_phase(a, ret)));
 }
 
 /* ------------------------------------------------------------ JUnit */

@@ -187,8 +187,13 @@ int xc_search_junit(struct xc_junit *ju, const struct xc_search_all *a);
 struct xc_events;
 void xc_search_trial_event(struct xc_events *ev,
 			   const struct xc_size_search *z);
-/* The last event: the search's verdict (exit code ret) and why. */
-void xc_search_verdict_event(struct xc_events *ev, int ret, const char *why);
+/*
+ * The last event: the search's verdict (exit code ret), why, and the
+ * phase of one that could not run.
+ */
+void xc_search_verdict_event(struct xc_events *ev,
+			     const struct xc_search_all *a, int ret,
+			     const char *why);
 /*
  * --plot's file (search_pic.c): throughput against frame size, loss
  * against offered load. 0 or -errno with err set.
