@@ -12,33 +12,13 @@
 #include "xc_search_cmd.h"
 #include "xc_util.h"
 
-/* A run's outcome from its report, or XC_EXIT_RUN with the reason. */
-static int xc_bench_outcome(struct xc_searcher *sr,
-			    const struct xc_size_search *z, const json_t *rep,
-			    struct xc_search_trial *t)
+/* A trial whose outcome its state machine refused (lost > sent, ...). */
+static int xc_bench_invalid(struct xc_searcher *sr,
+			    const struct xc_size_search *z)
 {
-	if (rep && !xc_search_trial_from_report(rep, t))
-		return XC_EXIT_PASS;
-	snprintf(sr->all.why, sizeof(sr->all.why),
-		 "frame size %s: a trial's report could not be read",
-		 z->label);
-	snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-	return XC_EXIT_RUN;
-}
-
-/*
- * Keep run rep of size z (its summary in runs, its report as trial n
- * under --trial-reports); out of memory: XC_EXIT_RUN.
- */
-static int xc_bench_keep(struct xc_searcher *sr, struct xc_size_search *z,
-			 json_t *runs, unsigned int n, json_t *rep)
-{
-	if (json_array_append_new(runs, xc_trial_summary(rep))) {
-		snprintf(sr->all.why, sizeof(sr->all.why), "out of memory");
-		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-		return XC_EXIT_RUN;
-	}
-	return xc_trial_report_write(sr, z, n, rep);
+	return xc_searcher_fail(sr, "search",
+				"frame size %s: a trial's outcome is not valid (more frames lost or sent than asked)",
+				z->label);
 }
 
 /* ---------------------------------------------------------- steps */
@@ -98,10 +78,8 @@ static int xc_steps_setup(struct xc_searcher *sr, struct xc_size_search *z)
 		z->steps_on = true;
 		return XC_EXIT_PASS;
 	}
-	snprintf(sr->all.why, sizeof(sr->all.why), "frame size %s: %s",
-		 z->label, err);
-	snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-	return XC_EXIT_RUN;
+	return xc_searcher_fail(sr, "search", "frame size %s: %s", z->label,
+				err);
 }
 
 int xc_size_steps(struct xc_searcher *sr, struct xc_size_search *z)
@@ -113,15 +91,13 @@ int xc_size_steps(struct xc_searcher *sr, struct xc_size_search *z)
 
 	ret = xc_steps_setup(sr, z);
 	while (ret != XC_EXIT_RUN && !xc_steps_next(&z->steps, &load, &dur)) {
-		ret = xc_trial_run(sr, z, load, dur, &rep);
-		if (ret != XC_EXIT_RUN)
-			ret = xc_bench_outcome(sr, z, rep, &t);
+		ret = xc_trial_measure(sr, z, load, dur, &rep, &t);
 		if (ret != XC_EXIT_RUN &&
 		    xc_steps_add(&z->steps, t.sent, t.lost, t.tester_only,
 				 t.offered))
-			ret = xc_bench_outcome(sr, z, NULL, &t);
+			ret = xc_bench_invalid(sr, z);
 		if (ret != XC_EXIT_RUN)
-			ret = xc_bench_keep(sr, z, z->reports,
+			ret = xc_trial_keep(sr, z, z->reports,
 					    z->steps.ntrials, rep);
 		json_decref(rep);
 		if (ret == XC_EXIT_RUN)
@@ -223,10 +199,8 @@ static int xc_b2b_setup(struct xc_searcher *sr, struct xc_size_search *z)
 		z->b2b_on = true;
 		return XC_EXIT_PASS;
 	}
-	snprintf(sr->all.why, sizeof(sr->all.why), "frame size %s: %s",
-		 z->label, z->b2b_runs ? err : "out of memory");
-	snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-	return XC_EXIT_RUN;
+	return xc_searcher_fail(sr, "search", "frame size %s: %s", z->label,
+				z->b2b_runs ? err : "out of memory");
 }
 
 /* One burst: run, outcome, kept; an exit code. */
@@ -238,14 +212,12 @@ static int xc_b2b_burst(struct xc_searcher *sr, struct xc_size_search *z,
 	json_t *rep;
 	int ret;
 
-	ret = xc_trial_run(sr, z, 0, (double)frames, &rep);
-	if (ret != XC_EXIT_RUN)
-		ret = xc_bench_outcome(sr, z, rep, &t);
+	ret = xc_trial_measure(sr, z, 0, (double)frames, &rep, &t);
 	if (ret != XC_EXIT_RUN &&
 	    xc_b2b_add(&z->b2b, t.sent, t.lost, t.tester_only, t.offered))
-		ret = xc_bench_outcome(sr, z, NULL, &t);
+		ret = xc_bench_invalid(sr, z);
 	if (ret != XC_EXIT_RUN)
-		ret = xc_bench_keep(sr, z, z->b2b_runs,
+		ret = xc_trial_keep(sr, z, z->b2b_runs,
 				    z->s.ntrials + z->b2b.ntrials, rep);
 	json_decref(rep);
 	/* the trial lasts trial_s at least: the device idles after it */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -404,9 +405,10 @@ static void xc_size_label(const Xceiver__V1__TestSpec *s, unsigned int bytes,
 
 	if (bytes)
 		snprintf(buf, len, "%u", bytes);
+	else if (z && (z->standard_imix || z->n_imix))
+		snprintf(buf, len, "imix");
 	else
-		snprintf(buf, len, "%s", z && (z->standard_imix || z->n_imix) ? "imix" :
-			 "spec");
+		snprintf(buf, len, "spec");
 }
 
 /* Size z of base at bytes (0: as it is), checked, its search begun. */
@@ -424,11 +426,12 @@ static int xc_size_init(struct xc_size_search *z,
 	if (bytes)
 		xc_spec_set_size(z->spec, bytes);
 	xc_size_label(z->spec, bytes, z->label, sizeof(z->label));
-	if (xc_spec_check(z->spec, name, err, sizeof(err)) ||
-	    xc_search_shares(z->spec, &z->share)) {
+	if (xc_spec_check(z->spec, name, err, sizeof(err))) {
 		fprintf(stderr, "xceiver: frame size %s: %s\n", z->label, err);
 		return -EINVAL;
 	}
+	if (xc_search_shares(z->spec, &z->share))
+		return -ENOMEM;	/* the spec, checked, has streams */
 	z->frame_bytes = xc_size_mean(z->spec, z->share);
 	z->line_pps = floor(xc_or(so->line_gbps, XC_SEARCH_DEF_LINE_GBPS) *
 			    1e9 / ((z->frame_bytes + 20) * 8));
@@ -457,6 +460,20 @@ static void xc_size_free(struct xc_size_search *z)
 
 /* ----------------------------------------------------------- trials */
 
+int xc_searcher_fail(struct xc_searcher *sr, const char *phase,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*sr->all.why)	/* the first reason stands */
+		return XC_EXIT_RUN;
+	va_start(ap, fmt);
+	vsnprintf(sr->all.why, sizeof(sr->all.why), fmt, ap);
+	va_end(ap);
+	snprintf(sr->all.phase, sizeof(sr->all.phase), "%s", phase);
+	return XC_EXIT_RUN;
+}
+
 /*
  * Put load pps for dur s on size z's spec; load 0: frames (dur) at full
  * speed (the probe). 0, or XC_EXIT_RUN with the reason.
@@ -464,14 +481,15 @@ static void xc_size_free(struct xc_size_search *z)
 static int xc_trial_apply(struct xc_searcher *sr, struct xc_size_search *z,
 			  double load, double dur)
 {
-	if (load > 0 ? !xc_search_apply(z->spec, z->share, load, dur) :
-	    !xc_search_apply_burst(z->spec, z->share, dur))
-		return 0;
-	snprintf(sr->all.why, sizeof(sr->all.why),
-		 "frame size %s: %.0f pps for %g s is more than 2^48 frames",
-		 z->label, load, dur);
-	snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-	return XC_EXIT_RUN;
+	if (load <= 0)
+		return xc_search_apply_burst(z->spec, z->share, dur) ?
+		       xc_searcher_fail(sr, "search",
+					"frame size %s: a burst of %.0f frames is more than 2^48",
+					z->label, dur) : 0;
+	return xc_search_apply(z->spec, z->share, load, dur) ?
+	       xc_searcher_fail(sr, "search",
+				"frame size %s: %.0f pps for %g s is more than 2^48 frames",
+				z->label, load, dur) : 0;
 }
 
 /*
@@ -502,15 +520,19 @@ int xc_trial_run(struct xc_searcher *sr, struct xc_size_search *z,
 			xc_cnr_note(&res.fail, why, "verdict");
 	}
 	if (ret == XC_EXIT_RUN) {
-		snprintf(sr->all.why, sizeof(sr->all.why), "%s",
-			 res.fail.reason);
-		snprintf(sr->all.phase, sizeof(sr->all.phase), "%s",
-			 res.fail.phase);
+		xc_searcher_fail(sr, res.fail.phase, "%s", res.fail.reason);
 		xc_events_fail(sr->o.events, res.fail.reason, res.fail.phase);
 		xc_cnr_report(rep, z->spec, &res, &sr->o);
 	}
 	xc_run_result_free(&res);
 	return ret;
+}
+
+/* Whether check c of a run's JSON report failed. */
+static bool xc_check_failed(const json_t *c)
+{
+	return !strcmp(json_string_value(json_object_get(c, "result")) ?: "",
+		       "fail");
 }
 
 /* What the search's JSON keeps of a run's report: its verdict, loss. */
@@ -520,8 +542,7 @@ json_t *xc_trial_summary(const json_t *rep)
 	size_t i;
 
 	json_array_foreach(json_object_get(rep, "checks"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "result")) ?:
-			    "", "fail"))
+		if (xc_check_failed(c))
 			json_array_append(failed, json_object_get(c, "check"));
 	return json_pack("{s:O?, s:O?, s:O?, s:o, s:O?}",
 			 "run_id", json_object_get(rep, "run_id"),
@@ -556,12 +577,29 @@ int xc_trial_report_write(struct xc_searcher *sr,
 	if (!xc_outfile_write(path, xc_report_fill, rep, err, sizeof(err)))
 		return XC_EXIT_PASS;
 	fprintf(stderr, "xceiver: --trial-reports: %s\n", err);
-	if (*sr->all.why)	/* the trial could not run: its reason */
-		return XC_EXIT_RUN;
-	snprintf(sr->all.why, sizeof(sr->all.why), "--trial-reports: %s",
-		 err);
-	snprintf(sr->all.phase, sizeof(sr->all.phase), "output");
-	return XC_EXIT_RUN;
+	return xc_searcher_fail(sr, "output", "--trial-reports: %s", err);
+}
+
+int xc_trial_keep(struct xc_searcher *sr, const struct xc_size_search *z,
+		  json_t *runs, unsigned int n, json_t *rep)
+{
+	if (json_array_append_new(runs, xc_trial_summary(rep)))
+		return xc_searcher_fail(sr, "search", "out of memory");
+	return xc_trial_report_write(sr, z, n, rep);
+}
+
+int xc_trial_measure(struct xc_searcher *sr, struct xc_size_search *z,
+		     double load, double dur, json_t **rep,
+		     struct xc_search_trial *t)
+{
+	int ret = xc_trial_run(sr, z, load, dur, rep);
+
+	if (ret == XC_EXIT_RUN || (*rep && !xc_search_trial_from_report(*rep,
+									  t)))
+		return ret;
+	return xc_searcher_fail(sr, "search",
+				"frame size %s: a trial's report could not be read",
+				z->label);
 }
 
 /* The first failed check of report that is not one of loss, in buf. */
@@ -571,8 +609,7 @@ static bool xc_trial_bad_check(const json_t *report, char *buf, size_t len)
 	size_t i;
 
 	json_array_foreach(json_object_get(report, "checks"), i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "result")) ?:
-			   "", "fail") ||
+		if (!xc_check_failed(c) ||
 		    json_is_true(json_object_get(c, "loss")))
 			continue;
 		snprintf(buf, len, "%s",
@@ -582,27 +619,21 @@ static bool xc_trial_bad_check(const json_t *report, char *buf, size_t len)
 	return false;
 }
 
-/* Hand the trial's outcome to the search; an exit code. */
+/* Hand trial t's outcome (its run's report rep) to the search. */
 static int xc_trial_add(struct xc_searcher *sr, struct xc_size_search *z,
-			double load, double dur, json_t *rep)
+			struct xc_search_trial *t, json_t *rep)
 {
-	struct xc_search_trial t = { .load = load, .duration = dur };
 	char bad[160];
 
-	if (!rep || xc_search_trial_from_report(rep, &t) ||
-	    xc_search_add(&z->s, &t) ||
-	    json_array_append_new(z->reports, xc_trial_summary(rep))) {
-		snprintf(sr->all.why, sizeof(sr->all.why),
-			 "frame size %s: the report of trial %u could not be read",
-			 z->label, z->s.ntrials + 1);
-		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-		return XC_EXIT_RUN;
-	}
+	if (xc_search_add(&z->s, t))
+		return xc_searcher_fail(sr, "search",
+					"frame size %s: trial %u lost more frames than it sent",
+					z->label, z->s.ntrials + 1);
 	if (xc_trial_bad_check(rep, bad, sizeof(bad)) && !z->bad_trials++)
 		snprintf(z->bad_why, sizeof(z->bad_why),
 			 "trial %u at %.0f pps: %s failed", z->s.ntrials,
-			 load, bad);
-	return xc_trial_report_write(sr, z, z->s.ntrials, rep);
+			 t->load, bad);
+	return xc_trial_keep(sr, z, z->reports, z->s.ntrials, rep);
 }
 
 /* One probe of frames at full speed: the rate reached in *pps. */
@@ -615,15 +646,7 @@ static int xc_probe_once(struct xc_searcher *sr, struct xc_size_search *z,
 
 	json_decref(z->probe);
 	z->probe = NULL;
-	ret = xc_trial_run(sr, z, 0, frames, &rep);
-	if (ret != XC_EXIT_RUN &&
-	    (!rep || xc_search_trial_from_report(rep, &t))) {
-		snprintf(sr->all.why, sizeof(sr->all.why),
-			 "frame size %s: the probe's report could not be read",
-			 z->label);
-		snprintf(sr->all.phase, sizeof(sr->all.phase), "search");
-		ret = XC_EXIT_RUN;
-	}
+	ret = xc_trial_measure(sr, z, 0, frames, &rep, &t);
 	if (ret != XC_EXIT_RUN) {
 		z->probe = xc_trial_summary(rep);
 		ret = xc_trial_report_write(sr, z, 0, rep);
@@ -666,14 +689,14 @@ static int xc_size_probe(struct xc_searcher *sr, struct xc_size_search *z)
 /* Size z's throughput search, trial by trial; an exit code. */
 static int xc_size_trials(struct xc_searcher *sr, struct xc_size_search *z)
 {
+	struct xc_search_trial t = { 0 };
 	int ret = XC_EXIT_PASS;
-	double load, dur;
 	json_t *rep;
 
-	while (!xc_search_next(&z->s, &load, &dur)) {
-		ret = xc_trial_run(sr, z, load, dur, &rep);
+	while (!xc_search_next(&z->s, &t.load, &t.duration)) {
+		ret = xc_trial_measure(sr, z, t.load, t.duration, &rep, &t);
 		if (ret != XC_EXIT_RUN)
-			ret = xc_trial_add(sr, z, load, dur, rep);
+			ret = xc_trial_add(sr, z, &t, rep);
 		else
 			xc_trial_report_write(sr, z, z->s.ntrials + 1, rep);
 		json_decref(rep);

@@ -162,6 +162,26 @@ int xc_size_bench_check(const struct xc_search_opts *so,
 			const struct xc_size_search *z, char *err,
 			size_t errlen);
 
+/*
+ * The search could not go on: the reason (printf-style) and the phase it
+ * was in, unless an earlier one stands. XC_EXIT_RUN.
+ */
+int xc_searcher_fail(struct xc_searcher *sr, const char *phase,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * xc_trial_run, then the outcome (t's load and duration left as they are)
+ * from the run's report: sent, offered, lost, tester's. An exit code.
+ */
+int xc_trial_measure(struct xc_searcher *sr, struct xc_size_search *z,
+		     double load, double dur, json_t **rep,
+		     struct xc_search_trial *t);
+/*
+ * Keep run rep of size z: its summary appended to runs, its report as
+ * trial n under --trial-reports. An exit code.
+ */
+int xc_trial_keep(struct xc_searcher *sr, const struct xc_size_search *z,
+		  json_t *runs, unsigned int n, json_t *rep);
 /* What the search's JSON keeps of a run's report: verdict, loss. */
 json_t *xc_trial_summary(const json_t *rep);
 /*
