@@ -433,8 +433,9 @@ static int xc_size_init(struct xc_size_search *z,
 	if (xc_search_shares(z->spec, &z->share))
 		return -ENOMEM;	/* the spec, checked, has streams */
 	z->frame_bytes = xc_size_mean(z->spec, z->share);
-	z->line_pps = floor(xc_or(so->line_gbps, XC_SEARCH_DEF_LINE_GBPS) *
-			    1e9 / ((z->frame_bytes + 20) * 8));
+	z->line_pps = floor(xc_search_l1_pps(z->frame_bytes,
+					     xc_or(so->line_gbps,
+						   XC_SEARCH_DEF_LINE_GBPS)));
 	xc_search_cfg_of(so, z->line_pps, &cfg);
 	if (xc_search_init(&z->s, &cfg, err, sizeof(err)) ||
 	    xc_size_bench_check(so, z, err, sizeof(err))) {

@@ -409,8 +409,9 @@ static void xc_sp_cell(const struct xc_splot *p, unsigned int k,
 		return;
 	}
 	if (gbps)
-		snprintf(v, sizeof(v), "%.4g", (p->sz[i].frame_bytes + 20) *
-			 8 * r->throughput / 1e9);
+		snprintf(v, sizeof(v), "%.4g",
+			 xc_search_l1_gbps(p->sz[i].frame_bytes,
+					   r->throughput));
 	else
 		xc_si(r->throughput, v, sizeof(v));
 	snprintf(buf, len, "%s%s%s", r->tester_limited ? XC_SP_GE : "", v,

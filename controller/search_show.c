@@ -15,12 +15,6 @@
 
 #define XC_SEARCH_SCHEMA	"xceiver.search/1"
 
-/* Gb/s on the wire (preamble, gap: 20 bytes a frame) of pps frames. */
-static double xc_l1_gbps(const struct xc_size_search *z, double pps)
-{
-	return (z->frame_bytes + 20) * 8 * pps / 1e9;
-}
-
 void xc_search_trial_line(FILE *f, const struct xc_size_search *z)
 {
 	const struct xc_search_trial *t = &z->s.trials[z->s.ntrials - 1];
@@ -55,7 +49,8 @@ static void xc_table_row(FILE *f, const struct xc_size_search *z,
 		name, xc_cell(r->throughput, a, sizeof(a)),
 		xc_cell(r->lower, b, sizeof(b)),
 		xc_cell(r->upper, c, sizeof(c)),
-		xc_l1_gbps(z, r->throughput), r->trials, r->time);
+		xc_search_l1_gbps(z->frame_bytes, r->throughput), r->trials,
+		r->time);
 	if (r->tester_limited)
 		fprintf(f, "  limited by the tester at %.0f pps", r->lower);
 	else if (!r->lower)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "xc_rate.h"
 #include "xceiver.pb-c.h"
 
 #define XC_SEARCH_MAX_GOALS	8
@@ -32,6 +33,18 @@
 #define XC_SEARCH_DEF_EXCEED	0.5	/* goal exceed ratio */
 /* a sender that offers less than load * (1 - this) cannot keep the load */
 #define XC_SEARCH_RATE_SLACK	0.001
+
+/* Gb/s on the wire (preamble, start delimiter, gap) of pps frames. */
+static inline double xc_search_l1_gbps(double frame_bytes, double pps)
+{
+	return (frame_bytes + XC_RATE_L1_OVERHEAD) * 8 * pps / 1e9;
+}
+
+/* Frames a second at gbps on the wire, of frame_bytes each. */
+static inline double xc_search_l1_pps(double frame_bytes, double gbps)
+{
+	return gbps * 1e9 / ((frame_bytes + XC_RATE_L1_OVERHEAD) * 8);
+}
 
 enum xc_search_algo {
 	XC_SEARCH_RFC2544,	/* binary search for zero loss */
